@@ -1,0 +1,537 @@
+//! Survey + tagging -> summary: theme counts, themes by respondent attribute, closed questions.
+//!
+//! Percentages of respondents use as their base the respondents who wrote at least one comment
+//! (in the group, for crosstabs), which is what the theme counts can be compared with.
+
+mod filter;
+
+use std::collections::{BTreeSet, HashMap};
+
+pub use filter::Filter;
+
+use crate::codebook::{Codebook, ThemeId};
+use crate::model::{ColumnId, ColumnRole, ResponseId, Survey};
+use crate::tagging::Tagging;
+
+/// How often one theme came up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeCount {
+    /// The theme.
+    pub theme: ThemeId,
+    /// Its name.
+    pub name: String,
+    /// Whether it is a group whose counts roll up its children.
+    pub is_group: bool,
+    /// Comments tagged with it.
+    pub comments: usize,
+    /// Respondents with at least one comment tagged with it.
+    pub respondents: usize,
+    /// `respondents` as a percentage of respondents who commented.
+    pub percent_of_respondents: f64,
+}
+
+/// One group of a respondent attribute, such as "Parent or carer".
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttributeGroup {
+    /// The attribute's value.
+    pub value: String,
+    /// Respondents in the group who wrote at least one comment.
+    pub respondents: usize,
+}
+
+/// One theme across the groups of an attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrosstabRow {
+    /// The theme.
+    pub theme: ThemeId,
+    /// Its name.
+    pub name: String,
+    /// Respondents tagged with it, per group (same order as [`Crosstab::groups`]).
+    pub respondents: Vec<usize>,
+    /// The same as a percentage of the group's respondents who commented.
+    pub percents: Vec<f64>,
+}
+
+/// Themes by the groups of one respondent attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crosstab {
+    /// The attribute column.
+    pub attribute: ColumnId,
+    /// Its name.
+    pub attribute_name: String,
+    /// The groups, largest first.
+    pub groups: Vec<AttributeGroup>,
+    /// One row per leaf theme, in the order of [`Summary::themes`].
+    pub rows: Vec<CrosstabRow>,
+}
+
+/// The answers to one closed question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosedQuestion {
+    /// The column.
+    pub column: ColumnId,
+    /// The question.
+    pub name: String,
+    /// Whether it is a multiple-choice question (answers may hold several options).
+    pub is_multi_select: bool,
+    /// Respondents who answered.
+    pub answered: usize,
+    /// Each option with its count and percentage of those who answered, in scale order when the
+    /// options form an agreement scale, else most frequent first.
+    pub options: Vec<(String, usize, f64)>,
+}
+
+/// Everything the charts and exports show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Responses in the survey.
+    pub responses: usize,
+    /// Non-blank free-text answers.
+    pub comments: usize,
+    /// Respondents who wrote at least one comment: the base of the percentages.
+    pub respondents_with_comments: usize,
+    /// Comments that no theme covers.
+    pub untagged_comments: usize,
+    /// Leaf themes, most respondents first, then by name.
+    pub themes: Vec<ThemeCount>,
+    /// Group themes with their children's counts rolled up, most respondents first.
+    pub groups: Vec<ThemeCount>,
+    /// Themes by the respondent-type attribute, when there is one.
+    pub by_attribute: Option<Crosstab>,
+    /// Closed and multiple-choice questions in sheet order.
+    pub closed: Vec<ClosedQuestion>,
+}
+
+/// Agreement scale in display order, lower-case.
+const AGREEMENT_SCALE: [&str; 7] = [
+    "strongly agree",
+    "agree",
+    "neither agree nor disagree",
+    "disagree",
+    "strongly disagree",
+    "don't know",
+    "not sure",
+];
+
+/// Summarises the survey's tagging. `by` picks the crosstab attribute; `None` uses the
+/// respondent-type column when there is one.
+pub fn summarise(
+    survey: &Survey,
+    codebook: &Codebook,
+    tagging: &Tagging,
+    by: Option<ColumnId>,
+) -> Summary {
+    let themes_by_respondent = themes_by_respondent(codebook, tagging);
+    let commenters: BTreeSet<ResponseId> = tagging
+        .comments
+        .iter()
+        .map(|comment| comment.response)
+        .collect();
+    let base = commenters.len();
+
+    let count_theme = |theme: ThemeId, members: &[ThemeId]| {
+        let comments = tagging
+            .iter()
+            .filter(|(_, tags)| tags.iter().any(|tag| members.contains(&tag.theme)))
+            .count();
+        let respondents = themes_by_respondent
+            .values()
+            .filter(|themes| members.iter().any(|member| themes.contains(member)))
+            .count();
+        ThemeCount {
+            theme,
+            name: codebook
+                .theme(theme)
+                .map(|found| found.name.clone())
+                .unwrap_or_default(),
+            is_group: members.len() > 1 || codebook.is_group(theme),
+            comments,
+            respondents,
+            percent_of_respondents: percent(respondents, base),
+        }
+    };
+    let mut themes: Vec<ThemeCount> = codebook
+        .leaf_themes()
+        .into_iter()
+        .map(|theme| count_theme(theme, &[theme]))
+        .collect();
+    sort_counts(&mut themes);
+    let mut groups: Vec<ThemeCount> = codebook
+        .top_level()
+        .into_iter()
+        .filter(|&theme| codebook.is_group(theme))
+        .map(|theme| {
+            let mut members = codebook.children(theme);
+            members.push(theme);
+            count_theme(theme, &members)
+        })
+        .collect();
+    sort_counts(&mut groups);
+
+    let untagged_comments = tagging.iter().filter(|(_, tags)| tags.is_empty()).count();
+    let attribute = by.or_else(|| survey.respondent_type_column());
+    let by_attribute = attribute
+        .map(|column| crosstab(survey, column, &commenters, &themes, &themes_by_respondent));
+    Summary {
+        responses: survey.response_count(),
+        comments: tagging.comments.len(),
+        respondents_with_comments: base,
+        untagged_comments,
+        themes,
+        groups,
+        by_attribute,
+        closed: closed_questions(survey),
+    }
+}
+
+fn themes_by_respondent(
+    codebook: &Codebook,
+    tagging: &Tagging,
+) -> HashMap<ResponseId, BTreeSet<ThemeId>> {
+    let mut by_respondent: HashMap<ResponseId, BTreeSet<ThemeId>> = HashMap::new();
+    for (comment, tags) in tagging.iter() {
+        let entry = by_respondent.entry(comment.response).or_default();
+        entry.extend(
+            tags.iter()
+                .map(|tag| tag.theme)
+                .filter(|&theme| codebook.theme(theme).is_some()),
+        );
+    }
+    by_respondent
+}
+
+fn sort_counts(counts: &mut [ThemeCount]) {
+    counts.sort_by(|a, b| {
+        b.respondents
+            .cmp(&a.respondents)
+            .then_with(|| b.comments.cmp(&a.comments))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+}
+
+/// `part` as a percentage of `whole`, 0 when `whole` is 0.
+pub fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        #[allow(clippy::cast_precision_loss)]
+        let ratio = part as f64 / whole as f64;
+        ratio * 100.0
+    }
+}
+
+fn crosstab(
+    survey: &Survey,
+    attribute: ColumnId,
+    commenters: &BTreeSet<ResponseId>,
+    themes: &[ThemeCount],
+    themes_by_respondent: &HashMap<ResponseId, BTreeSet<ThemeId>>,
+) -> Crosstab {
+    let group_of = |response: ResponseId| {
+        let value = survey.attribute_value(response, attribute);
+        if value.is_empty() {
+            "Not answered".to_owned()
+        } else {
+            value
+        }
+    };
+    let mut sizes: HashMap<String, usize> = HashMap::new();
+    for &response in commenters {
+        *sizes.entry(group_of(response)).or_default() += 1;
+    }
+    let mut groups: Vec<AttributeGroup> = sizes
+        .into_iter()
+        .map(|(value, respondents)| AttributeGroup { value, respondents })
+        .collect();
+    groups.sort_by(|a, b| {
+        b.respondents
+            .cmp(&a.respondents)
+            .then_with(|| a.value.cmp(&b.value))
+    });
+    let position: HashMap<&str, usize> = groups
+        .iter()
+        .enumerate()
+        .map(|(index, group)| (group.value.as_str(), index))
+        .collect();
+
+    let rows = themes
+        .iter()
+        .map(|count| {
+            let mut respondents = vec![0; groups.len()];
+            for (&response, tagged) in themes_by_respondent {
+                if tagged.contains(&count.theme) {
+                    if let Some(&index) = position.get(group_of(response).as_str()) {
+                        if let Some(slot) = respondents.get_mut(index) {
+                            *slot += 1;
+                        }
+                    }
+                }
+            }
+            let percents = respondents
+                .iter()
+                .zip(&groups)
+                .map(|(&tagged, group)| percent(tagged, group.respondents))
+                .collect();
+            CrosstabRow {
+                theme: count.theme,
+                name: count.name.clone(),
+                respondents,
+                percents,
+            }
+        })
+        .collect();
+    Crosstab {
+        attribute,
+        attribute_name: survey
+            .column(attribute)
+            .map(|column| column.name.clone())
+            .unwrap_or_default(),
+        groups,
+        rows,
+    }
+}
+
+fn closed_questions(survey: &Survey) -> Vec<ClosedQuestion> {
+    survey
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, column)| {
+            matches!(
+                column.role,
+                ColumnRole::Closed | ColumnRole::MultiSelect | ColumnRole::Attribute
+            )
+        })
+        .map(|(index, column)| {
+            let is_multi_select = column.role == ColumnRole::MultiSelect;
+            let answered = column.filled();
+            let mut counts: Vec<(String, usize)> = if is_multi_select {
+                let mut choices: HashMap<String, usize> = HashMap::new();
+                for value in &column.values {
+                    let text = value.display();
+                    let unique: BTreeSet<&str> = text
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|choice| !choice.is_empty())
+                        .collect();
+                    for choice in unique {
+                        *choices.entry(choice.to_owned()).or_default() += 1;
+                    }
+                }
+                choices.into_iter().collect()
+            } else {
+                column.value_counts()
+            };
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            order_agreement_scale(&mut counts);
+            let options = counts
+                .into_iter()
+                .map(|(option, count)| {
+                    let share = percent(count, answered);
+                    (option, count, share)
+                })
+                .collect();
+            ClosedQuestion {
+                column: ColumnId(index),
+                name: column.name.clone(),
+                is_multi_select,
+                answered,
+                options,
+            }
+        })
+        .collect()
+}
+
+/// Puts agreement-scale answers in scale order, leaving other answer sets as they are.
+fn order_agreement_scale(counts: &mut [(String, usize)]) {
+    let rank = |option: &str| {
+        AGREEMENT_SCALE
+            .iter()
+            .position(|step| *step == option.to_lowercase())
+    };
+    if counts.iter().all(|(option, _)| rank(option).is_some()) {
+        counts.sort_by_key(|(option, _)| rank(option));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Column, SourceFile, Value};
+    use crate::progress::Progress;
+    use std::path::{Path, PathBuf};
+
+    fn text_column(name: &str, role: ColumnRole, values: &[&str]) -> Column {
+        Column {
+            name: name.to_owned(),
+            role,
+            role_reason: String::new(),
+            source_index: 0,
+            values: values
+                .iter()
+                .map(|value| {
+                    if value.is_empty() {
+                        Value::Empty
+                    } else {
+                        Value::Text((*value).into())
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn fixture() -> (Survey, Codebook) {
+        let survey = Survey {
+            source: SourceFile {
+                path: PathBuf::from("t.csv"),
+                sheet: None,
+                header_rows: (1, 1),
+            },
+            columns: vec![
+                text_column(
+                    "Which of these best describes you?",
+                    ColumnRole::Attribute,
+                    &["Parent", "Parent", "Teacher", "Teacher"],
+                ),
+                text_column(
+                    "Do you agree?",
+                    ColumnRole::Closed,
+                    &["Agree", "Strongly agree", "Disagree", "Agree"],
+                ),
+                text_column(
+                    "Views",
+                    ColumnRole::FreeText,
+                    &[
+                        "More staff training please",
+                        "The taxi is late",
+                        "training and taxis",
+                        "",
+                    ],
+                ),
+                text_column(
+                    "Other",
+                    ColumnRole::FreeText,
+                    &["Training again", "", "", ""],
+                ),
+            ],
+            source_rows: vec![2, 3, 4, 5],
+        };
+        let codebook = Codebook::from_toml(
+            "name = \"T\"\n\
+             [[theme]]\nid = \"g\"\nname = \"Group\"\n\
+             [[theme]]\nid = \"w\"\nname = \"Workforce\"\nparent = \"g\"\nkeywords = [\"training\"]\n\
+             [[theme]]\nid = \"t\"\nname = \"Transport\"\nparent = \"g\"\nkeywords = [\"taxi\"]\n\
+             [[theme]]\nid = \"n\"\nname = \"Nothing\"\nkeywords = [\"zebra\"]\n",
+            Path::new("t.toml"),
+        )
+        .expect("parses");
+        (survey, codebook)
+    }
+
+    #[test]
+    fn counts_respondents_once_across_questions() {
+        let (survey, codebook) = fixture();
+        let tagging = tag_fixture(&survey, &codebook);
+        let summary = summarise(&survey, &codebook, &tagging, None);
+        assert_eq!(
+            (
+                summary.responses,
+                summary.comments,
+                summary.respondents_with_comments
+            ),
+            (4, 4, 3)
+        );
+        let names: Vec<(&str, usize, usize)> = summary
+            .themes
+            .iter()
+            .map(|count| (count.name.as_str(), count.comments, count.respondents))
+            .collect();
+        assert_eq!(
+            names,
+            [("Workforce", 3, 2), ("Transport", 2, 2), ("Nothing", 0, 0)]
+        );
+        assert!((summary.themes[0].percent_of_respondents - 200.0 / 3.0).abs() < 1e-9);
+        assert_eq!(summary.groups.len(), 1);
+        assert_eq!(
+            (summary.groups[0].comments, summary.groups[0].respondents),
+            (4, 3)
+        );
+        assert_eq!(summary.untagged_comments, 0);
+    }
+
+    #[test]
+    fn crosstab_splits_by_respondent_type() {
+        let (survey, codebook) = fixture();
+        let tagging = tag_fixture(&survey, &codebook);
+        let crosstab = summarise(&survey, &codebook, &tagging, None)
+            .by_attribute
+            .expect("crosstab");
+        let groups: Vec<(&str, usize)> = crosstab
+            .groups
+            .iter()
+            .map(|group| (group.value.as_str(), group.respondents))
+            .collect();
+        assert_eq!(groups, [("Parent", 2), ("Teacher", 1)]);
+        assert_eq!(crosstab.rows[0].name, "Workforce");
+        assert_eq!(crosstab.rows[0].respondents, [1, 1]);
+        assert_eq!(crosstab.rows[0].percents, [50.0, 100.0]);
+    }
+
+    #[test]
+    fn agreement_answers_keep_scale_order() {
+        let (survey, codebook) = fixture();
+        let tagging = tag_fixture(&survey, &codebook);
+        let summary = summarise(&survey, &codebook, &tagging, None);
+        let agree = summary
+            .closed
+            .iter()
+            .find(|question| question.name == "Do you agree?")
+            .expect("closed question");
+        let options: Vec<(&str, usize)> = agree
+            .options
+            .iter()
+            .map(|(option, count, _)| (option.as_str(), *count))
+            .collect();
+        assert_eq!(
+            options,
+            [("Strongly agree", 1), ("Agree", 2), ("Disagree", 1)]
+        );
+    }
+
+    #[test]
+    fn filter_by_theme_attribute_and_text() {
+        let (survey, codebook) = fixture();
+        let tagging = tag_fixture(&survey, &codebook);
+        let transport = codebook.find("t").expect("theme");
+        let by_theme = Filter {
+            theme: Some(transport),
+            ..Filter::default()
+        }
+        .apply(&survey, &codebook, &tagging);
+        assert_eq!(by_theme.len(), 2);
+        let group = codebook.find("g").expect("group");
+        assert_eq!(
+            Filter {
+                theme: Some(group),
+                ..Filter::default()
+            }
+            .apply(&survey, &codebook, &tagging)
+            .len(),
+            4
+        );
+        let teachers = Filter {
+            attribute: Some((ColumnId(0), "Teacher".to_owned())),
+            ..Filter::default()
+        };
+        assert_eq!(teachers.apply(&survey, &codebook, &tagging).len(), 1);
+        let text = Filter {
+            text: "AGAIN".to_owned(),
+            ..Filter::default()
+        };
+        assert_eq!(text.apply(&survey, &codebook, &tagging).len(), 1);
+    }
+
+    fn tag_fixture(survey: &Survey, codebook: &Codebook) -> Tagging {
+        crate::tagging::tag_survey(survey, codebook, &Progress::new()).expect("not cancelled")
+    }
+}

@@ -1,0 +1,92 @@
+//! `consultlens analyse FILE --out summary.xlsx`: import, tag, summarise, export.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use crate::analysis;
+use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
+use crate::export;
+use crate::import::{self, ImportOptions};
+use crate::progress::Progress;
+use crate::tagging;
+
+use super::inspect::shorten;
+
+/// Arguments of `analyse`.
+#[derive(Debug, Args)]
+pub struct AnalyseArgs {
+    /// The survey export(s).
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+    /// The worksheet to read (default: the visible worksheet with the most data).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// A built-in codebook's name (see `codebook list`) or a codebook file.
+    #[arg(long, default_value = DEFAULT_CODEBOOK)]
+    pub codebook: String,
+    /// Where to write the summary workbook (.xlsx).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Runs the subcommand.
+pub fn run(args: &AnalyseArgs) -> Result<()> {
+    let started = Instant::now();
+    let [file] = args.files.as_slice() else {
+        bail!(
+            "combining several files into one analysis is not available yet; analyse one file at a time"
+        );
+    };
+    let codebook = Codebook::load(&args.codebook)?;
+    let progress = Progress::new();
+    let imported = import::import_file(
+        file,
+        &ImportOptions {
+            sheet: args.sheet.clone(),
+        },
+        &progress,
+    )?;
+    for warning in &imported.report.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let survey = imported.survey;
+    let tagging =
+        tagging::tag_survey(&survey, &codebook, &progress).context("tagging was cancelled")?;
+    let summary = analysis::summarise(&survey, &codebook, &tagging, None);
+
+    println!(
+        "{} responses, {} comments from {} respondents; codebook \"{}\"",
+        summary.responses, summary.comments, summary.respondents_with_comments, codebook.name
+    );
+    println!();
+    println!(
+        "{:<44} {:>11} {:>8} {:>9}",
+        "theme", "respondents", "%", "comments"
+    );
+    for theme in summary.themes.iter().filter(|theme| theme.respondents > 0) {
+        println!(
+            "{:<44} {:>11} {:>7.1}% {:>9}",
+            shorten(&theme.name, 44),
+            theme.respondents,
+            theme.percent_of_respondents,
+            theme.comments
+        );
+    }
+    println!(
+        "{:<44} {:>11} {:>8} {:>9}",
+        "(no theme)", "", "", summary.untagged_comments
+    );
+    if let Some(out) = &args.out {
+        export::write_summary_workbook(out, &survey, &codebook, &tagging, &summary)?;
+        println!();
+        println!(
+            "wrote {} in {:.2} s",
+            out.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}

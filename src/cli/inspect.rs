@@ -1,0 +1,116 @@
+//! `consultlens inspect FILE`: what the importer makes of a file.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+
+use crate::import::{self, ImportOptions, Imported};
+use crate::progress::Progress;
+
+/// Arguments of `inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The survey export.
+    pub file: PathBuf,
+    /// The worksheet to read (default: the visible worksheet with the most data).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The JSON shape scripts rely on.
+#[derive(Serialize)]
+struct InspectJson {
+    file: String,
+    sheet: Option<String>,
+    header_rows: [usize; 2],
+    responses: usize,
+    columns: Vec<ColumnJson>,
+    warnings: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ColumnJson {
+    index: usize,
+    name: String,
+    role: &'static str,
+    filled: usize,
+    reason: String,
+}
+
+/// Runs the subcommand.
+pub fn run(args: &InspectArgs) -> Result<()> {
+    let options = ImportOptions {
+        sheet: args.sheet.clone(),
+    };
+    let Imported { survey, report } = import::import_file(&args.file, &options, &Progress::new())?;
+    let inspected = InspectJson {
+        file: args.file.display().to_string(),
+        sheet: survey.source.sheet.clone(),
+        header_rows: [survey.source.header_rows.0, survey.source.header_rows.1],
+        responses: survey.response_count(),
+        columns: survey
+            .columns
+            .iter()
+            .map(|column| ColumnJson {
+                index: column.source_index,
+                name: column.name.clone(),
+                role: column.role.key(),
+                filled: column.filled(),
+                reason: column.role_reason.clone(),
+            })
+            .collect(),
+        warnings: report.warnings.iter().map(ToString::to_string).collect(),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&inspected)?);
+        return Ok(());
+    }
+    println!("File:        {}", inspected.file);
+    if let Some(sheet) = &inspected.sheet {
+        println!("Sheet:       {sheet}");
+    }
+    let [first, last] = inspected.header_rows;
+    if first == last {
+        println!("Header:      row {first}");
+    } else {
+        println!("Header:      rows {first} to {last}");
+    }
+    println!("Responses:   {}", inspected.responses);
+    println!();
+    println!(
+        "{:>4}  {:<44} {:<13} {:>6}  why",
+        "col", "name", "role", "filled"
+    );
+    for column in &inspected.columns {
+        println!(
+            "{:>4}  {:<44} {:<13} {:>6}  {}",
+            import::column_letters(column.index),
+            shorten(&column.name, 44),
+            column.role,
+            column.filled,
+            column.reason
+        );
+    }
+    if !inspected.warnings.is_empty() {
+        println!();
+        for warning in &inspected.warnings {
+            println!("warning: {warning}");
+        }
+    }
+    Ok(())
+}
+
+/// Cuts long question texts to fit a terminal column.
+pub fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        text.to_owned()
+    } else {
+        let kept: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+        format!("{kept}…")
+    }
+}

@@ -1,0 +1,53 @@
+//! The command line: the same engine as the window, for scripts and checks.
+
+mod analyse;
+mod codebook;
+mod inspect;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Offline analysis of consultation survey spreadsheets.
+///
+/// With no arguments, opens the window on the bundled sample consultation; with a FILE, opens that.
+#[derive(Debug, Parser)]
+#[command(name = "consultlens", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do; none opens the window.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A survey export to open in the window (.xlsx .xlsm .xlsb .xls .ods .csv .tsv).
+    pub file: Option<PathBuf>,
+    /// The worksheet to read from FILE.
+    #[arg(long)]
+    pub sheet: Option<String>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show how a file is read: sheet, header rows, responses and each column's role.
+    Inspect(inspect::InspectArgs),
+    /// Tag the comments with a codebook, print the top themes and write the summary workbook.
+    Analyse(analyse::AnalyseArgs),
+    /// List, show or export the built-in codebooks.
+    Codebook(codebook::CodebookArgs),
+}
+
+/// Runs a subcommand; errors print once to stderr, with a non-zero exit code.
+pub fn run(command: Command) -> ExitCode {
+    let outcome = match command {
+        Command::Inspect(args) => inspect::run(&args),
+        Command::Analyse(args) => analyse::run(&args),
+        Command::Codebook(args) => codebook::run(&args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

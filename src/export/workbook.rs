@@ -1,0 +1,536 @@
+//! The summary workbook: overview, themes with a native bar chart, themes by respondent type,
+//! closed questions, coded responses and the codebook.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+
+use super::ExportError;
+use crate::analysis::Summary;
+use crate::codebook::Codebook;
+use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, Value};
+use crate::tagging::Tagging;
+
+/// The sheets of the summary workbook, in order.
+pub const SHEET_NAMES: [&str; 6] = [
+    "Overview",
+    "Themes",
+    "Themes by respondent type",
+    "Closed questions",
+    "Coded responses",
+    "Codebook",
+];
+
+/// Everything the workbook is made from.
+struct Inputs<'a> {
+    survey: &'a Survey,
+    codebook: &'a Codebook,
+    tagging: &'a Tagging,
+    summary: &'a Summary,
+}
+
+/// Cell styles shared by the sheets.
+struct Styles {
+    title: Format,
+    header: Format,
+    wrap: Format,
+    percent: Format,
+    date: Format,
+}
+
+impl Styles {
+    fn new() -> Self {
+        Self {
+            title: Format::new().set_bold().set_font_size(14),
+            header: Format::new()
+                .set_bold()
+                .set_background_color("#DDEBF7")
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            percent: Format::new().set_num_format("0.0%"),
+            date: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+        }
+    }
+}
+
+/// Writes the summary workbook atomically. Refuses to write over the survey's own file.
+///
+/// # Errors
+/// [`ExportError`] naming `path` when the workbook cannot be built or written.
+pub fn write_summary_workbook(
+    path: &Path,
+    survey: &Survey,
+    codebook: &Codebook,
+    tagging: &Tagging,
+    summary: &Summary,
+) -> Result<(), ExportError> {
+    if crate::files::same_file(path, &survey.source.path) {
+        return Err(ExportError::WouldOverwriteInput {
+            path: path.to_owned(),
+        });
+    }
+    let bytes = summary_workbook_bytes(survey, codebook, tagging, summary).map_err(|error| {
+        ExportError::Workbook {
+            path: path.to_owned(),
+            detail: error.to_string(),
+        }
+    })?;
+    crate::files::write_atomically(path, &bytes).map_err(|source| ExportError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// The summary workbook as .xlsx bytes.
+///
+/// # Errors
+/// The rust_xlsxwriter error if the workbook cannot be assembled.
+pub fn summary_workbook_bytes(
+    survey: &Survey,
+    codebook: &Codebook,
+    tagging: &Tagging,
+    summary: &Summary,
+) -> Result<Vec<u8>, XlsxError> {
+    let inputs = Inputs {
+        survey,
+        codebook,
+        tagging,
+        summary,
+    };
+    let styles = Styles::new();
+    let mut workbook = Workbook::new();
+    overview_sheet(workbook.add_worksheet(), &inputs, &styles)?;
+    themes_sheet(workbook.add_worksheet(), &inputs, &styles)?;
+    crosstab_sheet(workbook.add_worksheet(), &inputs, &styles)?;
+    closed_sheet(workbook.add_worksheet(), &inputs, &styles)?;
+    coded_responses_sheet(workbook.add_worksheet(), &inputs, &styles)?;
+    codebook_sheet(workbook.add_worksheet(), &inputs, &styles)?;
+    workbook.save_to_buffer()
+}
+
+/// Worksheet rows and columns are small numbers; clamp rather than fail on absurd sizes.
+fn cell_row(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
+}
+
+fn cell_col(index: usize) -> u16 {
+    u16::try_from(index).unwrap_or(u16::MAX)
+}
+
+fn count(value: usize) -> f64 {
+    // Counts of responses are far below 2^53, where the conversion is exact.
+    #[allow(clippy::cast_precision_loss)]
+    let value = value as f64;
+    value
+}
+
+fn header_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    names: &[String],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    for (column, name) in names.iter().enumerate() {
+        sheet.write_string_with_format(row, cell_col(column), name, &styles.header)?;
+    }
+    Ok(())
+}
+
+fn overview_sheet(
+    sheet: &mut Worksheet,
+    inputs: &Inputs,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_NAMES[0])?;
+    let survey = inputs.survey;
+    let summary = inputs.summary;
+    let column_names = |role: ColumnRole| {
+        survey
+            .columns_with_role(role)
+            .iter()
+            .filter_map(|&id| survey.column(id).map(|column| column.name.clone()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    sheet.write_string_with_format(0, 0, "Consultation feedback summary", &styles.title)?;
+    let top_themes: Vec<String> = summary
+        .themes
+        .iter()
+        .filter(|theme| theme.respondents > 0)
+        .take(5)
+        .map(|theme| format!("{} ({})", theme.name, theme.respondents))
+        .collect();
+    let rows: Vec<(&str, String)> = vec![
+        ("Source file", survey.source.path.display().to_string()),
+        ("Sheet", survey.source.sheet.clone().unwrap_or_else(|| "(text file)".to_owned())),
+        ("Header rows", format!("{} to {}", survey.source.header_rows.0, survey.source.header_rows.1)),
+        ("Created", chrono::Local::now().format("%Y-%m-%d %H:%M").to_string()),
+        ("Responses", summary.responses.to_string()),
+        ("Free-text questions", column_names(ColumnRole::FreeText)),
+        ("Comments (non-blank free-text answers)", summary.comments.to_string()),
+        ("Respondents who wrote at least one comment", summary.respondents_with_comments.to_string()),
+        ("Comments no theme covers", summary.untagged_comments.to_string()),
+        ("Most common themes (respondents)", top_themes.join("; ")),
+        ("Codebook", inputs.codebook.name.clone()),
+        (
+            "Method",
+            "Comments were tagged by the codebook's keyword rules: case-insensitive, whole words, \
+             word forms matched by stemming, phrases in order, exclusions applied. \
+             A respondent counts once per theme however many of their comments raise it."
+                .to_owned(),
+        ),
+        ("Percentages", "Of respondents who wrote at least one comment (in the group, for the split by respondent type).".to_owned()),
+        ("Left out (personal data)", column_names(ColumnRole::Personal)),
+    ];
+    for (index, (label, value)) in rows.iter().enumerate() {
+        let row = cell_row(index + 2);
+        sheet.write_string_with_format(row, 0, *label, &styles.header)?;
+        sheet.write_string_with_format(row, 1, value, &styles.wrap)?;
+    }
+    sheet.set_column_width(0, 42)?;
+    sheet.set_column_width(1, 90)?;
+    Ok(())
+}
+
+fn themes_sheet(sheet: &mut Worksheet, inputs: &Inputs, styles: &Styles) -> Result<(), XlsxError> {
+    let name = SHEET_NAMES[1];
+    sheet.set_name(name)?;
+    let codebook = inputs.codebook;
+    let headers = [
+        "Theme",
+        "Group",
+        "Comments",
+        "Respondents",
+        "% of respondents who commented",
+    ]
+    .map(str::to_owned);
+    header_row(sheet, 0, &headers, styles)?;
+    let themes = &inputs.summary.themes;
+    for (index, theme) in themes.iter().enumerate() {
+        let row = cell_row(index + 1);
+        let group = codebook
+            .parent_of(theme.theme)
+            .and_then(|parent| codebook.theme(parent))
+            .map(|parent| parent.name.as_str())
+            .unwrap_or_default();
+        sheet.write_string(row, 0, &theme.name)?;
+        sheet.write_string(row, 1, group)?;
+        sheet.write_number(row, 2, count(theme.comments))?;
+        sheet.write_number(row, 3, count(theme.respondents))?;
+        sheet.write_number_with_format(
+            row,
+            4,
+            theme.percent_of_respondents / 100.0,
+            &styles.percent,
+        )?;
+    }
+    let last_row = cell_row(themes.len());
+    sheet.autofilter(0, 0, last_row, 4)?;
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_column_width(0, 40)?;
+    sheet.set_column_width(1, 30)?;
+    sheet.set_column_width(2, 12)?;
+    sheet.set_column_width(3, 12)?;
+    sheet.set_column_width(4, 16)?;
+
+    let groups_top = last_row + 2;
+    sheet.write_string_with_format(
+        groups_top,
+        0,
+        "Theme group (themes under it rolled up)",
+        &styles.header,
+    )?;
+    for (column, label) in [
+        "",
+        "Comments",
+        "Respondents",
+        "% of respondents who commented",
+    ]
+    .iter()
+    .enumerate()
+    .skip(1)
+    {
+        sheet.write_string_with_format(groups_top, cell_col(column + 1), *label, &styles.header)?;
+    }
+    for (index, group) in inputs.summary.groups.iter().enumerate() {
+        let row = groups_top + 1 + cell_row(index);
+        sheet.write_string(row, 0, &group.name)?;
+        sheet.write_number(row, 2, count(group.comments))?;
+        sheet.write_number(row, 3, count(group.respondents))?;
+        sheet.write_number_with_format(
+            row,
+            4,
+            group.percent_of_respondents / 100.0,
+            &styles.percent,
+        )?;
+    }
+
+    if !themes.is_empty() {
+        let mut chart = Chart::new(ChartType::Bar);
+        chart
+            .add_series()
+            .set_categories((name, 1, 0, last_row, 0))
+            .set_values((name, 1, 3, last_row, 3))
+            .set_name("Respondents")
+            .set_gap(40);
+        chart.title().set_name(&format!(
+            "Themes raised (respondents, n={})",
+            inputs.summary.respondents_with_comments
+        ));
+        // Bar charts draw the first category at the bottom; reverse so the largest is on top.
+        chart.y_axis().set_reverse();
+        chart.legend().set_hidden();
+        chart
+            .set_width(720)
+            .set_height(u32::try_from(120 + 22 * themes.len()).unwrap_or(720));
+        sheet.insert_chart(1, 6, &chart)?;
+    }
+    Ok(())
+}
+
+fn crosstab_sheet(
+    sheet: &mut Worksheet,
+    inputs: &Inputs,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_NAMES[2])?;
+    let Some(crosstab) = &inputs.summary.by_attribute else {
+        sheet.write_string(
+            0,
+            0,
+            "No column was recognised as a respondent attribute (such as respondent type).",
+        )?;
+        return Ok(());
+    };
+    sheet.write_string_with_format(
+        0,
+        0,
+        &format!(
+            "Respondents raising each theme by \"{}\". Percentages are of the group's respondents who commented.",
+            crosstab.attribute_name
+        ),
+        &styles.title,
+    )?;
+    let groups = &crosstab.groups;
+    let mut headers = vec!["Theme".to_owned()];
+    headers.extend(
+        groups
+            .iter()
+            .map(|group| format!("{} (n={})", group.value, group.respondents)),
+    );
+    headers.extend(groups.iter().map(|group| format!("{} %", group.value)));
+    header_row(sheet, 2, &headers, styles)?;
+    for (index, row) in crosstab.rows.iter().enumerate() {
+        let sheet_row = cell_row(index + 3);
+        sheet.write_string(sheet_row, 0, &row.name)?;
+        for (position, respondents) in row.respondents.iter().enumerate() {
+            sheet.write_number(sheet_row, cell_col(position + 1), count(*respondents))?;
+        }
+        for (position, share) in row.percents.iter().enumerate() {
+            sheet.write_number_with_format(
+                sheet_row,
+                cell_col(position + 1 + groups.len()),
+                share / 100.0,
+                &styles.percent,
+            )?;
+        }
+    }
+    sheet.autofilter(
+        2,
+        0,
+        cell_row(crosstab.rows.len() + 2),
+        cell_col(groups.len() * 2),
+    )?;
+    sheet.set_freeze_panes(3, 1)?;
+    sheet.set_column_width(0, 40)?;
+    for column in 1..=groups.len() * 2 {
+        sheet.set_column_width(cell_col(column), 14)?;
+    }
+    Ok(())
+}
+
+fn closed_sheet(sheet: &mut Worksheet, inputs: &Inputs, styles: &Styles) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_NAMES[3])?;
+    let headers = [
+        "Question",
+        "Answer",
+        "Count",
+        "% of those answering",
+        "Answered",
+    ]
+    .map(str::to_owned);
+    header_row(sheet, 0, &headers, styles)?;
+    let mut row = 1;
+    for question in &inputs.summary.closed {
+        for (option, respondents, share) in &question.options {
+            sheet.write_string(row, 0, &question.name)?;
+            sheet.write_string(row, 1, option)?;
+            sheet.write_number(row, 2, count(*respondents))?;
+            sheet.write_number_with_format(row, 3, share / 100.0, &styles.percent)?;
+            sheet.write_number(row, 4, count(question.answered))?;
+            row += 1;
+        }
+    }
+    sheet.autofilter(0, 0, row.saturating_sub(1).max(1), 4)?;
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_column_width(0, 60)?;
+    sheet.set_column_width(1, 36)?;
+    sheet.set_column_width(3, 14)?;
+    Ok(())
+}
+
+fn coded_responses_sheet(
+    sheet: &mut Worksheet,
+    inputs: &Inputs,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_NAMES[4])?;
+    let survey = inputs.survey;
+    let codebook = inputs.codebook;
+    let exported: Vec<ColumnId> = survey
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, column)| !matches!(column.role, ColumnRole::Personal | ColumnRole::Ignore))
+        .map(|(index, _)| ColumnId(index))
+        .collect();
+    let leaf_themes = codebook.leaf_themes();
+    let mut headers = vec!["Row in source".to_owned()];
+    headers.extend(
+        exported
+            .iter()
+            .filter_map(|&id| survey.column(id))
+            .map(|column| column.name.clone()),
+    );
+    headers.push("Themes".to_owned());
+    headers.extend(
+        leaf_themes
+            .iter()
+            .filter_map(|&id| codebook.theme(id))
+            .map(|theme| theme.name.clone()),
+    );
+    header_row(sheet, 0, &headers, styles)?;
+
+    let mut themes_of_response: Vec<std::collections::BTreeSet<crate::codebook::ThemeId>> =
+        vec![std::collections::BTreeSet::new(); survey.response_count()];
+    for (comment, tags) in inputs.tagging.iter() {
+        if let Some(themes) = themes_of_response.get_mut(comment.response.0) {
+            themes.extend(tags.iter().map(|tag| tag.theme));
+        }
+    }
+    let themes_column = exported.len() + 1;
+    for (response, themes) in themes_of_response.iter().enumerate() {
+        let row = cell_row(response + 1);
+        sheet.write_number(
+            row,
+            0,
+            count(
+                survey
+                    .source_rows
+                    .get(response)
+                    .copied()
+                    .unwrap_or_default(),
+            ),
+        )?;
+        for (position, &column) in exported.iter().enumerate() {
+            write_value(
+                sheet,
+                row,
+                cell_col(position + 1),
+                survey.value(ResponseId(response), column),
+                styles,
+            )?;
+        }
+        let names: Vec<&str> = themes
+            .iter()
+            .filter_map(|&theme| codebook.theme(theme))
+            .map(|theme| theme.name.as_str())
+            .collect();
+        sheet.write_string(row, cell_col(themes_column), names.join("; "))?;
+        for (position, theme) in leaf_themes.iter().enumerate() {
+            let flag = if themes.contains(theme) { 1.0 } else { 0.0 };
+            sheet.write_number(row, cell_col(themes_column + 1 + position), flag)?;
+        }
+    }
+    let last_column = cell_col(headers.len().saturating_sub(1));
+    sheet.autofilter(0, 0, cell_row(survey.response_count()), last_column)?;
+    sheet.set_freeze_panes(1, 1)?;
+    for (position, &column) in exported.iter().enumerate() {
+        let is_text = survey
+            .column(column)
+            .is_some_and(|column| column.role == ColumnRole::FreeText);
+        sheet.set_column_width(cell_col(position + 1), if is_text { 60 } else { 18 })?;
+    }
+    sheet.set_column_width(cell_col(themes_column), 40)?;
+    Ok(())
+}
+
+/// Text is always written as a string, so answers starting with = + - @ never become formulas.
+fn write_value(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    value: &Value,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    match value {
+        Value::Empty => {}
+        Value::Text(text) => {
+            sheet.write_string(row, column, text.as_ref())?;
+        }
+        Value::Number(number) => {
+            sheet.write_number(row, column, *number)?;
+        }
+        Value::DateTime(when) => {
+            let text = when.format("%Y-%m-%dT%H:%M:%S").to_string();
+            let datetime = rust_xlsxwriter::ExcelDateTime::parse_from_str(&text)?;
+            sheet.write_datetime_with_format(row, column, &datetime, &styles.date)?;
+        }
+        Value::Bool(flag) => {
+            sheet.write_boolean(row, column, *flag)?;
+        }
+    }
+    Ok(())
+}
+
+fn codebook_sheet(
+    sheet: &mut Worksheet,
+    inputs: &Inputs,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_NAMES[5])?;
+    let codebook = inputs.codebook;
+    let headers = [
+        "Theme",
+        "Parent",
+        "Description",
+        "Keywords",
+        "Exclusions",
+        "Id",
+    ]
+    .map(str::to_owned);
+    header_row(sheet, 0, &headers, styles)?;
+    for (index, theme) in codebook.themes.iter().enumerate() {
+        let row = cell_row(index + 1);
+        let parent = theme
+            .parent
+            .as_deref()
+            .and_then(|key| codebook.find(key))
+            .and_then(|id| codebook.theme(id))
+            .map(|parent| parent.name.as_str())
+            .unwrap_or_default();
+        sheet.write_string(row, 0, &theme.name)?;
+        sheet.write_string(row, 1, parent)?;
+        sheet.write_string_with_format(row, 2, &theme.description, &styles.wrap)?;
+        sheet.write_string_with_format(row, 3, theme.keywords.join("; "), &styles.wrap)?;
+        sheet.write_string_with_format(row, 4, theme.exclude.join("; "), &styles.wrap)?;
+        sheet.write_string(row, 5, &theme.key)?;
+    }
+    sheet.autofilter(0, 0, cell_row(codebook.themes.len()), 5)?;
+    sheet.set_freeze_panes(1, 0)?;
+    for (column, width) in [36, 28, 60, 60, 30, 24].iter().enumerate() {
+        sheet.set_column_width(cell_col(column), *width)?;
+    }
+    Ok(())
+}

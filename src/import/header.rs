@@ -1,0 +1,401 @@
+//! Finding the header: the row (or rows) that name the questions, wherever they start.
+
+use std::collections::HashMap;
+
+use super::report::{ImportReport, ImportWarning};
+use crate::model::Value;
+
+/// How many rows from the top are searched for the header.
+const HEADER_SEARCH_ROWS: usize = 40;
+/// Headers deeper than this are taken to be data.
+const MAX_HEADER_ROWS: usize = 3;
+
+/// Sub-labels that survey tools put under a question and that add nothing to its name.
+const PLAIN_SUBLABELS: [&str; 4] = [
+    "response",
+    "open-ended response",
+    "open ended response",
+    "responses",
+];
+
+/// Where the header is and the column names it gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderLayout {
+    /// Index (into the grid's rows) of the first header row.
+    pub first: usize,
+    /// Index of the last header row (equal to `first` for a one-row header).
+    pub last: usize,
+    /// One name per column, as written (not yet made unique).
+    pub names: Vec<String>,
+}
+
+/// Finds the header rows among the first rows of a sheet.
+pub fn detect(rows: &[Vec<Value>], width: usize) -> Option<HeaderLayout> {
+    let search = rows.len().min(HEADER_SEARCH_ROWS);
+    let first = (0..search).find(|&index| starts_header(rows, index, width))?;
+    let mut last = first;
+    while last + 1 < rows.len()
+        && last + 1 - first < MAX_HEADER_ROWS
+        && continues_header(rows, first, last + 1)
+    {
+        last += 1;
+    }
+    let names = (0..width)
+        .map(|column| combined_name(rows, first, last, column))
+        .collect();
+    Some(HeaderLayout { first, last, names })
+}
+
+fn row(rows: &[Vec<Value>], index: usize) -> &[Value] {
+    rows.get(index).map_or(&[], Vec::as_slice)
+}
+
+fn filled(cells: &[Value]) -> usize {
+    cells.iter().filter(|value| !value.is_empty()).count()
+}
+
+fn all_text(cells: &[Value]) -> bool {
+    cells
+        .iter()
+        .all(|value| matches!(value, Value::Empty | Value::Text(_)))
+}
+
+/// A header row is all text and names at least half the columns, alone or with the row under it.
+fn starts_header(rows: &[Vec<Value>], index: usize, width: usize) -> bool {
+    let cells = row(rows, index);
+    let count = filled(cells);
+    if count == 0 || !all_text(cells) {
+        return false;
+    }
+    let needed = width.div_ceil(2).max(1);
+    if count >= needed && (count >= 2 || width == 1) {
+        return true;
+    }
+    // A grouped header: questions spanning blank cells, with sub-labels underneath.
+    let below = row(rows, index + 1);
+    let covered = (0..width)
+        .filter(|&column| {
+            let present =
+                |cells: &[Value]| cells.get(column).is_some_and(|value| !value.is_empty());
+            present(cells) || present(below)
+        })
+        .count();
+    count >= 2 && all_text(below) && covered * 5 >= width * 4
+}
+
+/// Whether row `candidate` is a further header row under `first..candidate`.
+fn continues_header(rows: &[Vec<Value>], first: usize, candidate: usize) -> bool {
+    let cells = row(rows, candidate);
+    if filled(cells) == 0 || !all_text(cells) {
+        return false;
+    }
+    if cells
+        .iter()
+        .filter_map(Value::as_text)
+        .any(is_import_id_json)
+    {
+        return true;
+    }
+    let texts: Vec<&str> = cells.iter().filter_map(Value::as_text).collect();
+    if texts
+        .iter()
+        .all(|text| PLAIN_SUBLABELS.contains(&text.to_lowercase().as_str()) || text.len() <= 40)
+        && texts
+            .iter()
+            .any(|text| PLAIN_SUBLABELS.contains(&text.to_lowercase().as_str()))
+    {
+        return true;
+    }
+    // Qualtrics: a row of question ids, then the question text.
+    if looks_like_question_ids(row(rows, first)) && candidate == first + 1 {
+        return true;
+    }
+    fills_a_spanning_group(row(rows, candidate - 1), cells)
+}
+
+/// A question spanning blank cells to its right, with a sub-label under it and under each blank.
+fn fills_a_spanning_group(above: &[Value], cells: &[Value]) -> bool {
+    let present =
+        |cells: &[Value], column: usize| cells.get(column).is_some_and(|value| !value.is_empty());
+    let mut column = 0;
+    while column < above.len() {
+        if present(above, column) {
+            let span_end = (column + 1..above.len().max(cells.len()))
+                .find(|&next| present(above, next))
+                .unwrap_or(above.len().max(cells.len()));
+            let spans_blanks = span_end > column + 1;
+            if spans_blanks && (column..span_end).all(|inner| present(cells, inner)) {
+                return true;
+            }
+            column = span_end;
+        } else {
+            column += 1;
+        }
+    }
+    false
+}
+
+fn is_import_id_json(text: &str) -> bool {
+    text.starts_with('{') && text.contains("ImportId")
+}
+
+fn looks_like_question_ids(cells: &[Value]) -> bool {
+    let texts: Vec<&str> = cells.iter().filter_map(Value::as_text).collect();
+    let ids = texts
+        .iter()
+        .filter(|text| {
+            let mut chars = text.chars();
+            chars.next() == Some('Q')
+                && chars.next().is_some_and(|c| c.is_ascii_digit())
+                && !text.contains(' ')
+        })
+        .count();
+    let known = texts
+        .iter()
+        .filter(|text| {
+            [
+                "StartDate",
+                "EndDate",
+                "ResponseId",
+                "ResponseID",
+                "Status",
+                "IPAddress",
+            ]
+            .contains(text)
+        })
+        .count();
+    ids >= 1 && ids + known >= texts.len() / 2
+}
+
+/// A column's name from all header rows: a group question carried right over its blank cells,
+/// joined with the sub-label; import ids and plain "Response" labels left out.
+fn combined_name(rows: &[Vec<Value>], first: usize, last: usize, column: usize) -> String {
+    let question_ids = looks_like_question_ids(row(rows, first)) && last > first;
+    let mut parts: Vec<String> = Vec::new();
+    for index in first..=last {
+        let cells = row(rows, index);
+        let own = cells.get(column).and_then(Value::as_text);
+        let text = match own {
+            Some(text) => Some(text.to_owned()),
+            // Blank in an upper header row: the group question to the left spans this cell.
+            None if index < last => (0..column)
+                .rev()
+                .find_map(|left| cells.get(left).and_then(Value::as_text))
+                .filter(|_| {
+                    row(rows, last)
+                        .get(column)
+                        .is_some_and(|value| !value.is_empty())
+                })
+                .map(str::to_owned),
+            None => None,
+        };
+        let Some(text) = text else { continue };
+        let keep = !is_import_id_json(&text)
+            && !(question_ids && index == first && has_text_below(rows, first, last, column))
+            && !(index > first
+                && PLAIN_SUBLABELS.contains(&text.to_lowercase().as_str())
+                && !parts.is_empty())
+            && !parts.contains(&text);
+        if keep {
+            parts.push(text);
+        }
+    }
+    parts.join(" - ").replace('\n', " ")
+}
+
+fn has_text_below(rows: &[Vec<Value>], first: usize, last: usize, column: usize) -> bool {
+    (first + 1..=last).any(|index| {
+        row(rows, index)
+            .get(column)
+            .and_then(Value::as_text)
+            .is_some_and(|text| !is_import_id_json(text))
+    })
+}
+
+/// Makes names unique and non-empty, reporting what was renamed.
+pub fn unique_names(names: &[String], report: &mut ImportReport) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut unique = Vec::with_capacity(names.len());
+    for (column, name) in names.iter().enumerate() {
+        let mut name = name.trim().to_owned();
+        if name.is_empty() {
+            name = format!("Column {}", column_letters(column));
+            report.warn(ImportWarning::UnnamedColumn {
+                renamed: name.clone(),
+            });
+        }
+        let key = name.to_lowercase();
+        let count = seen.entry(key).or_default();
+        *count += 1;
+        if *count > 1 {
+            let renamed = format!("{name} ({count})");
+            report.warn(ImportWarning::DuplicateHeader {
+                name: name.clone(),
+                renamed: renamed.clone(),
+            });
+            seen.insert(renamed.to_lowercase(), 1);
+            unique.push(renamed);
+        } else {
+            unique.push(name);
+        }
+    }
+    unique
+}
+
+/// Spreadsheet column letters for a 0-based index: 0 -> A, 26 -> AA.
+pub fn column_letters(index: usize) -> String {
+    let mut letters = Vec::new();
+    let mut remaining = index + 1;
+    while remaining > 0 {
+        let digit = (remaining - 1) % 26;
+        letters.push(char::from(b'A' + u8::try_from(digit).unwrap_or(0)));
+        remaining = (remaining - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_row(cells: &[&str]) -> Vec<Value> {
+        cells
+            .iter()
+            .map(|cell| {
+                if cell.is_empty() {
+                    Value::Empty
+                } else {
+                    Value::Text((*cell).into())
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn header_on_row_nine_under_a_stray_note() {
+        let mut rows = vec![Vec::new(); 8];
+        rows[2] = text_row(&["", "", "a stray note"]);
+        rows.push(text_row(&["Columns", "Column A", "Column B", "Column C"]));
+        rows.push(vec![
+            Value::Number(1.0),
+            Value::Number(2.0),
+            Value::Text("x".into()),
+            Value::Number(3.0),
+        ]);
+        let layout = detect(&rows, 4).expect("header");
+        assert_eq!((layout.first, layout.last), (8, 8));
+        assert_eq!(
+            layout.names,
+            ["Columns", "Column A", "Column B", "Column C"]
+        );
+    }
+
+    #[test]
+    fn title_row_above_header_is_skipped() {
+        let rows = vec![
+            text_row(&["SEND consultation responses"]),
+            text_row(&["Id", "Role", "Comment"]),
+            vec![
+                Value::Number(1.0),
+                Value::Text("Parent".into()),
+                Value::Text("More staff".into()),
+            ],
+        ];
+        let layout = detect(&rows, 3).expect("header");
+        assert_eq!(layout.first, 1);
+        assert_eq!(layout.last, 1);
+    }
+
+    #[test]
+    fn surveymonkey_two_row_header_combines_group_and_sublabel() {
+        let rows = vec![
+            text_row(&["Respondent ID", "Which services?", "", "", "Any comments?"]),
+            text_row(&[
+                "",
+                "CAMHS",
+                "Speech therapy",
+                "Other",
+                "Open-Ended Response",
+            ]),
+            vec![
+                Value::Number(11.0),
+                Value::Text("CAMHS".into()),
+                Value::Empty,
+                Value::Empty,
+                Value::Text("Waiting lists are too long".into()),
+            ],
+        ];
+        let layout = detect(&rows, 5).expect("header");
+        assert_eq!((layout.first, layout.last), (0, 1));
+        assert_eq!(
+            layout.names,
+            [
+                "Respondent ID",
+                "Which services? - CAMHS",
+                "Which services? - Speech therapy",
+                "Which services? - Other",
+                "Any comments?"
+            ]
+        );
+    }
+
+    #[test]
+    fn qualtrics_three_row_header_uses_question_text() {
+        let rows = vec![
+            text_row(&["StartDate", "ResponseId", "Q1", "Q2"]),
+            text_row(&[
+                "Start Date",
+                "Response ID",
+                "How old are you?",
+                "Any comments?",
+            ]),
+            text_row(&[
+                r#"{"ImportId":"startDate"}"#,
+                r#"{"ImportId":"_recordId"}"#,
+                r#"{"ImportId":"QID1"}"#,
+                r#"{"ImportId":"QID2"}"#,
+            ]),
+            text_row(&["2024-01-01 10:00:00", "R_1", "12", "Fine"]),
+        ];
+        let layout = detect(&rows, 4).expect("header");
+        assert_eq!((layout.first, layout.last), (0, 2));
+        assert_eq!(
+            layout.names,
+            [
+                "Start Date",
+                "Response ID",
+                "How old are you?",
+                "Any comments?"
+            ]
+        );
+    }
+
+    #[test]
+    fn all_text_first_answer_is_not_taken_for_a_header_row() {
+        let rows = vec![
+            text_row(&["Role", "Comment"]),
+            text_row(&["Parent", "More staff training would help everyone"]),
+            text_row(&["Teacher", "Agree"]),
+        ];
+        let layout = detect(&rows, 2).expect("header");
+        assert_eq!((layout.first, layout.last), (0, 0));
+    }
+
+    #[test]
+    fn duplicate_and_blank_names_are_made_unique() {
+        let mut report = ImportReport::default();
+        let names = unique_names(
+            &["Comment".into(), "comment".into(), String::new()],
+            &mut report,
+        );
+        assert_eq!(names, ["Comment", "comment (2)", "Column C"]);
+        assert_eq!(report.warnings.len(), 2);
+    }
+
+    #[test]
+    fn column_letters_roll_over() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+    }
+}

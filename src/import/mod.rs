@@ -1,0 +1,366 @@
+//! Files to [`Survey`]: format sniffing, sheet choice, header detection and column roles.
+//!
+//! This is the only module that names calamine, csv or the encoding crates.
+
+mod csv_file;
+mod grid;
+mod header;
+mod report;
+mod roles;
+mod workbook;
+
+use std::path::Path;
+
+pub use header::column_letters;
+pub use report::{ImportError, ImportReport, ImportWarning};
+
+use crate::model::{Column, ColumnRole, SourceFile, Survey, Value};
+use crate::progress::Progress;
+use grid::Grid;
+use workbook::WorkbookKind;
+
+/// Choices the user makes before importing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// The worksheet to read; `None` picks the visible worksheet with the most data.
+    pub sheet: Option<String>,
+}
+
+/// A survey and what the importer noticed on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    /// The responses.
+    pub survey: Survey,
+    /// Warnings about partial problems.
+    pub report: ImportReport,
+}
+
+/// The file extensions the importer reads.
+pub const SUPPORTED_EXTENSIONS: [&str; 8] =
+    ["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt"];
+
+/// Reads a survey export. The file is only ever read, never written or locked.
+///
+/// # Errors
+/// An [`ImportError`] naming the file when it cannot be read, is not a spreadsheet, is
+/// password-protected or damaged, or holds no header and responses.
+pub fn import_file(
+    path: &Path,
+    options: &ImportOptions,
+    progress: &Progress,
+) -> Result<Imported, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    progress.set_fraction(0.1);
+    import_bytes(path, &bytes, options, progress)
+}
+
+/// Reads a survey export already in memory; `path` names it in messages and picks the format.
+///
+/// # Errors
+/// As [`import_file`].
+pub fn import_bytes(
+    path: &Path,
+    bytes: &[u8],
+    options: &ImportOptions,
+    progress: &Progress,
+) -> Result<Imported, ImportError> {
+    let mut report = ImportReport::default();
+    if bytes.is_empty() {
+        return Err(ImportError::EmptyFile {
+            path: path.to_owned(),
+        });
+    }
+    let (sheet, grid) = read_grid(path, bytes, options, &mut report)?;
+    if progress.is_cancelled() {
+        return Err(ImportError::Cancelled {
+            path: path.to_owned(),
+        });
+    }
+    progress.set_fraction(0.6);
+    if grid.error_cells > 0 {
+        report.warn(ImportWarning::ErrorCellsBlanked {
+            count: grid.error_cells,
+        });
+    }
+    let survey = build_survey(path, sheet, &grid, &mut report)?;
+    progress.set_fraction(1.0);
+    Ok(Imported { survey, report })
+}
+
+/// The visible worksheets of a workbook; empty for text files.
+///
+/// # Errors
+/// As [`import_file`], when the file cannot be opened.
+pub fn list_sheets(path: &Path) -> Result<Vec<String>, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    match container(&bytes) {
+        Some(kind) => Ok(workbook::visible_worksheets(&workbook::open(
+            path, &bytes, kind,
+        )?)),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|extension| extension.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// Workbooks are recognised by their first bytes, not their extension, so a renamed file still opens.
+fn container(bytes: &[u8]) -> Option<WorkbookKind> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Some(WorkbookKind::Zip)
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Some(WorkbookKind::Compound)
+    } else {
+        None
+    }
+}
+
+fn read_grid(
+    path: &Path,
+    bytes: &[u8],
+    options: &ImportOptions,
+    report: &mut ImportReport,
+) -> Result<(Option<String>, Grid), ImportError> {
+    if let Some(kind) = container(bytes) {
+        let mut workbook = workbook::open(path, bytes, kind)?;
+        let (sheet, grid) =
+            workbook::read_sheet(path, &mut workbook, options.sheet.as_deref(), report)?;
+        return Ok((Some(sheet), grid));
+    }
+    if looks_binary(bytes) {
+        return Err(ImportError::NotASpreadsheet {
+            path: path.to_owned(),
+        });
+    }
+    let text = csv_file::decode(bytes, report);
+    let delimiter = csv_file::sniff_delimiter(&text, extension(path) == "tsv");
+    let grid = csv_file::read_grid(&text, delimiter).map_err(|error| ImportError::Corrupt {
+        path: path.to_owned(),
+        detail: error.to_string(),
+    })?;
+    Ok((None, grid))
+}
+
+/// Text files have no control bytes other than tab, form feed and line ends; UTF-16 text, whose
+/// zero bytes alternate, is recognised by the decoder first.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = bytes.get(..bytes.len().min(8192)).unwrap_or_default();
+    let utf16 = encoding_rs::Encoding::for_bom(sample).is_some()
+        || csv_file::sniff_bomless_utf16(sample).is_some();
+    let zeros = sample.iter().filter(|byte| **byte == 0).count();
+    let controls = sample
+        .iter()
+        .filter(|byte| **byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r' | 0x0C | 0))
+        .count();
+    !utf16 && (zeros > 0 || controls * 100 > sample.len())
+}
+
+fn build_survey(
+    path: &Path,
+    sheet: Option<String>,
+    grid: &Grid,
+    report: &mut ImportReport,
+) -> Result<Survey, ImportError> {
+    let width = grid.width();
+    if width == 0 {
+        return Err(ImportError::NoData {
+            path: path.to_owned(),
+        });
+    }
+    let layout = header::detect(&grid.rows, width).ok_or_else(|| ImportError::NoHeader {
+        path: path.to_owned(),
+    })?;
+    let header_width = layout
+        .names
+        .iter()
+        .rposition(|name| !name.is_empty())
+        .map_or(0, |last| last + 1);
+
+    let mut data_rows: Vec<(usize, &Vec<Value>)> = Vec::new();
+    let mut blank_rows = 0usize;
+    let mut wider_rows = 0usize;
+    for (index, row) in grid.rows.iter().enumerate().skip(layout.last + 1) {
+        if row.is_empty() {
+            blank_rows += 1;
+            continue;
+        }
+        if row.len() > header_width {
+            wider_rows += 1;
+        }
+        data_rows.push((grid.source_row(index), row));
+    }
+    if data_rows.is_empty() {
+        return Err(ImportError::NoResponses {
+            path: path.to_owned(),
+            header_row: grid.source_row(layout.last),
+        });
+    }
+    // Blank rows after the last response are the sheet's end, not worth a warning.
+    let last_data_index = data_rows.last().map_or(0, |(row, _)| *row);
+    let trailing_blanks = grid
+        .source_row(grid.rows.len().saturating_sub(1))
+        .saturating_sub(last_data_index);
+    let inner_blanks = blank_rows.saturating_sub(trailing_blanks);
+    if inner_blanks > 0 {
+        report.warn(ImportWarning::BlankRowsSkipped {
+            count: inner_blanks,
+        });
+    }
+    if wider_rows > 0 {
+        report.warn(ImportWarning::RowsWiderThanHeader { count: wider_rows });
+    }
+
+    let used_width = data_rows
+        .iter()
+        .map(|(_, row)| row.len())
+        .max()
+        .unwrap_or(0)
+        .max(header_width);
+    let names: Vec<String> = (0..used_width)
+        .map(|column| layout.names.get(column).cloned().unwrap_or_default())
+        .collect();
+    let names = header::unique_names(&names, report);
+    let columns: Vec<Column> = names
+        .into_iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let values: Vec<Value> = data_rows
+                .iter()
+                .map(|(_, row)| row.get(index).cloned().unwrap_or_default())
+                .collect();
+            let guess = roles::detect(&name, &values, index);
+            Column {
+                name,
+                role: guess.role,
+                role_reason: guess.reason,
+                source_index: index,
+                values,
+            }
+        })
+        .collect();
+    if !columns
+        .iter()
+        .any(|column| column.role == ColumnRole::FreeText)
+    {
+        report.warn(ImportWarning::NoFreeTextColumn);
+    }
+    Ok(Survey {
+        source: SourceFile {
+            path: path.to_owned(),
+            sheet,
+            header_rows: (grid.source_row(layout.first), grid.source_row(layout.last)),
+        },
+        columns,
+        source_rows: data_rows.iter().map(|(row, _)| *row).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn import_csv(text: &str) -> Result<Imported, ImportError> {
+        import_bytes(
+            Path::new("responses.csv"),
+            text.as_bytes(),
+            &ImportOptions::default(),
+            &Progress::new(),
+        )
+    }
+
+    #[test]
+    fn csv_with_title_row_blank_row_and_roles() {
+        let imported = import_csv(
+            "Consultation export\n\
+             Id,Email,Which of these best describes you?,What are your views?\n\
+             1,anonymous,Parent or carer,We waited over a year for the EHCP and nobody told us why\n\
+             ,,,\n\
+             2,a@example.org,Young person,teachers dont get it when im anxious at all\n\
+             3,anonymous,Parent or carer,More training for staff on autism would help so much\n",
+        )
+        .expect("imports");
+        let survey = &imported.survey;
+        assert_eq!(survey.source.header_rows, (2, 2));
+        assert_eq!(survey.response_count(), 3);
+        assert_eq!(survey.source_rows, [3, 5, 6]);
+        let roles: Vec<ColumnRole> = survey.columns.iter().map(|column| column.role).collect();
+        assert_eq!(
+            roles,
+            [
+                ColumnRole::Identifier,
+                ColumnRole::Personal,
+                ColumnRole::Attribute,
+                ColumnRole::FreeText
+            ]
+        );
+        assert_eq!(
+            imported.report.warnings,
+            [ImportWarning::BlankRowsSkipped { count: 1 }]
+        );
+    }
+
+    #[test]
+    fn header_without_responses_names_the_file() {
+        let error = import_csv("Id,Comment\n").expect_err("no responses");
+        assert_eq!(
+            error.to_string(),
+            "there are no responses below the header (row 1) in responses.csv"
+        );
+    }
+
+    #[test]
+    fn zero_byte_file_is_an_error() {
+        let error = import_csv("").expect_err("empty");
+        assert!(error.to_string().contains("0 bytes"));
+    }
+
+    #[test]
+    fn binary_file_is_not_a_spreadsheet() {
+        let bytes = [0x7F, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0];
+        let error = import_bytes(
+            Path::new("program.csv"),
+            &bytes,
+            &ImportOptions::default(),
+            &Progress::new(),
+        )
+        .expect_err("binary");
+        assert!(matches!(error, ImportError::NotASpreadsheet { .. }));
+        assert!(error.to_string().ends_with("program.csv"));
+    }
+
+    #[test]
+    fn truncated_xlsx_is_reported_as_damaged() {
+        let bytes = b"PK\x03\x04 truncated";
+        let error = import_bytes(
+            Path::new("broken.xlsx"),
+            bytes,
+            &ImportOptions::default(),
+            &Progress::new(),
+        )
+        .expect_err("damaged");
+        assert!(matches!(error, ImportError::Corrupt { .. }), "{error}");
+    }
+
+    #[test]
+    fn cancelled_import_stops() {
+        let progress = Progress::new();
+        progress.cancel();
+        let error = import_bytes(
+            Path::new("a.csv"),
+            b"Id,Comment\n1,hello there\n",
+            &ImportOptions::default(),
+            &progress,
+        )
+        .expect_err("cancelled");
+        assert!(matches!(error, ImportError::Cancelled { .. }));
+    }
+}

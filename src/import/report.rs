@@ -1,0 +1,217 @@
+//! What can go wrong on import: errors that stop it, warnings that do not.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// An import that could not produce a survey. Each message names the file last.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be read at all.
+    #[error("could not read {}: {source}", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The file is empty.
+    #[error("the file is empty (0 bytes): {}", .path.display())]
+    EmptyFile {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file is not a format we read.
+    #[error(
+        "this is not a spreadsheet ConsultLens can read; save it as .xlsx or .csv and try again: {}",
+        .path.display()
+    )]
+    NotASpreadsheet {
+        /// The file.
+        path: PathBuf,
+    },
+    /// An encrypted Office file.
+    #[error(
+        "the workbook is password-protected; open it in Excel, remove the password (File > Info > Protect Workbook) and save a copy: {}",
+        .path.display()
+    )]
+    PasswordProtected {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The workbook's contents are damaged.
+    #[error("the workbook is damaged or incomplete ({detail}); re-export it from the survey tool: {}", .path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What the reader reported.
+        detail: String,
+    },
+    /// `--sheet` named a sheet that is not there.
+    #[error("there is no worksheet called \"{sheet}\" (the sheets are: {}) in {}", .available.join(", "), .path.display())]
+    SheetNotFound {
+        /// The file.
+        path: PathBuf,
+        /// The sheet asked for.
+        sheet: String,
+        /// The visible worksheets.
+        available: Vec<String>,
+    },
+    /// No sheet holds any cells.
+    #[error("there is no data in any worksheet of {}", .path.display())]
+    NoData {
+        /// The file.
+        path: PathBuf,
+    },
+    /// No row looks like a header.
+    #[error("could not find a header row (a row naming the questions) in {}", .path.display())]
+    NoHeader {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A header but nothing under it.
+    #[error("there are no responses below the header (row {header_row}) in {}", .path.display())]
+    NoResponses {
+        /// The file.
+        path: PathBuf,
+        /// The last header row, 1-based.
+        header_row: usize,
+    },
+    /// The user cancelled the import.
+    #[error("import cancelled: {}", .path.display())]
+    Cancelled {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// Something the user should know about an import that still succeeded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImportWarning {
+    /// A hidden worksheet was not read.
+    SkippedHiddenSheet {
+        /// Its name.
+        sheet: String,
+    },
+    /// A chart sheet (or macro or dialog sheet) was not read.
+    SkippedNonWorksheet {
+        /// Its name.
+        sheet: String,
+    },
+    /// Other worksheets hold data too; only one was read.
+    OtherSheetsWithData {
+        /// The sheet read.
+        chosen: String,
+        /// The others with data.
+        others: Vec<String>,
+    },
+    /// Two columns had the same name; the later ones were numbered.
+    DuplicateHeader {
+        /// The name as in the file.
+        name: String,
+        /// The name given to the later column.
+        renamed: String,
+    },
+    /// A column with data had no header.
+    UnnamedColumn {
+        /// The name given to it.
+        renamed: String,
+    },
+    /// A text file was not UTF-8 and its encoding was guessed.
+    GuessedEncoding {
+        /// The encoding used.
+        encoding: String,
+    },
+    /// Bytes that could not be decoded were replaced.
+    UndecodableBytes {
+        /// The encoding used.
+        encoding: String,
+    },
+    /// Blank rows among the responses were skipped.
+    BlankRowsSkipped {
+        /// How many.
+        count: usize,
+    },
+    /// Cells holding spreadsheet errors (#N/A, #REF! ...) were read as blank.
+    ErrorCellsBlanked {
+        /// How many.
+        count: usize,
+    },
+    /// Rows had more cells than the header.
+    RowsWiderThanHeader {
+        /// How many rows.
+        count: usize,
+    },
+    /// No column was recognised as free text, so there is nothing to tag.
+    NoFreeTextColumn,
+}
+
+impl fmt::Display for ImportWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportWarning::SkippedHiddenSheet { sheet } => {
+                write!(f, "skipped hidden sheet \"{sheet}\"")
+            }
+            ImportWarning::SkippedNonWorksheet { sheet } => {
+                write!(f, "skipped \"{sheet}\", which is a chart or macro sheet")
+            }
+            ImportWarning::OtherSheetsWithData { chosen, others } => write!(
+                f,
+                "read sheet \"{chosen}\"; other sheets with data: {} (choose one with --sheet or the sheet list)",
+                others.join(", ")
+            ),
+            ImportWarning::DuplicateHeader { name, renamed } => {
+                write!(
+                    f,
+                    "two columns are called \"{name}\"; the second is now \"{renamed}\""
+                )
+            }
+            ImportWarning::UnnamedColumn { renamed } => {
+                write!(
+                    f,
+                    "a column with answers had no heading; it is called \"{renamed}\""
+                )
+            }
+            ImportWarning::GuessedEncoding { encoding } => {
+                write!(f, "the file is not UTF-8; read it as {encoding}")
+            }
+            ImportWarning::UndecodableBytes { encoding } => write!(
+                f,
+                "some characters could not be read as {encoding} and were replaced with \u{FFFD}"
+            ),
+            ImportWarning::BlankRowsSkipped { count } => {
+                write!(f, "skipped {count} blank row(s) among the responses")
+            }
+            ImportWarning::ErrorCellsBlanked { count } => {
+                write!(
+                    f,
+                    "{count} cell(s) held spreadsheet errors (#N/A, #REF! ...) and were read as blank"
+                )
+            }
+            ImportWarning::RowsWiderThanHeader { count } => write!(
+                f,
+                "{count} row(s) had more cells than the header; the extra cells were read as unnamed columns"
+            ),
+            ImportWarning::NoFreeTextColumn => write!(
+                f,
+                "no column looks like free text; set a column's role to free text to tag its comments"
+            ),
+        }
+    }
+}
+
+/// The warnings of one import.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// In the order they arose.
+    pub warnings: Vec<ImportWarning>,
+}
+
+impl ImportReport {
+    /// Adds a warning.
+    pub fn warn(&mut self, warning: ImportWarning) {
+        self.warnings.push(warning);
+    }
+}

@@ -1,0 +1,419 @@
+//! Column roles from the header and the answers together, each with a short reason.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::{ColumnRole, Value};
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[a-z0-9._%+'-]+@[a-z0-9.-]+\.[a-z]{2,}$").expect("valid email pattern")
+});
+static IP_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\d{1,3}(\.\d{1,3}){3}$|^[0-9a-fA-F:]{6,39}$").expect("valid IP pattern")
+});
+static PHONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\+?[0-9 ()-]{10,16}$").expect("valid phone pattern"));
+
+/// Answers on agreement and frequency scales, lower-case.
+const LIKERT_WORDS: [&str; 12] = [
+    "strongly agree",
+    "agree",
+    "neither agree nor disagree",
+    "disagree",
+    "strongly disagree",
+    "don't know",
+    "very satisfied",
+    "satisfied",
+    "dissatisfied",
+    "very dissatisfied",
+    "yes",
+    "no",
+];
+
+/// Header words that say a column is about the respondent rather than a question on the proposal.
+const ATTRIBUTE_HINTS: [&str; 16] = [
+    "describes you",
+    "are you",
+    "respondent",
+    "capacity",
+    "your role",
+    "area",
+    "where do you live",
+    "setting",
+    "age",
+    "gender",
+    "ethnic",
+    "disab",
+    "organisation",
+    "type of school",
+    "which school",
+    "source",
+];
+
+/// Header words that invite a written answer.
+const FREE_TEXT_HINTS: [&str; 12] = [
+    "comment",
+    "explain",
+    "why",
+    "tell us",
+    "suggest",
+    "views",
+    "anything else",
+    "describe",
+    "please specify",
+    "what would",
+    "how could",
+    "feedback",
+];
+
+/// The role chosen for a column and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleGuess {
+    /// The role.
+    pub role: ColumnRole,
+    /// A few words the GUI shows beside it.
+    pub reason: String,
+}
+
+fn guess(role: ColumnRole, reason: impl Into<String>) -> RoleGuess {
+    RoleGuess {
+        role,
+        reason: reason.into(),
+    }
+}
+
+/// Decides a column's role from its name and values.
+pub fn detect(name: &str, values: &[Value], position: usize) -> RoleGuess {
+    let header = name.to_lowercase();
+    let answers: Vec<&Value> = values.iter().filter(|value| !value.is_empty()).collect();
+    if answers.is_empty() {
+        return guess(ColumnRole::Ignore, "no answers");
+    }
+    if let Some(reason) = personal_by_header(&header) {
+        return guess(ColumnRole::Personal, reason);
+    }
+    let texts: Vec<&str> = answers.iter().filter_map(|value| value.as_text()).collect();
+    if let Some(reason) = personal_by_content(&texts, answers.len()) {
+        return guess(ColumnRole::Personal, reason);
+    }
+    if is_identifier_header(&header) {
+        return guess(ColumnRole::Identifier, "the heading names an id");
+    }
+    let numbers: Vec<f64> = answers
+        .iter()
+        .filter_map(|value| {
+            if let Value::Number(number) = value {
+                Some(*number)
+            } else {
+                None
+            }
+        })
+        .collect();
+    if position == 0
+        && numbers.len() == answers.len()
+        && all_distinct_whole(&numbers)
+        && answers.len() > 1
+    {
+        return guess(
+            ColumnRole::Identifier,
+            "first column of distinct whole numbers",
+        );
+    }
+    let dates = answers
+        .iter()
+        .filter(|value| matches!(value, Value::DateTime(_)))
+        .count();
+    if dates * 10 >= answers.len() * 9 {
+        return guess(ColumnRole::Timestamp, "the answers are dates and times");
+    }
+    let distinct: HashSet<String> = answers
+        .iter()
+        .map(|value| value.display().to_lowercase())
+        .collect();
+    if numbers.len() * 20 >= answers.len() * 19 {
+        return if distinct.len() <= 11 {
+            guess(
+                ColumnRole::Closed,
+                format!(
+                    "numbers with {} different values, like a rating",
+                    distinct.len()
+                ),
+            )
+        } else {
+            guess(ColumnRole::Number, "the answers are numbers")
+        };
+    }
+    text_role(&header, &texts, &distinct, answers.len())
+}
+
+fn text_role(
+    header: &str,
+    texts: &[&str],
+    distinct: &HashSet<String>,
+    answered: usize,
+) -> RoleGuess {
+    #[allow(clippy::cast_precision_loss)]
+    let mean = |total: usize| total as f64 / texts.len().max(1) as f64;
+    let mean_chars = mean(texts.iter().map(|text| text.chars().count()).sum());
+    let mean_words = mean(
+        texts
+            .iter()
+            .map(|text| text.split_whitespace().count())
+            .sum(),
+    );
+    #[allow(clippy::cast_precision_loss)]
+    let distinct_share = distinct.len() as f64 / answered as f64;
+
+    if let Some(choices) = multi_select_choices(texts) {
+        return guess(
+            ColumnRole::MultiSelect,
+            format!("answers join {choices} choices with \";\""),
+        );
+    }
+    let asks_for_words = FREE_TEXT_HINTS.iter().any(|hint| header.contains(hint));
+    let few_distinct = distinct.len() <= 15 || (distinct_share < 0.05 && distinct.len() <= 40);
+    if few_distinct && mean_words < 6.0 {
+        let likert = distinct
+            .iter()
+            .all(|value| LIKERT_WORDS.contains(&value.as_str()));
+        if ATTRIBUTE_HINTS.iter().any(|hint| header.contains(hint)) {
+            return guess(
+                ColumnRole::Attribute,
+                format!("{} categories describing the respondent", distinct.len()),
+            );
+        }
+        if likert {
+            return guess(ColumnRole::Closed, "answers on an agreement scale");
+        }
+        return guess(
+            ColumnRole::Closed,
+            format!("{} different answers, like a choice list", distinct.len()),
+        );
+    }
+    if mean_chars >= 25.0
+        || (asks_for_words && distinct_share >= 0.3)
+        || (distinct_share >= 0.5 && mean_words >= 3.0)
+    {
+        let reason = if asks_for_words && mean_chars < 25.0 {
+            "the question asks for comments".to_owned()
+        } else {
+            format!("varied written answers, {mean_words:.0} words on average")
+        };
+        return guess(ColumnRole::FreeText, reason);
+    }
+    if ATTRIBUTE_HINTS.iter().any(|hint| header.contains(hint)) {
+        return guess(
+            ColumnRole::Attribute,
+            "categories describing the respondent",
+        );
+    }
+    guess(
+        ColumnRole::Ignore,
+        "short answers that vary too much to count",
+    )
+}
+
+/// For answers joined with ";" (Microsoft Forms, SmartSurvey), the number of distinct choices.
+fn multi_select_choices(texts: &[&str]) -> Option<usize> {
+    let joined = texts.iter().filter(|text| text.contains(';')).count();
+    if joined * 5 < texts.len() || joined == 0 {
+        return None;
+    }
+    let mut choices: HashSet<&str> = HashSet::new();
+    let mut pieces = 0usize;
+    for text in texts {
+        for piece in text
+            .split(';')
+            .map(str::trim)
+            .filter(|piece| !piece.is_empty())
+        {
+            choices.insert(piece);
+            pieces += 1;
+        }
+    }
+    let repeats = pieces >= choices.len() * 3;
+    (repeats && choices.len() <= 40).then_some(choices.len())
+}
+
+fn personal_by_header(header: &str) -> Option<&'static str> {
+    let words: Vec<&str> = header
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|word| !word.is_empty())
+        .collect();
+    let has = |word: &str| words.contains(&word);
+    if has("email") || has("e-mail") {
+        return Some("the heading asks for an email address");
+    }
+    if header.contains("ip address") || has("ipaddress") {
+        return Some("the heading names an IP address");
+    }
+    if has("phone") || has("telephone") || has("mobile") {
+        return Some("the heading asks for a phone number");
+    }
+    if has("postcode") || header.contains("home address") {
+        return Some("the heading asks for an address or postcode");
+    }
+    let names_a_person = matches!(
+        header.trim(),
+        "name"
+            | "full name"
+            | "your name"
+            | "first name"
+            | "last name"
+            | "surname"
+            | "respondent name"
+    ) || header.contains("your name")
+        || header.starts_with("name of respondent");
+    names_a_person.then_some("the heading asks for a name")
+}
+
+fn personal_by_content(texts: &[&str], answered: usize) -> Option<&'static str> {
+    let share = |pattern: &Regex| {
+        texts.iter().filter(|text| pattern.is_match(text)).count() * 2 >= answered
+    };
+    if share(&EMAIL) {
+        Some("most answers are email addresses")
+    } else if share(&IP_ADDRESS)
+        && texts
+            .iter()
+            .any(|text| text.contains('.') || text.contains(':'))
+    {
+        Some("most answers are IP addresses")
+    } else if share(&PHONE) {
+        Some("most answers are phone numbers")
+    } else {
+        None
+    }
+}
+
+fn is_identifier_header(header: &str) -> bool {
+    let header = header.trim();
+    matches!(
+        header,
+        "id" | "ref"
+            | "reference"
+            | "responseid"
+            | "respondentid"
+            | "response id"
+            | "respondent id"
+            | "collector id"
+            | "collectorid"
+            | "record id"
+            | "case id"
+    ) || (header.ends_with(" id") && header.len() <= 20)
+}
+
+fn all_distinct_whole(numbers: &[f64]) -> bool {
+    let mut seen = HashSet::new();
+    numbers
+        .iter()
+        .all(|number| number.fract() == 0.0 && seen.insert(number.to_bits()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(values: &[&str]) -> Vec<Value> {
+        values
+            .iter()
+            .map(|value| Value::Text((*value).into()))
+            .collect()
+    }
+
+    #[test]
+    fn email_column_is_personal_even_when_mostly_anonymous() {
+        let values = texts(&["anonymous", "anonymous", "a@example.org"]);
+        assert_eq!(detect("Email", &values, 3).role, ColumnRole::Personal);
+    }
+
+    #[test]
+    fn emails_without_a_telling_header_are_personal() {
+        let values = texts(&["a@example.org", "b.c@example.com", "d@example.co.uk"]);
+        assert_eq!(detect("Contact", &values, 2).role, ColumnRole::Personal);
+    }
+
+    #[test]
+    fn likert_answers_are_closed() {
+        let values = texts(&[
+            "Agree",
+            "Strongly agree",
+            "Disagree",
+            "Agree",
+            "Agree",
+            "Neither agree nor disagree",
+        ]);
+        let role = detect("How much do you agree with priority 1?", &values, 5);
+        assert_eq!(role.role, ColumnRole::Closed);
+        assert_eq!(role.reason, "answers on an agreement scale");
+    }
+
+    #[test]
+    fn respondent_type_is_an_attribute() {
+        let values = texts(&[
+            "Parent or carer",
+            "Young person",
+            "Parent or carer",
+            "SENCO or teacher",
+        ]);
+        assert_eq!(
+            detect("Which of these best describes you?", &values, 5).role,
+            ColumnRole::Attribute
+        );
+    }
+
+    #[test]
+    fn long_varied_answers_are_free_text() {
+        let values = texts(&[
+            "Staff need far more training on autism and ADHD.",
+            "Waiting for an EHCP took fourteen months and nobody kept us informed.",
+            "I agree with the priorities but worry about funding.",
+        ]);
+        assert_eq!(
+            detect("What are your views on the priorities?", &values, 9).role,
+            ColumnRole::FreeText
+        );
+    }
+
+    #[test]
+    fn semicolon_joined_choices_are_multi_select() {
+        let values = texts(&[
+            "CAMHS;Portage;",
+            "CAMHS;",
+            "Portage;Short breaks;",
+            "Short breaks;CAMHS;",
+            "CAMHS;Portage;",
+        ]);
+        assert_eq!(
+            detect("Which services have you used?", &values, 4).role,
+            ColumnRole::MultiSelect
+        );
+    }
+
+    #[test]
+    fn first_column_of_sequence_numbers_is_an_identifier() {
+        let values: Vec<Value> = (1..=5).map(|n| Value::Number(f64::from(n))).collect();
+        assert_eq!(detect("Id", &values, 0).role, ColumnRole::Identifier);
+        assert_eq!(detect("Row", &values, 0).role, ColumnRole::Identifier);
+    }
+
+    #[test]
+    fn empty_column_is_ignored() {
+        assert_eq!(
+            detect("Notes", &[Value::Empty, Value::Empty], 1).role,
+            ColumnRole::Ignore
+        );
+    }
+
+    #[test]
+    fn school_name_is_not_personal() {
+        let values = texts(&["Oak Primary", "Elm Academy", "Ash Infants"]);
+        assert_ne!(
+            detect("Name of your school", &values, 2).role,
+            ColumnRole::Personal
+        );
+        assert_eq!(detect("Name", &values, 2).role, ColumnRole::Personal);
+    }
+}

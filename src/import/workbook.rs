@@ -1,0 +1,217 @@
+//! Workbooks (.xlsx .xlsm .xlsb .xls .ods) through calamine: sheet choice and cell conversion.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx};
+
+use super::grid::{Grid, clean_text, used_width};
+use super::report::{ImportError, ImportReport, ImportWarning};
+use crate::model::Value;
+
+/// The container a workbook's bytes are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkbookKind {
+    /// A ZIP package: .xlsx, .xlsm, .xlsb or .ods.
+    Zip,
+    /// An OLE compound file: .xls, or an encrypted Office file.
+    Compound,
+}
+
+/// Opens the workbook held in `bytes`, choosing the reader from the container and the extension.
+pub fn open(
+    path: &Path,
+    bytes: &[u8],
+    kind: WorkbookKind,
+) -> Result<Sheets<Cursor<Vec<u8>>>, ImportError> {
+    let extension = super::extension(path);
+    let cursor = Cursor::new(bytes.to_vec());
+    let corrupt = |detail: String| ImportError::Corrupt {
+        path: path.to_owned(),
+        detail,
+    };
+    match kind {
+        WorkbookKind::Compound => {
+            if is_encrypted_package(bytes) || matches!(extension.as_str(), "xlsx" | "xlsm" | "xlsb")
+            {
+                return Err(ImportError::PasswordProtected {
+                    path: path.to_owned(),
+                });
+            }
+            calamine::open_workbook_from_rs::<Xls<_>, _>(cursor)
+                .map(Sheets::Xls)
+                .map_err(|error| corrupt(error.to_string()))
+        }
+        WorkbookKind::Zip => match extension.as_str() {
+            "ods" => calamine::open_workbook_from_rs::<Ods<_>, _>(cursor)
+                .map(Sheets::Ods)
+                .map_err(|error| corrupt(error.to_string())),
+            "xlsb" => calamine::open_workbook_from_rs::<Xlsb<_>, _>(cursor)
+                .map(Sheets::Xlsb)
+                .map_err(|error| corrupt(error.to_string())),
+            _ => match calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor.clone()) {
+                Ok(workbook) => Ok(Sheets::Xlsx(workbook)),
+                Err(xlsx_error) => calamine::open_workbook_from_rs::<Ods<_>, _>(cursor)
+                    .map(Sheets::Ods)
+                    .map_err(|_| corrupt(xlsx_error.to_string())),
+            },
+        },
+    }
+}
+
+/// Encrypted OOXML files are compound files holding an `EncryptedPackage` stream; its UTF-16 name
+/// shows in the directory bytes.
+fn is_encrypted_package(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes
+        .windows(name.len())
+        .any(|window| window == name.as_slice())
+}
+
+/// The names of the visible worksheets, in workbook order.
+pub fn visible_worksheets<RS: std::io::Read + std::io::Seek>(workbook: &Sheets<RS>) -> Vec<String> {
+    workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|sheet| sheet.typ == SheetType::WorkSheet && sheet.visible == SheetVisible::Visible)
+        .map(|sheet| sheet.name.clone())
+        .collect()
+}
+
+/// Reads the chosen sheet, or the visible worksheet with the most cells, into a grid.
+pub fn read_sheet(
+    path: &Path,
+    workbook: &mut Sheets<Cursor<Vec<u8>>>,
+    requested: Option<&str>,
+    report: &mut ImportReport,
+) -> Result<(String, Grid), ImportError> {
+    for sheet in workbook.sheets_metadata() {
+        if sheet.typ != SheetType::WorkSheet {
+            report.warn(ImportWarning::SkippedNonWorksheet {
+                sheet: sheet.name.clone(),
+            });
+        } else if sheet.visible != SheetVisible::Visible {
+            report.warn(ImportWarning::SkippedHiddenSheet {
+                sheet: sheet.name.clone(),
+            });
+        }
+    }
+    let visible = visible_worksheets(workbook);
+    let corrupt = |error: calamine::Error| ImportError::Corrupt {
+        path: path.to_owned(),
+        detail: error.to_string(),
+    };
+
+    if let Some(name) = requested {
+        let Some(found) = workbook
+            .sheet_names()
+            .into_iter()
+            .find(|sheet| sheet == name)
+        else {
+            return Err(ImportError::SheetNotFound {
+                path: path.to_owned(),
+                sheet: name.to_owned(),
+                available: visible,
+            });
+        };
+        let range = workbook.worksheet_range(&found).map_err(corrupt)?;
+        return Ok((found, grid_from_range(&range)));
+    }
+
+    let mut with_data: Vec<(String, Range<Data>)> = Vec::new();
+    for name in &visible {
+        let range = workbook.worksheet_range(name).map_err(corrupt)?;
+        if range.used_cells().next().is_some() {
+            with_data.push((name.clone(), range));
+        }
+    }
+    let best = with_data
+        .iter()
+        .enumerate()
+        .max_by_key(|(position, (_, range))| {
+            (range.used_cells().count(), std::cmp::Reverse(*position))
+        })
+        .map(|(position, _)| position);
+    let Some(best) = best else {
+        return Err(ImportError::NoData {
+            path: path.to_owned(),
+        });
+    };
+    let (chosen, range) = with_data.swap_remove(best);
+    if !with_data.is_empty() {
+        let mut others: Vec<String> = with_data.into_iter().map(|(name, _)| name).collect();
+        others.sort_by_key(|name| visible.iter().position(|visible_name| visible_name == name));
+        report.warn(ImportWarning::OtherSheetsWithData {
+            chosen: chosen.clone(),
+            others,
+        });
+    }
+    Ok((chosen, grid_from_range(&range)))
+}
+
+/// Converts calamine's cells into rows of values, keeping source row numbers.
+fn grid_from_range(range: &Range<Data>) -> Grid {
+    let (start_row, start_col) = range.start().unwrap_or((0, 0));
+    let mut error_cells = 0;
+    let leading_blanks = start_col as usize;
+    let rows = range
+        .rows()
+        .map(|cells| {
+            let mut row: Vec<Value> = Vec::with_capacity(leading_blanks + cells.len());
+            row.resize(leading_blanks, Value::Empty);
+            for cell in cells {
+                if matches!(cell, Data::Error(_)) {
+                    error_cells += 1;
+                }
+                row.push(convert(cell));
+            }
+            row.truncate(used_width(&row));
+            row
+        })
+        .collect();
+    Grid {
+        rows,
+        first_row: start_row as usize + 1,
+        error_cells,
+    }
+}
+
+/// One calamine cell as a value: dates as dates, durations and errors as text or blank.
+fn convert(cell: &Data) -> Value {
+    match cell {
+        Data::Empty | Data::Error(_) => Value::Empty,
+        Data::Int(number) => {
+            // Survey values are far below 2^53, where i64 -> f64 is exact.
+            #[allow(clippy::cast_precision_loss)]
+            let number = *number as f64;
+            Value::Number(number)
+        }
+        Data::Float(number) => Value::Number(*number),
+        Data::Bool(flag) => Value::Bool(*flag),
+        Data::String(text) => clean_text(text),
+        Data::DateTime(when) => match when.as_datetime() {
+            Some(datetime) if when.is_datetime() => Value::DateTime(datetime),
+            _ => Value::Number(when.as_f64()),
+        },
+        Data::DateTimeIso(text) => {
+            super::csv_file::parse_datetime(text).map_or_else(|| clean_text(text), Value::DateTime)
+        }
+        Data::DurationIso(text) => clean_text(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encrypted_package_name_is_recognised() {
+        let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0];
+        bytes.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert!(is_encrypted_package(&bytes));
+        assert!(!is_encrypted_package(b"plain"));
+    }
+}

@@ -1,0 +1,34 @@
+//! ConsultLens: turns consultation survey spreadsheets into an evidence-based feedback summary.
+//!
+//! The engine runs one way: files -> [`model::Survey`] -> [`tagging::Tagging`] ->
+//! [`analysis::Summary`] -> outputs. The GUI and the command line are thin front ends over it.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use consultlens::{analysis, codebook::Codebook, export, import, progress::Progress, tagging};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let progress = Progress::new();
+//! let imported = import::import_file(Path::new("responses.xlsx"), &import::ImportOptions::default(), &progress)?;
+//! let codebook = Codebook::built_in("send-strategy")?;
+//! let tagging = tagging::tag_survey(&imported.survey, &codebook, &progress).expect("not cancelled");
+//! let summary = analysis::summarise(&imported.survey, &codebook, &tagging, None);
+//! for theme in summary.themes.iter().take(3) {
+//!     println!("{}: {} respondents", theme.name, theme.respondents);
+//! }
+//! export::write_summary_workbook(Path::new("summary.xlsx"), &imported.survey, &codebook, &tagging, &summary)?;
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod analysis;
+pub mod codebook;
+pub mod export;
+pub mod files;
+pub mod import;
+pub mod model;
+pub mod progress;
+pub mod tagging;
+
+pub mod cli;
+pub mod gui;

@@ -1,0 +1,302 @@
+//! The survey as the rest of the engine sees it: columns of typed values, one row per response.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+/// Position of a column in [`Survey::columns`] (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ColumnId(pub usize);
+
+/// Position of a response in the survey (0-based, in file order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ResponseId(pub usize);
+
+/// What a column holds, which decides how the engine treats it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnRole {
+    /// A response id: unique per row, not analysed.
+    Identifier,
+    /// When the response was started or submitted.
+    Timestamp,
+    /// Something about the respondent (respondent type, area, setting) that answers can be split by.
+    Attribute,
+    /// A closed question: single choice or an agreement (Likert) scale.
+    Closed,
+    /// A question where several choices are joined in one cell.
+    MultiSelect,
+    /// A numeric answer.
+    Number,
+    /// A free-text answer: the comments that get themes.
+    FreeText,
+    /// Personal data (name, email, phone, IP address): never exported.
+    Personal,
+    /// Not used in the analysis.
+    Ignore,
+}
+
+impl ColumnRole {
+    /// Every role, in the order the GUI offers them.
+    pub const ALL: [ColumnRole; 9] = [
+        ColumnRole::FreeText,
+        ColumnRole::Attribute,
+        ColumnRole::Closed,
+        ColumnRole::MultiSelect,
+        ColumnRole::Number,
+        ColumnRole::Timestamp,
+        ColumnRole::Identifier,
+        ColumnRole::Personal,
+        ColumnRole::Ignore,
+    ];
+
+    /// The machine name used in JSON output (`free_text`, `multi_select` ...).
+    pub fn key(self) -> &'static str {
+        match self {
+            ColumnRole::Identifier => "identifier",
+            ColumnRole::Timestamp => "timestamp",
+            ColumnRole::Attribute => "attribute",
+            ColumnRole::Closed => "closed",
+            ColumnRole::MultiSelect => "multi_select",
+            ColumnRole::Number => "number",
+            ColumnRole::FreeText => "free_text",
+            ColumnRole::Personal => "personal",
+            ColumnRole::Ignore => "ignore",
+        }
+    }
+
+    /// The plain-English label shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            ColumnRole::Identifier => "Identifier",
+            ColumnRole::Timestamp => "Date and time",
+            ColumnRole::Attribute => "Respondent attribute",
+            ColumnRole::Closed => "Closed question",
+            ColumnRole::MultiSelect => "Multiple choice",
+            ColumnRole::Number => "Number",
+            ColumnRole::FreeText => "Free text",
+            ColumnRole::Personal => "Personal data",
+            ColumnRole::Ignore => "Ignore",
+        }
+    }
+
+    /// Whether the column's values are categories that can be counted or split by.
+    pub fn is_categorical(self) -> bool {
+        matches!(self, ColumnRole::Attribute | ColumnRole::Closed)
+    }
+}
+
+impl fmt::Display for ColumnRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// One cell's value after import.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Value {
+    /// No answer.
+    #[default]
+    Empty,
+    /// Text, trimmed.
+    Text(Box<str>),
+    /// A number.
+    Number(f64),
+    /// A date and time.
+    DateTime(NaiveDateTime),
+    /// A true/false cell.
+    Bool(bool),
+}
+
+impl Value {
+    /// Whether the cell holds no answer.
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Value::Empty)
+    }
+
+    /// The text of a text cell.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The value as a user would read it; empty for [`Value::Empty`].
+    pub fn display(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Text(text) => text.to_string(),
+            Value::Number(number) => format_number(*number),
+            Value::DateTime(when) => when.format("%Y-%m-%d %H:%M:%S").to_string(),
+            Value::Bool(flag) => if *flag { "TRUE" } else { "FALSE" }.to_owned(),
+        }
+    }
+}
+
+/// Formats whole numbers without a trailing `.0`, so `3.0` from .xlsx and `3` from .xls read alike.
+pub fn format_number(number: f64) -> String {
+    if number.fract() == 0.0 && number.abs() < 1e15 {
+        format!("{number:.0}")
+    } else {
+        number.to_string()
+    }
+}
+
+/// One column of the survey with its values, one per response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The name shown to users (header rows combined, made unique).
+    pub name: String,
+    /// The role detected on import, or chosen by the user.
+    pub role: ColumnRole,
+    /// Why the importer chose this role, in a few words.
+    pub role_reason: String,
+    /// 0-based column index in the source sheet.
+    pub source_index: usize,
+    /// One value per response.
+    pub values: Vec<Value>,
+}
+
+impl Column {
+    /// How many responses answered this column.
+    pub fn filled(&self) -> usize {
+        self.values.iter().filter(|value| !value.is_empty()).count()
+    }
+
+    /// The distinct non-empty values with their counts, most frequent first, then by name.
+    pub fn value_counts(&self) -> Vec<(String, usize)> {
+        let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for value in self.values.iter().filter(|value| !value.is_empty()) {
+            *counts.entry(value.display()).or_default() += 1;
+        }
+        let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts
+    }
+}
+
+/// Where the survey's responses came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceFile {
+    /// The file as given by the user.
+    pub path: PathBuf,
+    /// The worksheet read, for workbooks.
+    pub sheet: Option<String>,
+    /// The header rows, 1-based and inclusive (CSV: record numbers).
+    pub header_rows: (usize, usize),
+}
+
+/// A free-text answer: one response's answer to one free-text column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CommentRef {
+    /// The response that gave it.
+    pub response: ResponseId,
+    /// The free-text column it answers.
+    pub column: ColumnId,
+}
+
+/// An imported survey: columns of values, one row per response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Survey {
+    /// The file the responses came from.
+    pub source: SourceFile,
+    /// The columns in sheet order.
+    pub columns: Vec<Column>,
+    /// For each response, its 1-based row in the source (CSV: record number).
+    pub source_rows: Vec<usize>,
+}
+
+impl Survey {
+    /// The number of responses.
+    pub fn response_count(&self) -> usize {
+        self.source_rows.len()
+    }
+
+    /// The column with this id.
+    pub fn column(&self, id: ColumnId) -> Option<&Column> {
+        self.columns.get(id.0)
+    }
+
+    /// The ids of the columns with this role, in sheet order.
+    pub fn columns_with_role(&self, role: ColumnRole) -> Vec<ColumnId> {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, column)| column.role == role)
+            .map(|(index, _)| ColumnId(index))
+            .collect()
+    }
+
+    /// A cell's value; `Empty` when out of range.
+    pub fn value(&self, response: ResponseId, column: ColumnId) -> &Value {
+        static EMPTY: Value = Value::Empty;
+        self.columns
+            .get(column.0)
+            .and_then(|column| column.values.get(response.0))
+            .unwrap_or(&EMPTY)
+    }
+
+    /// Every non-blank free-text answer, by response then column.
+    pub fn comments(&self) -> Vec<CommentRef> {
+        let free_text = self.columns_with_role(ColumnRole::FreeText);
+        let mut comments = Vec::new();
+        for response in 0..self.response_count() {
+            for &column in &free_text {
+                if self
+                    .comment_text(CommentRef {
+                        response: ResponseId(response),
+                        column,
+                    })
+                    .is_some()
+                {
+                    comments.push(CommentRef {
+                        response: ResponseId(response),
+                        column,
+                    });
+                }
+            }
+        }
+        comments
+    }
+
+    /// The text of a free-text answer, or `None` when blank.
+    pub fn comment_text(&self, comment: CommentRef) -> Option<&str> {
+        match self.value(comment.response, comment.column) {
+            Value::Text(text) if !text.trim().is_empty() => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The value of an attribute column for a response, as displayed.
+    pub fn attribute_value(&self, response: ResponseId, column: ColumnId) -> String {
+        self.value(response, column).display()
+    }
+
+    /// The attribute column most likely to say who the respondent is (respondent type, role ...).
+    pub fn respondent_type_column(&self) -> Option<ColumnId> {
+        let attributes = self.columns_with_role(ColumnRole::Attribute);
+        let describes_respondent = |id: &ColumnId| {
+            self.column(*id).is_some_and(|column| {
+                let name = column.name.to_lowercase();
+                [
+                    "describes you",
+                    "respondent",
+                    "are you",
+                    "capacity",
+                    "role",
+                    "type of respondent",
+                ]
+                .iter()
+                .any(|hint| name.contains(hint))
+            })
+        };
+        attributes
+            .iter()
+            .copied()
+            .find(describes_respondent)
+            .or_else(|| attributes.first().copied())
+    }
+}
