@@ -1,5 +1,6 @@
 //! `consultlens analyse FILE --out summary.xlsx`: import, tag, summarise, export.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -33,7 +34,7 @@ pub struct AnalyseArgs {
 }
 
 /// Runs the subcommand.
-pub fn run(args: &AnalyseArgs) -> Result<()> {
+pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
     let started = Instant::now();
     let [file] = args.files.as_slice() else {
         bail!(
@@ -57,36 +58,36 @@ pub fn run(args: &AnalyseArgs) -> Result<()> {
         tagging::tag_survey(&survey, &codebook, &progress).context("tagging was cancelled")?;
     let summary = analysis::summarise(&survey, &codebook, &tagging, None);
 
-    println!(
+    writeln!(out, 
         "{} responses, {} comments from {} respondents; codebook \"{}\"",
         summary.responses, summary.comments, summary.respondents_with_comments, codebook.name
-    );
-    println!();
-    println!(
+    )?;
+    writeln!(out)?;
+    writeln!(out, 
         "{:<44} {:>11} {:>8} {:>9}",
         "theme", "respondents", "%", "comments"
-    );
+    )?;
     for theme in summary.themes.iter().filter(|theme| theme.respondents > 0) {
-        println!(
+        writeln!(out, 
             "{:<44} {:>11} {:>7.1}% {:>9}",
             shorten(&theme.name, 44),
             theme.respondents,
             theme.percent_of_respondents,
             theme.comments
-        );
+        )?;
     }
-    println!(
+    writeln!(out, 
         "{:<44} {:>11} {:>8} {:>9}",
         "(no theme)", "", "", summary.untagged_comments
-    );
-    if let Some(out) = &args.out {
-        export::write_summary_workbook(out, &survey, &codebook, &tagging, &summary)?;
-        println!();
-        println!(
+    )?;
+    if let Some(destination) = &args.out {
+        export::write_summary_workbook(destination, &survey, &codebook, &tagging, &summary)?;
+        writeln!(out)?;
+        writeln!(out, 
             "wrote {} in {:.2} s",
-            out.display(),
+            destination.display(),
             started.elapsed().as_secs_f64()
-        );
+        )?;
     }
     Ok(())
 }

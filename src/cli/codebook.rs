@@ -1,5 +1,6 @@
 //! `consultlens codebook list|show|export`.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -37,57 +38,59 @@ pub enum CodebookAction {
 }
 
 /// Runs the subcommand.
-pub fn run(args: &CodebookArgs) -> Result<()> {
+pub fn run(args: &CodebookArgs, out: &mut dyn Write) -> Result<()> {
     match &args.action {
         CodebookAction::List => {
             for (key, _) in BUILT_IN {
                 let codebook = Codebook::built_in(key)?;
-                println!(
+                writeln!(out, 
                     "{key:<22} {:<28} {} themes",
                     codebook.name,
                     codebook.themes.len()
-                );
+                )?;
             }
         }
-        CodebookAction::Show { name } => show(&Codebook::load(name)?),
-        CodebookAction::Export { name, out } => {
+        CodebookAction::Show { name } => show(&Codebook::load(name)?, out)?,
+        CodebookAction::Export { name, out: destination } => {
             let text = Codebook::load(name)?.to_toml()?;
-            write_atomically(out, text.as_bytes())
-                .with_context(|| format!("could not write {}", out.display()))?;
-            println!("wrote {}", out.display());
+            write_atomically(destination, text.as_bytes())
+                .with_context(|| format!("could not write {}", destination.display()))?;
+            writeln!(out, "wrote {}", destination.display())?;
         }
     }
     Ok(())
 }
 
-fn show(codebook: &Codebook) {
-    println!("{}", codebook.name);
+fn show(codebook: &Codebook, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{}", codebook.name)?;
     if !codebook.description.is_empty() {
-        println!("{}", codebook.description);
+        writeln!(out, "{}", codebook.description)?;
     }
     for top in codebook.top_level() {
         let Some(theme) = codebook.theme(top) else {
             continue;
         };
-        println!();
-        print_theme(theme, "");
+        writeln!(out)?;
+        print_theme(theme, "", out)?;
         for child in codebook.children(top) {
             if let Some(child) = codebook.theme(child) {
-                print_theme(child, "  ");
+                print_theme(child, "  ", out)?;
             }
         }
     }
+    Ok(())
 }
 
-fn print_theme(theme: &Theme, indent: &str) {
-    println!("{indent}{} [{}]", theme.name, theme.key);
+fn print_theme(theme: &Theme, indent: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{indent}{} [{}]", theme.name, theme.key)?;
     if !theme.description.is_empty() {
-        println!("{indent}    {}", theme.description);
+        writeln!(out, "{indent}    {}", theme.description)?;
     }
     if !theme.keywords.is_empty() {
-        println!("{indent}    keywords: {}", theme.keywords.join(", "));
+        writeln!(out, "{indent}    keywords: {}", theme.keywords.join(", "))?;
     }
     if !theme.exclude.is_empty() {
-        println!("{indent}    except: {}", theme.exclude.join(", "));
+        writeln!(out, "{indent}    except: {}", theme.exclude.join(", "))?;
     }
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! `consultlens inspect FILE`: what the importer makes of a file.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -43,7 +44,7 @@ struct ColumnJson {
 }
 
 /// Runs the subcommand.
-pub fn run(args: &InspectArgs) -> Result<()> {
+pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<()> {
     let options = ImportOptions {
         sheet: args.sheet.clone(),
     };
@@ -67,39 +68,39 @@ pub fn run(args: &InspectArgs) -> Result<()> {
         warnings: report.warnings.iter().map(ToString::to_string).collect(),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&inspected)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&inspected)?)?;
         return Ok(());
     }
-    println!("File:        {}", inspected.file);
+    writeln!(out, "File:        {}", inspected.file)?;
     if let Some(sheet) = &inspected.sheet {
-        println!("Sheet:       {sheet}");
+        writeln!(out, "Sheet:       {sheet}")?;
     }
     let [first, last] = inspected.header_rows;
     if first == last {
-        println!("Header:      row {first}");
+        writeln!(out, "Header:      row {first}")?;
     } else {
-        println!("Header:      rows {first} to {last}");
+        writeln!(out, "Header:      rows {first} to {last}")?;
     }
-    println!("Responses:   {}", inspected.responses);
-    println!();
-    println!(
+    writeln!(out, "Responses:   {}", inspected.responses)?;
+    writeln!(out)?;
+    writeln!(out, 
         "{:>4}  {:<44} {:<13} {:>6}  why",
         "col", "name", "role", "filled"
-    );
+    )?;
     for column in &inspected.columns {
-        println!(
+        writeln!(out, 
             "{:>4}  {:<44} {:<13} {:>6}  {}",
             import::column_letters(column.index),
             shorten(&column.name, 44),
             column.role,
             column.filled,
             column.reason
-        );
+        )?;
     }
     if !inspected.warnings.is_empty() {
-        println!();
+        writeln!(out)?;
         for warning in &inspected.warnings {
-            println!("warning: {warning}");
+            writeln!(out, "warning: {warning}")?;
         }
     }
     Ok(())

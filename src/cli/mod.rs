@@ -38,16 +38,26 @@ pub enum Command {
 
 /// Runs a subcommand; errors print once to stderr, with a non-zero exit code.
 pub fn run(command: Command) -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     let outcome = match command {
-        Command::Inspect(args) => inspect::run(&args),
-        Command::Analyse(args) => analyse::run(&args),
-        Command::Codebook(args) => codebook::run(&args),
+        Command::Inspect(args) => inspect::run(&args, &mut out),
+        Command::Analyse(args) => analyse::run(&args, &mut out),
+        Command::Codebook(args) => codebook::run(&args, &mut out),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader stopped early (`| head`): not our failure.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }

@@ -1,7 +1,352 @@
-//! The window.
-use std::path::PathBuf;
+//! The window: eframe, egui, egui_plot and rfd live here and nowhere else.
+//!
+//! UI code reads the state and pushes [`Command`]s; [`App::apply`] at the end of the frame is the
+//! only place the session changes.
+
+mod comments_view;
+mod data_view;
+mod export_view;
+mod jobs;
+mod state;
+mod themes_view;
+mod widgets;
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-/// Opens the window.
-pub fn run(_file: Option<PathBuf>, _sheet: Option<String>) -> ExitCode {
-    ExitCode::SUCCESS
+
+pub use jobs::Jobs;
+pub use state::{Command, Session, Settings, View};
+
+use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
+
+/// The bundled sample consultation, opened when no file is given.
+pub fn sample_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data").join("send_consultation.xlsx")
+}
+
+const SETTINGS_KEY: &str = "consultlens-settings";
+
+/// Opens the window on `file`, or on the bundled sample.
+pub fn run(file: Option<PathBuf>, sheet: Option<String>) -> ExitCode {
+    let file = file.unwrap_or_else(sample_path);
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("ConsultLens")
+            .with_inner_size([1280.0, 820.0])
+            .with_min_inner_size([720.0, 480.0])
+            .with_drag_and_drop(true),
+        ..eframe::NativeOptions::default()
+    };
+    let outcome = eframe::run_native(
+        "ConsultLens",
+        options,
+        Box::new(move |creation| {
+            let settings = creation
+                .storage
+                .and_then(|storage| eframe::get_value::<Settings>(storage, SETTINGS_KEY))
+                .unwrap_or_default();
+            let mut app = App::new(settings);
+            app.open(file, sheet, Some(creation.egui_ctx.clone()));
+            Ok(Box::new(app))
+        }),
+    );
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: could not open the window: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a problem.
+    pub is_error: bool,
+}
+
+/// The whole application state.
+#[derive(Debug)]
+pub struct App {
+    /// Choices kept between runs.
+    pub settings: Settings,
+    /// The open consultation, once loaded.
+    pub session: Option<Session>,
+    /// The tab shown.
+    pub view: View,
+    /// Background work under way.
+    pub jobs: Jobs,
+    /// Messages for the status bar, newest last.
+    pub status: Vec<StatusMessage>,
+    /// The codebook applied to newly opened files.
+    pub codebook: Codebook,
+    commands: Vec<Command>,
+    repaint: Option<egui::Context>,
+}
+
+impl App {
+    /// An app with nothing open.
+    pub fn new(settings: Settings) -> Self {
+        let (codebook, status) = match Codebook::built_in(DEFAULT_CODEBOOK) {
+            Ok(codebook) => (codebook, Vec::new()),
+            Err(error) => (
+                Codebook { name: "Empty".to_owned(), description: String::new(), themes: Vec::new() },
+                vec![StatusMessage { text: error.to_string(), is_error: true }],
+            ),
+        };
+        Self {
+            settings,
+            session: None,
+            view: View::Themes,
+            jobs: Jobs::default(),
+            status,
+            codebook,
+            commands: Vec::new(),
+            repaint: None,
+        }
+    }
+
+    /// Starts opening a file in the background; `repaint` wakes the window when it is done.
+    pub fn open(&mut self, path: PathBuf, sheet: Option<String>, repaint: Option<egui::Context>) {
+        if repaint.is_some() {
+            self.repaint = repaint;
+        }
+        let codebook = self.codebook.clone();
+        let label = format!("Opening {}", display_name(&path));
+        self.jobs
+            .spawn(label, self.waker(), move |progress| Some(jobs::load(path, sheet, codebook, progress)));
+    }
+
+    fn waker(&self) -> impl Fn() + Send + 'static {
+        let context = self.repaint.clone();
+        move || {
+            if let Some(context) = &context {
+                context.request_repaint();
+            }
+        }
+    }
+
+    /// Queues a command for the end of the frame.
+    pub fn push(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// Blocks until background work is done and applies its results (tests and shutdown).
+    pub fn finish_jobs(&mut self) {
+        while self.jobs.is_busy() {
+            let finished = self.jobs.wait_all();
+            self.commands.extend(finished);
+            self.apply();
+        }
+    }
+
+    /// The most recent status message.
+    pub fn last_status(&self) -> Option<&StatusMessage> {
+        self.status.last()
+    }
+
+    fn info(&mut self, text: String) {
+        self.status.push(StatusMessage { text, is_error: false });
+    }
+
+    fn error(&mut self, text: String) {
+        self.status.push(StatusMessage { text, is_error: true });
+    }
+
+    /// The whole interface; takes no eframe types so tests can drive it.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        if self.repaint.is_none() {
+            self.repaint = Some(ui.ctx().clone());
+        }
+        let finished = self.jobs.poll();
+        self.commands.extend(finished);
+        self.take_dropped_files(ui);
+        ui.ctx().set_zoom_factor(self.settings.ui_scale);
+
+        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
+
+        self.apply();
+        if self.jobs.is_busy() {
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn take_dropped_files(&mut self, ui: &egui::Ui) {
+        let dropped: Vec<PathBuf> = ui.ctx().input(|input| input.raw.dropped_files.iter().map(|file| file.path().to_path_buf()).filter(|path| !path.as_os_str().is_empty()).collect());
+        for path in dropped {
+            self.push(Command::Open(path));
+        }
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.heading("ConsultLens");
+            ui.separator();
+            if ui.button("Open…").on_hover_text("Open a survey export (.xlsx, .csv …); you can also drop a file on the window").clicked() {
+                let waker = self.waker();
+                self.jobs.spawn("Choosing a file", waker, |_| jobs::pick_survey_file().map(Command::Open));
+            }
+            ui.separator();
+            for view in View::ALL {
+                if ui.selectable_label(self.view == view, view.label()).clicked() {
+                    self.push(Command::ShowView(view));
+                }
+            }
+            ui.separator();
+            ui.label("Size");
+            ui.add(egui::Slider::new(&mut self.settings.ui_scale, 0.75..=2.0).step_by(0.25));
+            if let Some(session) = &self.session {
+                ui.separator();
+                ui.label(format!(
+                    "{} · {} responses · {} comments",
+                    display_name(&session.survey.source.path),
+                    session.summary.responses,
+                    session.summary.comments
+                ));
+            }
+        });
+    }
+
+    fn status_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let mut cancel = None;
+            for (index, job) in self.jobs.running().iter().enumerate() {
+                ui.label(&job.label);
+                ui.add(egui::ProgressBar::new(job.progress.fraction()).desired_width(160.0).show_percentage());
+                if ui.button("Cancel").clicked() {
+                    cancel = Some(index);
+                }
+            }
+            if let Some(job) = cancel.and_then(|index| self.jobs.running().get(index)) {
+                job.progress.cancel();
+            }
+            if let Some(message) = self.status.last() {
+                let colour = if message.is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                ui.colored_label(colour, &message.text);
+            }
+        });
+    }
+
+    fn central_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(session) = &self.session else {
+            ui.centered_and_justified(|ui| {
+                if self.jobs.is_busy() {
+                    ui.spinner();
+                } else {
+                    ui.label("Open a survey export with Open…, or drop a file on this window.");
+                }
+            });
+            return;
+        };
+        let mut commands = Vec::new();
+        match self.view {
+            View::Data => data_view::data_ui(ui, session, &mut commands),
+            View::Comments => comments_view::comments_ui(ui, session, &mut commands),
+            View::Themes => themes_view::themes_ui(ui, session, &self.settings, &mut commands),
+            View::Export => export_view::export_ui(ui, session, self.jobs.is_busy(), &mut commands),
+        }
+        self.commands.extend(commands);
+    }
+
+    /// Applies the queued commands: the only place the session changes.
+    pub fn apply(&mut self) {
+        let commands = std::mem::take(&mut self.commands);
+        for command in commands {
+            self.apply_one(command);
+        }
+    }
+
+    fn apply_one(&mut self, command: Command) {
+        match command {
+            Command::Open(path) => self.open(path, None, None),
+            Command::Loaded(session) => {
+                let session = *session;
+                self.info(format!(
+                    "Opened {}: {} responses, {} comments",
+                    display_name(&session.survey.source.path),
+                    session.survey.response_count(),
+                    session.tagging.comments.len()
+                ));
+                let warnings: Vec<String> = session.report.warnings.iter().map(ToString::to_string).collect();
+                for warning in warnings {
+                    self.info(format!("Note: {warning}"));
+                }
+                self.session = Some(session);
+            }
+            Command::Retagged(retagged) => {
+                let (survey, tagging) = *retagged;
+                if let Some(session) = &mut self.session {
+                    session.retagged(survey, tagging);
+                }
+            }
+            Command::Failed(message) => self.error(message),
+            Command::ShowView(view) => self.view = view,
+            Command::ShowPercent(show) => self.settings.show_percent = show,
+            Command::Exported(path) => self.info(format!("Saved the summary workbook to {}", path.display())),
+            Command::Export(path) => {
+                let Some(session) = &self.session else { return };
+                let (survey, codebook, tagging) = (session.survey.clone(), session.codebook.clone(), session.tagging.clone());
+                self.jobs.spawn("Exporting the summary", self.waker(), move |_| {
+                    Some(jobs::export(path, &survey, &codebook, &tagging))
+                });
+            }
+            command => self.apply_to_session(command),
+        }
+    }
+
+    fn apply_to_session(&mut self, command: Command) {
+        let waker = self.waker();
+        let Some(session) = &mut self.session else { return };
+        match command {
+            Command::SetRole(column, role) => {
+                let Some(target) = session.survey.columns.get_mut(column.0) else { return };
+                target.role = role;
+                target.role_reason = "chosen by you".to_owned();
+                let survey = session.survey.clone();
+                let codebook = session.codebook.clone();
+                self.jobs.spawn("Re-tagging comments", waker, move |progress| Some(jobs::retag(survey, &codebook, progress)));
+            }
+            Command::FilterTheme(theme) => {
+                session.filter.theme = theme;
+                session.refilter();
+            }
+            Command::FilterRespondentType(value) => {
+                session.filter.attribute = value.and_then(|value| session.survey.respondent_type_column().map(|column| (column, value)));
+                session.refilter();
+            }
+            Command::Search(text) => {
+                session.filter.text = text;
+                session.refilter();
+            }
+            Command::SelectComment(comment) => session.selected_comment = Some(comment),
+            Command::SetExportPath(path) => session.export_path = path,
+            Command::ChooseExportPath => {
+                let suggested = PathBuf::from(&session.export_path);
+                self.jobs.spawn("Choosing where to save", waker, move |_| {
+                    jobs::pick_export_file(&suggested).map(|path| Command::SetExportPath(path.display().to_string()))
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        App::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}
+
+/// A file's name without its folder.
+pub fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into_owned())
 }

@@ -1,0 +1,79 @@
+//! The Data view: each column with its detected role, which the user can change.
+
+use egui_extras::{Column as TableColumn, TableBuilder};
+
+use super::state::{Command, Session};
+use crate::import::column_letters;
+use crate::model::{ColumnId, ColumnRole};
+
+/// Lists the columns, their roles and why; a role change re-tags the comments.
+pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+    let survey = &session.survey;
+    let (first, last) = survey.source.header_rows;
+    ui.heading("Columns and what they hold");
+    ui.label(format!(
+        "{}{} · header {} · {} responses. Free-text columns are tagged with themes; personal data is never exported.",
+        survey.source.path.display(),
+        survey.source.sheet.as_ref().map(|sheet| format!(" · sheet \"{sheet}\"")).unwrap_or_default(),
+        if first == last { format!("row {first}") } else { format!("rows {first} to {last}") },
+        survey.response_count()
+    ));
+    for warning in &session.report.warnings {
+        ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {warning}"));
+    }
+    ui.add_space(6.0);
+    TableBuilder::new(ui)
+        .striped(true)
+        .column(TableColumn::auto().at_least(40.0))
+        .column(TableColumn::initial(360.0).at_least(120.0).clip(true))
+        .column(TableColumn::initial(170.0))
+        .column(TableColumn::auto().at_least(60.0))
+        .column(TableColumn::initial(260.0).clip(true))
+        .column(TableColumn::remainder().clip(true))
+        .header(24.0, |mut header| {
+            for title in ["Column", "Question", "Role", "Answers", "Why this role", "Example"] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(28.0, survey.columns.len(), |mut row| {
+                let index = row.index();
+                let Some(column) = survey.columns.get(index) else { return };
+                row.col(|ui| {
+                    ui.label(column_letters(column.source_index));
+                });
+                row.col(|ui| {
+                    ui.label(&column.name).on_hover_text(&column.name);
+                });
+                row.col(|ui| {
+                    let mut role = column.role;
+                    egui::ComboBox::from_id_salt(("role", index))
+                        .selected_text(role.label())
+                        .width(160.0)
+                        .show_ui(ui, |ui| {
+                            for option in ColumnRole::ALL {
+                                ui.selectable_value(&mut role, option, option.label());
+                            }
+                        })
+                        .response
+                        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("Role of {}", column.name)));
+                    if role != column.role {
+                        commands.push(Command::SetRole(ColumnId(index), role));
+                    }
+                });
+                row.col(|ui| {
+                    ui.label(column.filled().to_string());
+                });
+                row.col(|ui| {
+                    ui.label(&column.role_reason);
+                });
+                row.col(|ui| {
+                    let example = column.values.iter().find(|value| !value.is_empty()).map(crate::model::Value::display);
+                    let shown = if column.role == ColumnRole::Personal { "(hidden: personal data)".to_owned() } else { example.unwrap_or_default() };
+                    ui.label(shown);
+                });
+            });
+        });
+}

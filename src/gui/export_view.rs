@@ -1,0 +1,46 @@
+//! The Export view: where the summary workbook goes and what it holds.
+
+use std::path::PathBuf;
+
+use super::state::{Command, Session};
+use crate::export::SHEET_NAMES;
+use crate::model::ColumnRole;
+
+/// The export path, a button to choose it, and the button that writes the workbook.
+pub fn export_ui(ui: &mut egui::Ui, session: &Session, busy: bool, commands: &mut Vec<Command>) {
+    ui.heading("Export the summary workbook");
+    ui.label(format!(
+        "An Excel workbook for colleagues, with these sheets: {}. The themes sheet has a bar chart you can edit in Excel or PowerPoint.",
+        SHEET_NAMES.join(", ")
+    ));
+    let personal: Vec<&str> = session
+        .survey
+        .columns
+        .iter()
+        .filter(|column| column.role == ColumnRole::Personal)
+        .map(|column| column.name.as_str())
+        .collect();
+    if personal.is_empty() {
+        ui.label("No column is marked as personal data.");
+    } else {
+        ui.label(format!("Left out as personal data: {}.", personal.join(", ")));
+    }
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        ui.label("Save as");
+        let mut path = session.export_path.clone();
+        let field = ui.add(egui::TextEdit::singleline(&mut path).desired_width(520.0));
+        field.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Save as"));
+        if path != session.export_path {
+            commands.push(Command::SetExportPath(path));
+        }
+        if ui.add_enabled(!busy, egui::Button::new("Choose…")).clicked() {
+            commands.push(Command::ChooseExportPath);
+        }
+    });
+    ui.add_space(8.0);
+    let can_export = !busy && !session.export_path.trim().is_empty();
+    if ui.add_enabled(can_export, egui::Button::new("Export summary workbook")).clicked() {
+        commands.push(Command::Export(PathBuf::from(session.export_path.trim())));
+    }
+}

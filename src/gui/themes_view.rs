@@ -1,0 +1,189 @@
+//! The Themes view: how often each theme came up, and how that differs by respondent type.
+
+use egui::Color32;
+use egui_plot::{Bar, BarChart, Legend, Plot};
+
+use super::state::{Command, Session, Settings};
+use super::widgets::theme_colour;
+use crate::analysis::ThemeCount;
+use crate::codebook::PALETTE;
+
+/// Themes compared across respondent groups: enough to read, few enough to fit.
+const MAX_GROUPED_THEMES: usize = 10;
+/// Respondent groups drawn side by side.
+const MAX_GROUPS: usize = 6;
+
+/// The count/% switch and both charts.
+pub fn themes_ui(ui: &mut egui::Ui, session: &Session, settings: &Settings, commands: &mut Vec<Command>) {
+    let summary = &session.summary;
+    ui.horizontal(|ui| {
+        ui.label("Show");
+        if ui.selectable_label(!settings.show_percent, "Count").clicked() {
+            commands.push(Command::ShowPercent(false));
+        }
+        if ui.selectable_label(settings.show_percent, "% of respondents").clicked() {
+            commands.push(Command::ShowPercent(true));
+        }
+        ui.separator();
+        ui.label(format!(
+            "{} respondents wrote {} comments; {} comments have no theme.",
+            summary.respondents_with_comments, summary.comments, summary.untagged_comments
+        ));
+    });
+    egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+        let raised: Vec<&ThemeCount> = summary.themes.iter().filter(|theme| theme.respondents > 0).collect();
+        ui.heading(format!("Themes raised (respondents who commented, n={})", summary.respondents_with_comments));
+        if raised.is_empty() {
+            ui.label("No comment matched any theme of the codebook.");
+        } else {
+            frequency_chart_ui(ui, session, &raised, settings.show_percent);
+        }
+        ui.add_space(16.0);
+        if let Some(crosstab) = &summary.by_attribute {
+            ui.heading(format!("Top themes by \"{}\"", crosstab.attribute_name));
+            if !settings.show_percent {
+                ui.label("Groups differ in size: switch to % of respondents to compare them fairly.");
+            }
+            grouped_chart_ui(ui, session, settings.show_percent);
+        }
+    });
+}
+
+fn value_of(theme: &ThemeCount, show_percent: bool) -> f64 {
+    if show_percent {
+        theme.percent_of_respondents
+    } else {
+        #[allow(clippy::cast_precision_loss)]
+        let respondents = theme.respondents as f64;
+        respondents
+    }
+}
+
+/// Slot `index` of `count` from the top of a horizontal bar chart.
+fn slot_from_top(index: usize, count: usize) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let position = (count - 1 - index) as f64;
+    position
+}
+
+fn frequency_chart_ui(ui: &mut egui::Ui, session: &Session, raised: &[&ThemeCount], show_percent: bool) {
+    let count = raised.len();
+    let bars: Vec<Bar> = raised
+        .iter()
+        .enumerate()
+        .map(|(index, theme)| {
+            Bar::new(slot_from_top(index, count), value_of(theme, show_percent))
+                .name(format!("{}: {} respondents ({:.1}%)", theme.name, theme.respondents, theme.percent_of_respondents))
+                .fill(theme_colour(&session.codebook, theme.theme))
+                .width(0.75)
+        })
+        .collect();
+    let names: Vec<String> = raised.iter().map(|theme| theme.name.clone()).collect();
+    #[allow(clippy::cast_precision_loss)]
+    let height = (count as f32 * 26.0 + 60.0).max(240.0);
+    Plot::new("theme-frequency")
+        .height(height)
+        .y_axis_min_width(250.0)
+        .y_axis_formatter(move |mark, _| category_label(&names, mark.value))
+        .x_axis_label(if show_percent { "% of respondents" } else { "Respondents" })
+        .include_x(0.0)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .show(ui, |plot| plot.bar_chart(BarChart::new("Themes", bars).horizontal()));
+}
+
+/// The name at a whole-number slot, counted from the top.
+fn category_label(names: &[String], value: f64) -> String {
+    let rounded = value.round();
+    if (value - rounded).abs() > 1e-6 || rounded < 0.0 {
+        return String::new();
+    }
+    // Slots are small whole numbers here.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let slot = rounded as usize;
+    names
+        .len()
+        .checked_sub(slot + 1)
+        .and_then(|index| names.get(index))
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
+    let Some(crosstab) = &session.summary.by_attribute else { return };
+    let rows: Vec<_> = crosstab
+        .rows
+        .iter()
+        .filter(|row| row.respondents.iter().any(|count| *count > 0))
+        .take(MAX_GROUPED_THEMES)
+        .collect();
+    if rows.is_empty() {
+        ui.label("No themes to compare.");
+        return;
+    }
+    let groups: Vec<_> = crosstab.groups.iter().take(MAX_GROUPS).collect();
+    #[allow(clippy::cast_precision_loss)]
+    let bar_width = 0.8 / groups.len() as f64;
+    let theme_count = rows.len();
+    let charts: Vec<BarChart> = groups
+        .iter()
+        .enumerate()
+        .map(|(group_index, group)| {
+            let colour = PALETTE
+                .get(group_index)
+                .and_then(|hex| crate::codebook::parse_hex_colour(hex))
+                .map_or(Color32::GRAY, |[red, green, blue]| Color32::from_rgb(red, green, blue));
+            #[allow(clippy::cast_precision_loss)]
+            let offset = -0.4 + bar_width * (group_index as f64 + 0.5);
+            let bars = rows
+                .iter()
+                .enumerate()
+                .map(|(theme_index, row)| {
+                    let respondents = row.respondents.get(group_index).copied().unwrap_or_default();
+                    let share = row.percents.get(group_index).copied().unwrap_or_default();
+                    #[allow(clippy::cast_precision_loss)]
+                    let value = if show_percent { share } else { respondents as f64 };
+                    Bar::new(slot_from_top(theme_index, theme_count) - offset, value)
+                        .width(bar_width * 0.95)
+                        .fill(colour)
+                        .name(format!("{} — {}: {respondents} of {} ({share:.1}%)", row.name, group.value, group.respondents))
+                })
+                .collect();
+            BarChart::new(format!("{} (n={})", group.value, group.respondents), bars).color(colour).horizontal()
+        })
+        .collect();
+    let names: Vec<String> = rows.iter().map(|row| row.name.clone()).collect();
+    #[allow(clippy::cast_precision_loss)]
+    let height = (theme_count as f32 * 44.0 + 80.0).max(300.0);
+    Plot::new("themes-by-group")
+        .height(height)
+        .legend(Legend::default())
+        .y_axis_min_width(250.0)
+        .y_axis_formatter(move |mark, _| category_label(&names, mark.value))
+        .x_axis_label(if show_percent { "% of the group's respondents" } else { "Respondents" })
+        .include_x(0.0)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_labels_count_from_the_top() {
+        let names = vec!["First".to_owned(), "Second".to_owned(), "Third".to_owned()];
+        assert_eq!(category_label(&names, 2.0), "First");
+        assert_eq!(category_label(&names, 0.0), "Third");
+        assert_eq!(category_label(&names, 0.5), "");
+        assert_eq!(category_label(&names, 3.0), "");
+        assert!((slot_from_top(0, 3) - 2.0).abs() < f64::EPSILON);
+    }
+}

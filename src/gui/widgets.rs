@@ -1,0 +1,89 @@
+//! Small pieces shared by the views: theme colours and chips, highlighted comment text.
+
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Color32, FontId};
+
+use crate::codebook::{Codebook, ThemeId, parse_hex_colour};
+use crate::tagging::{Span, Tag};
+
+/// The theme's colour for egui.
+pub fn theme_colour(codebook: &Codebook, theme: ThemeId) -> Color32 {
+    let [red, green, blue] = parse_hex_colour(codebook.colour(theme)).unwrap_or([0, 114, 178]);
+    Color32::from_rgb(red, green, blue)
+}
+
+/// Black or white, whichever reads better on `background`.
+pub fn text_on(background: Color32) -> Color32 {
+    let luminance = 0.299 * f32::from(background.r()) + 0.587 * f32::from(background.g()) + 0.114 * f32::from(background.b());
+    if luminance > 150.0 { Color32::BLACK } else { Color32::WHITE }
+}
+
+/// A coloured label naming a theme.
+pub fn theme_chip(ui: &mut egui::Ui, codebook: &Codebook, theme: ThemeId) {
+    let Some(found) = codebook.theme(theme) else { return };
+    let fill = theme_colour(codebook, theme);
+    egui::Frame::new()
+        .fill(fill)
+        .corner_radius(6.0)
+        .inner_margin(egui::Margin::symmetric(6, 1))
+        .show(ui, |ui| {
+            ui.label(egui::RichText::new(&found.name).color(text_on(fill)).small());
+        });
+}
+
+/// The comment text with the words that triggered its themes highlighted.
+pub fn highlighted_text(ui: &egui::Ui, text: &str, tags: &[Tag], max_rows: usize) -> LayoutJob {
+    let font = FontId::proportional(ui.style().text_styles.get(&egui::TextStyle::Body).map_or(14.0, |font| font.size));
+    let plain = TextFormat { font_id: font.clone(), color: ui.visuals().text_color(), ..TextFormat::default() };
+    let highlight = TextFormat {
+        font_id: font,
+        color: Color32::BLACK,
+        background: Color32::from_rgb(255, 221, 87),
+        ..TextFormat::default()
+    };
+    let mut job = LayoutJob::default();
+    let mut cursor = 0;
+    for span in merged_spans(tags) {
+        let (Some(before), Some(matched)) = (text.get(cursor..span.start), text.get(span.start..span.end)) else {
+            continue;
+        };
+        job.append(before, 0.0, plain.clone());
+        job.append(matched, 0.0, highlight.clone());
+        cursor = span.end;
+    }
+    job.append(text.get(cursor..).unwrap_or_default(), 0.0, plain);
+    job.wrap.max_rows = max_rows;
+    job.wrap.break_anywhere = false;
+    job
+}
+
+/// All tags' spans, sorted, with overlaps joined.
+fn merged_spans(tags: &[Tag]) -> Vec<Span> {
+    let mut spans: Vec<Span> = tags.iter().flat_map(|tag| tag.spans.iter().copied()).collect();
+    spans.sort_unstable();
+    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tagging::TagOrigin;
+
+    #[test]
+    fn overlapping_spans_merge() {
+        let tag = |spans: &[(usize, usize)]| Tag {
+            theme: ThemeId(0),
+            spans: spans.iter().map(|&(start, end)| Span { start, end }).collect(),
+            origin: TagOrigin::Rule,
+        };
+        let merged = merged_spans(&[tag(&[(0, 5), (10, 12)]), tag(&[(3, 8)])]);
+        assert_eq!(merged, [Span { start: 0, end: 8 }, Span { start: 10, end: 12 }]);
+    }
+}
