@@ -58,17 +58,20 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
         tagging::tag_survey(&survey, &codebook, &progress).context("tagging was cancelled")?;
     let summary = analysis::summarise(&survey, &codebook, &tagging, None);
 
-    writeln!(out, 
+    writeln!(
+        out,
         "{} responses, {} comments from {} respondents; codebook \"{}\"",
         summary.responses, summary.comments, summary.respondents_with_comments, codebook.name
     )?;
     writeln!(out)?;
-    writeln!(out, 
+    writeln!(
+        out,
         "{:<44} {:>11} {:>8} {:>9}",
         "theme", "respondents", "%", "comments"
     )?;
     for theme in summary.themes.iter().filter(|theme| theme.respondents > 0) {
-        writeln!(out, 
+        writeln!(
+            out,
             "{:<44} {:>11} {:>7.1}% {:>9}",
             shorten(&theme.name, 44),
             theme.respondents,
@@ -76,14 +79,16 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
             theme.comments
         )?;
     }
-    writeln!(out, 
+    writeln!(
+        out,
         "{:<44} {:>11} {:>8} {:>9}",
         "(no theme)", "", "", summary.untagged_comments
     )?;
     if let Some(destination) = &args.out {
         export::write_summary_workbook(destination, &survey, &codebook, &tagging, &summary)?;
         writeln!(out)?;
-        writeln!(out, 
+        writeln!(
+            out,
             "wrote {} in {:.2} s",
             destination.display(),
             started.elapsed().as_secs_f64()

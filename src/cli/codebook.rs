@@ -43,7 +43,8 @@ pub fn run(args: &CodebookArgs, out: &mut dyn Write) -> Result<()> {
         CodebookAction::List => {
             for (key, _) in BUILT_IN {
                 let codebook = Codebook::built_in(key)?;
-                writeln!(out, 
+                writeln!(
+                    out,
                     "{key:<22} {:<28} {} themes",
                     codebook.name,
                     codebook.themes.len()
@@ -51,7 +52,10 @@ pub fn run(args: &CodebookArgs, out: &mut dyn Write) -> Result<()> {
             }
         }
         CodebookAction::Show { name } => show(&Codebook::load(name)?, out)?,
-        CodebookAction::Export { name, out: destination } => {
+        CodebookAction::Export {
+            name,
+            out: destination,
+        } => {
             let text = Codebook::load(name)?.to_toml()?;
             write_atomically(destination, text.as_bytes())
                 .with_context(|| format!("could not write {}", destination.display()))?;

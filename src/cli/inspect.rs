@@ -83,12 +83,14 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(out, "Responses:   {}", inspected.responses)?;
     writeln!(out)?;
-    writeln!(out, 
+    writeln!(
+        out,
         "{:>4}  {:<44} {:<13} {:>6}  why",
         "col", "name", "role", "filled"
     )?;
     for column in &inspected.columns {
-        writeln!(out, 
+        writeln!(
+            out,
             "{:>4}  {:<44} {:<13} {:>6}  {}",
             import::column_letters(column.index),
             shorten(&column.name, 44),

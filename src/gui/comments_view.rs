@@ -20,12 +20,15 @@ pub fn comments_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Comm
     let total = session.tagging.comments.len();
     let shown = session.visible_comments.len();
     ui.label(format!("Showing {shown} of {total} comments"));
-    let row_height = ui.text_style_height(&egui::TextStyle::Body) * (ROW_TEXT_LINES as f32 + 2.6) + 12.0;
-    egui::ScrollArea::vertical().auto_shrink(false).show_rows(ui, row_height, shown, |ui, rows| {
-        for comment in session.visible_comments.get(rows).unwrap_or_default() {
-            comment_row_ui(ui, session, *comment, row_height, commands);
-        }
-    });
+    let row_height =
+        ui.text_style_height(&egui::TextStyle::Body) * (ROW_TEXT_LINES as f32 + 2.6) + 12.0;
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show_rows(ui, row_height, shown, |ui, rows| {
+            for comment in session.visible_comments.get(rows).unwrap_or_default() {
+                comment_row_ui(ui, session, *comment, row_height, commands);
+            }
+        });
 }
 
 fn filters_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
@@ -45,11 +48,20 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut theme, None, "All themes");
                 for top in codebook.top_level() {
-                    let Some(group) = codebook.theme(top) else { continue };
-                    ui.selectable_value(&mut theme, Some(top), egui::RichText::new(&group.name).strong());
+                    let Some(group) = codebook.theme(top) else {
+                        continue;
+                    };
+                    ui.selectable_value(
+                        &mut theme,
+                        Some(top),
+                        egui::RichText::new(&group.name).strong(),
+                    );
                     for child in codebook.children(top) {
                         if let Some(found) = codebook.theme(child) {
-                            ui.selectable_value(&mut theme, Some(child), format!("    {}", found.name));
+                            ui.horizontal(|ui| {
+                                ui.add_space(16.0);
+                                ui.selectable_value(&mut theme, Some(child), &found.name);
+                            });
                         }
                     }
                 }
@@ -62,7 +74,11 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>)
 
         if let Some(crosstab) = &session.summary.by_attribute {
             ui.label(&crosstab.attribute_name);
-            let current = session.filter.attribute.as_ref().map(|(_, value)| value.clone());
+            let current = session
+                .filter
+                .attribute
+                .as_ref()
+                .map(|(_, value)| value.clone());
             let mut chosen = current.clone();
             egui::ComboBox::from_id_salt("respondent-filter")
                 .selected_text(current.clone().unwrap_or_else(|| "Everyone".to_owned()))
@@ -74,7 +90,9 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>)
                     }
                 })
                 .response
-                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Respondent filter"));
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Respondent filter")
+                });
             if chosen != current {
                 commands.push(Command::FilterRespondentType(chosen));
             }
@@ -82,30 +100,48 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>)
 
         ui.label("Search");
         let mut text = session.filter.text.clone();
-        let search = ui.add(egui::TextEdit::singleline(&mut text).hint_text("words in the comment").desired_width(220.0));
-        search.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Search comments"));
+        let search = ui.add(
+            egui::TextEdit::singleline(&mut text)
+                .hint_text("words in the comment")
+                .desired_width(220.0),
+        );
+        search.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Search comments")
+        });
         if text != session.filter.text {
             commands.push(Command::Search(text));
         }
     });
 }
 
-fn comment_row_ui(ui: &mut egui::Ui, session: &Session, comment: CommentRef, row_height: f32, commands: &mut Vec<Command>) {
+fn comment_row_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    comment: CommentRef,
+    row_height: f32,
+    commands: &mut Vec<Command>,
+) {
     let survey = &session.survey;
     let text = survey.comment_text(comment).unwrap_or_default();
     let tags = session.tagging.tags_of(comment);
     let selected = session.selected_comment == Some(comment);
-    let frame = egui::Frame::new().inner_margin(egui::Margin::symmetric(6, 4)).fill(if selected {
-        ui.visuals().selection.bg_fill.gamma_multiply(0.35)
-    } else {
-        egui::Color32::TRANSPARENT
-    });
+    let frame = egui::Frame::new()
+        .inner_margin(egui::Margin::symmetric(6, 4))
+        .fill(if selected {
+            ui.visuals().selection.bg_fill.gamma_multiply(0.35)
+        } else {
+            egui::Color32::TRANSPARENT
+        });
     let response = frame
         .show(ui, |ui| {
             ui.set_min_height(row_height - 10.0);
             ui.set_max_height(row_height - 10.0);
             ui.set_width(ui.available_width());
-            ui.label(egui::RichText::new(meta_line(session, comment)).small().weak());
+            ui.label(
+                egui::RichText::new(meta_line(session, comment))
+                    .small()
+                    .weak(),
+            );
             ui.label(highlighted_text(ui, text, tags, ROW_TEXT_LINES));
             ui.horizontal(|ui| {
                 if tags.is_empty() {
@@ -126,12 +162,19 @@ fn comment_row_ui(ui: &mut egui::Ui, session: &Session, comment: CommentRef, row
 /// "Row 12 · Parent or carer · What would make the biggest difference…"
 fn meta_line(session: &Session, comment: CommentRef) -> String {
     let survey = &session.survey;
-    let row = survey.source_rows.get(comment.response.0).copied().unwrap_or_default();
+    let row = survey
+        .source_rows
+        .get(comment.response.0)
+        .copied()
+        .unwrap_or_default();
     let who = survey
         .respondent_type_column()
         .map(|column| survey.attribute_value(comment.response, column))
         .filter(|value| !value.is_empty());
-    let question = survey.column(comment.column).map(|column| column.name.as_str()).unwrap_or_default();
+    let question = survey
+        .column(comment.column)
+        .map(|column| column.name.as_str())
+        .unwrap_or_default();
     let mut parts = vec![format!("Row {row}")];
     parts.extend(who);
     parts.push(question.to_owned());
@@ -145,21 +188,31 @@ fn detail_ui(ui: &mut egui::Ui, session: &Session) {
     };
     let text = session.survey.comment_text(comment).unwrap_or_default();
     let tags = session.tagging.tags_of(comment);
-    egui::ScrollArea::vertical().id_salt("detail-scroll").show(ui, |ui| {
-        ui.label(egui::RichText::new(meta_line(session, comment)).small().weak());
-        ui.add_space(4.0);
-        ui.label(highlighted_text(ui, text, tags, usize::MAX));
-        ui.add_space(8.0);
-        ui.strong("Themes");
-        if tags.is_empty() {
-            ui.label("No theme matched this comment.");
-        }
-        for tag in tags {
-            ui.horizontal_wrapped(|ui| {
-                theme_chip(ui, &session.codebook, tag.theme);
-                let words: Vec<&str> = tag.spans.iter().filter_map(|span| text.get(span.start..span.end)).collect();
-                ui.label(format!("matched: {}", words.join(", ")));
-            });
-        }
-    });
+    egui::ScrollArea::vertical()
+        .id_salt("detail-scroll")
+        .show(ui, |ui| {
+            ui.label(
+                egui::RichText::new(meta_line(session, comment))
+                    .small()
+                    .weak(),
+            );
+            ui.add_space(4.0);
+            ui.label(highlighted_text(ui, text, tags, usize::MAX));
+            ui.add_space(8.0);
+            ui.strong("Themes");
+            if tags.is_empty() {
+                ui.label("No theme matched this comment.");
+            }
+            for tag in tags {
+                ui.horizontal_wrapped(|ui| {
+                    theme_chip(ui, &session.codebook, tag.theme);
+                    let words: Vec<&str> = tag
+                        .spans
+                        .iter()
+                        .filter_map(|span| text.get(span.start..span.end))
+                        .collect();
+                    ui.label(format!("matched: {}", words.join(", ")));
+                });
+            }
+        });
 }

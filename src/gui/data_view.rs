@@ -31,7 +31,14 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
         .column(TableColumn::initial(260.0).clip(true))
         .column(TableColumn::remainder().clip(true))
         .header(24.0, |mut header| {
-            for title in ["Column", "Question", "Role", "Answers", "Why this role", "Example"] {
+            for title in [
+                "Column",
+                "Question",
+                "Role",
+                "Answers",
+                "Why this role",
+                "Example",
+            ] {
                 header.col(|ui| {
                     ui.strong(title);
                 });
@@ -40,7 +47,9 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
         .body(|body| {
             body.rows(28.0, survey.columns.len(), |mut row| {
                 let index = row.index();
-                let Some(column) = survey.columns.get(index) else { return };
+                let Some(column) = survey.columns.get(index) else {
+                    return;
+                };
                 row.col(|ui| {
                     ui.label(column_letters(column.source_index));
                 });
@@ -58,7 +67,13 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
                             }
                         })
                         .response
-                        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("Role of {}", column.name)));
+                        .widget_info(|| {
+                            egui::WidgetInfo::labeled(
+                                egui::Role::ComboBox,
+                                true,
+                                format!("Role of {}", column.name),
+                            )
+                        });
                     if role != column.role {
                         commands.push(Command::SetRole(ColumnId(index), role));
                     }
@@ -70,8 +85,16 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
                     ui.label(&column.role_reason);
                 });
                 row.col(|ui| {
-                    let example = column.values.iter().find(|value| !value.is_empty()).map(crate::model::Value::display);
-                    let shown = if column.role == ColumnRole::Personal { "(hidden: personal data)".to_owned() } else { example.unwrap_or_default() };
+                    let example = column
+                        .values
+                        .iter()
+                        .find(|value| !value.is_empty())
+                        .map(crate::model::Value::display);
+                    let shown = if column.role == ColumnRole::Personal {
+                        "(hidden: personal data)".to_owned()
+                    } else {
+                        example.unwrap_or_default()
+                    };
                     ui.label(shown);
                 });
             });

@@ -23,24 +23,33 @@ pub fn export_ui(ui: &mut egui::Ui, session: &Session, busy: bool, commands: &mu
     if personal.is_empty() {
         ui.label("No column is marked as personal data.");
     } else {
-        ui.label(format!("Left out as personal data: {}.", personal.join(", ")));
+        ui.label(format!(
+            "Left out as personal data: {}.",
+            personal.join(", ")
+        ));
     }
     ui.add_space(8.0);
     ui.horizontal(|ui| {
-        ui.label("Save as");
+        let label = ui.label("Save as");
         let mut path = session.export_path.clone();
-        let field = ui.add(egui::TextEdit::singleline(&mut path).desired_width(520.0));
-        field.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Save as"));
+        ui.add(egui::TextEdit::singleline(&mut path).desired_width(520.0))
+            .labelled_by(label.id);
         if path != session.export_path {
             commands.push(Command::SetExportPath(path));
         }
-        if ui.add_enabled(!busy, egui::Button::new("Choose…")).clicked() {
+        if ui
+            .add_enabled(!busy, egui::Button::new("Choose…"))
+            .clicked()
+        {
             commands.push(Command::ChooseExportPath);
         }
     });
     ui.add_space(8.0);
     let can_export = !busy && !session.export_path.trim().is_empty();
-    if ui.add_enabled(can_export, egui::Button::new("Export summary workbook")).clicked() {
+    if ui
+        .add_enabled(can_export, egui::Button::new("Export summary workbook"))
+        .clicked()
+    {
         commands.push(Command::Export(PathBuf::from(session.export_path.trim())));
     }
 }

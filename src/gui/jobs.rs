@@ -52,18 +52,36 @@ impl Jobs {
         let progress = Progress::new();
         let (sender, receiver) = mpsc::channel();
         let worker_progress = progress.clone();
-        let thread_name: String = label.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect();
-        let spawned = std::thread::Builder::new().name(thread_name).spawn(move || {
-            let command = work(&worker_progress);
-            deliver(&sender, command);
-            repaint();
-        });
+        let thread_name: String = label
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
+            .collect();
+        let spawned = std::thread::Builder::new()
+            .name(thread_name)
+            .spawn(move || {
+                let command = work(&worker_progress);
+                deliver(&sender, command);
+                repaint();
+            });
         match spawned {
-            Ok(_) => self.running.push(Job { label, progress, receiver }),
+            Ok(_) => self.running.push(Job {
+                label,
+                progress,
+                receiver,
+            }),
             Err(error) => {
                 let (sender, receiver) = mpsc::channel();
-                deliver(&sender, Some(Command::Failed(format!("could not start a background task: {error}"))));
-                self.running.push(Job { label, progress, receiver });
+                deliver(
+                    &sender,
+                    Some(Command::Failed(format!(
+                        "could not start a background task: {error}"
+                    ))),
+                );
+                self.running.push(Job {
+                    label,
+                    progress,
+                    receiver,
+                });
             }
         }
     }
@@ -78,7 +96,10 @@ impl Jobs {
             }
             Err(mpsc::TryRecvError::Empty) => true,
             Err(mpsc::TryRecvError::Disconnected) => {
-                finished.push(Command::Failed(format!("{} stopped unexpectedly", job.label)));
+                finished.push(Command::Failed(format!(
+                    "{} stopped unexpectedly",
+                    job.label
+                )));
                 false
             }
         });
@@ -90,9 +111,12 @@ impl Jobs {
         self.running
             .drain(..)
             .filter_map(|job| {
-                job.receiver
-                    .recv()
-                    .unwrap_or_else(|_| Some(Command::Failed(format!("{} stopped unexpectedly", job.label))))
+                job.receiver.recv().unwrap_or_else(|_| {
+                    Some(Command::Failed(format!(
+                        "{} stopped unexpectedly",
+                        job.label
+                    )))
+                })
             })
             .collect()
     }
@@ -106,7 +130,12 @@ fn deliver(sender: &Sender<Option<Command>>, command: Option<Command>) {
 }
 
 /// Imports, tags and summarises a file.
-pub fn load(path: PathBuf, sheet: Option<String>, codebook: Codebook, progress: &Progress) -> Command {
+pub fn load(
+    path: PathBuf,
+    sheet: Option<String>,
+    codebook: Codebook,
+    progress: &Progress,
+) -> Command {
     let imported = match import::import_file(&path, &ImportOptions { sheet }, progress) {
         Ok(imported) => imported,
         Err(error) => return Command::Failed(error.to_string()),
@@ -114,7 +143,12 @@ pub fn load(path: PathBuf, sheet: Option<String>, codebook: Codebook, progress: 
     let Some(tagging) = tagging::tag_survey(&imported.survey, &codebook, progress) else {
         return Command::Failed(format!("opening {} was cancelled", path.display()));
     };
-    Command::Loaded(Box::new(Session::new(imported.survey, imported.report, codebook, tagging)))
+    Command::Loaded(Box::new(Session::new(
+        imported.survey,
+        imported.report,
+        codebook,
+        tagging,
+    )))
 }
 
 /// Re-tags a survey after its roles changed.
@@ -144,7 +178,9 @@ pub fn pick_survey_file() -> Option<PathBuf> {
 
 /// Asks where to save the summary with the system's dialog.
 pub fn pick_export_file(suggested: &std::path::Path) -> Option<PathBuf> {
-    let mut dialog = rfd::FileDialog::new().set_title("Save the summary workbook").add_filter("Excel workbook", &["xlsx"]);
+    let mut dialog = rfd::FileDialog::new()
+        .set_title("Save the summary workbook")
+        .add_filter("Excel workbook", &["xlsx"]);
     if let Some(directory) = suggested.parent() {
         dialog = dialog.set_directory(directory);
     }

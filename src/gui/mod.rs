@@ -21,10 +21,15 @@ use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
 
 /// The bundled sample consultation, opened when no file is given.
 pub fn sample_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data").join("send_consultation.xlsx")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-data")
+        .join("send_consultation.xlsx")
 }
 
 const SETTINGS_KEY: &str = "consultlens-settings";
+
+/// Interface sizes offered, from small laptop screens to projectors.
+const UI_SCALES: [f32; 6] = [0.75, 1.0, 1.25, 1.5, 1.75, 2.0];
 
 /// Opens the window on `file`, or on the bundled sample.
 pub fn run(file: Option<PathBuf>, sheet: Option<String>) -> ExitCode {
@@ -93,8 +98,15 @@ impl App {
         let (codebook, status) = match Codebook::built_in(DEFAULT_CODEBOOK) {
             Ok(codebook) => (codebook, Vec::new()),
             Err(error) => (
-                Codebook { name: "Empty".to_owned(), description: String::new(), themes: Vec::new() },
-                vec![StatusMessage { text: error.to_string(), is_error: true }],
+                Codebook {
+                    name: "Empty".to_owned(),
+                    description: String::new(),
+                    themes: Vec::new(),
+                },
+                vec![StatusMessage {
+                    text: error.to_string(),
+                    is_error: true,
+                }],
             ),
         };
         Self {
@@ -116,8 +128,9 @@ impl App {
         }
         let codebook = self.codebook.clone();
         let label = format!("Opening {}", display_name(&path));
-        self.jobs
-            .spawn(label, self.waker(), move |progress| Some(jobs::load(path, sheet, codebook, progress)));
+        self.jobs.spawn(label, self.waker(), move |progress| {
+            Some(jobs::load(path, sheet, codebook, progress))
+        });
     }
 
     fn waker(&self) -> impl Fn() + Send + 'static {
@@ -149,11 +162,17 @@ impl App {
     }
 
     fn info(&mut self, text: String) {
-        self.status.push(StatusMessage { text, is_error: false });
+        self.status.push(StatusMessage {
+            text,
+            is_error: false,
+        });
     }
 
     fn error(&mut self, text: String) {
-        self.status.push(StatusMessage { text, is_error: true });
+        self.status.push(StatusMessage {
+            text,
+            is_error: true,
+        });
     }
 
     /// The whole interface; takes no eframe types so tests can drive it.
@@ -172,12 +191,21 @@ impl App {
 
         self.apply();
         if self.jobs.is_busy() {
-            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
         }
     }
 
     fn take_dropped_files(&mut self, ui: &egui::Ui) {
-        let dropped: Vec<PathBuf> = ui.ctx().input(|input| input.raw.dropped_files.iter().map(|file| file.path().to_path_buf()).filter(|path| !path.as_os_str().is_empty()).collect());
+        let dropped: Vec<PathBuf> = ui.ctx().input(|input| {
+            input
+                .raw
+                .dropped_files
+                .iter()
+                .map(|file| file.path().to_path_buf())
+                .filter(|path| !path.as_os_str().is_empty())
+                .collect()
+        });
         for path in dropped {
             self.push(Command::Open(path));
         }
@@ -187,19 +215,45 @@ impl App {
         ui.horizontal(|ui| {
             ui.heading("ConsultLens");
             ui.separator();
-            if ui.button("Open…").on_hover_text("Open a survey export (.xlsx, .csv …); you can also drop a file on the window").clicked() {
+            if ui
+                .button("Open…")
+                .on_hover_text(
+                    "Open a survey export (.xlsx, .csv …); you can also drop a file on the window",
+                )
+                .clicked()
+            {
                 let waker = self.waker();
-                self.jobs.spawn("Choosing a file", waker, |_| jobs::pick_survey_file().map(Command::Open));
+                self.jobs.spawn("Choosing a file", waker, |_| {
+                    jobs::pick_survey_file().map(Command::Open)
+                });
             }
             ui.separator();
             for view in View::ALL {
-                if ui.selectable_label(self.view == view, view.label()).clicked() {
+                if ui
+                    .selectable_label(self.view == view, view.label())
+                    .clicked()
+                {
                     self.push(Command::ShowView(view));
                 }
             }
             ui.separator();
             ui.label("Size");
-            ui.add(egui::Slider::new(&mut self.settings.ui_scale, 0.75..=2.0).step_by(0.25));
+            egui::ComboBox::from_id_salt("ui-scale")
+                .selected_text(format!("{:.0}%", self.settings.ui_scale * 100.0))
+                .width(70.0)
+                .show_ui(ui, |ui| {
+                    for scale in UI_SCALES {
+                        ui.selectable_value(
+                            &mut self.settings.ui_scale,
+                            scale,
+                            format!("{:.0}%", scale * 100.0),
+                        );
+                    }
+                })
+                .response
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Interface size")
+                });
             if let Some(session) = &self.session {
                 ui.separator();
                 ui.label(format!(
@@ -217,7 +271,11 @@ impl App {
             let mut cancel = None;
             for (index, job) in self.jobs.running().iter().enumerate() {
                 ui.label(&job.label);
-                ui.add(egui::ProgressBar::new(job.progress.fraction()).desired_width(160.0).show_percentage());
+                ui.add(
+                    egui::ProgressBar::new(job.progress.fraction())
+                        .desired_width(160.0)
+                        .show_percentage(),
+                );
                 if ui.button("Cancel").clicked() {
                     cancel = Some(index);
                 }
@@ -226,7 +284,11 @@ impl App {
                 job.progress.cancel();
             }
             if let Some(message) = self.status.last() {
-                let colour = if message.is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                let colour = if message.is_error {
+                    ui.visuals().error_fg_color
+                } else {
+                    ui.visuals().text_color()
+                };
                 ui.colored_label(colour, &message.text);
             }
         });
@@ -272,7 +334,12 @@ impl App {
                     session.survey.response_count(),
                     session.tagging.comments.len()
                 ));
-                let warnings: Vec<String> = session.report.warnings.iter().map(ToString::to_string).collect();
+                let warnings: Vec<String> = session
+                    .report
+                    .warnings
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
                 for warning in warnings {
                     self.info(format!("Note: {warning}"));
                 }
@@ -287,13 +354,20 @@ impl App {
             Command::Failed(message) => self.error(message),
             Command::ShowView(view) => self.view = view,
             Command::ShowPercent(show) => self.settings.show_percent = show,
-            Command::Exported(path) => self.info(format!("Saved the summary workbook to {}", path.display())),
+            Command::Exported(path) => {
+                self.info(format!("Saved the summary workbook to {}", path.display()))
+            }
             Command::Export(path) => {
                 let Some(session) = &self.session else { return };
-                let (survey, codebook, tagging) = (session.survey.clone(), session.codebook.clone(), session.tagging.clone());
-                self.jobs.spawn("Exporting the summary", self.waker(), move |_| {
-                    Some(jobs::export(path, &survey, &codebook, &tagging))
-                });
+                let (survey, codebook, tagging) = (
+                    session.survey.clone(),
+                    session.codebook.clone(),
+                    session.tagging.clone(),
+                );
+                self.jobs
+                    .spawn("Exporting the summary", self.waker(), move |_| {
+                        Some(jobs::export(path, &survey, &codebook, &tagging))
+                    });
             }
             command => self.apply_to_session(command),
         }
@@ -301,22 +375,34 @@ impl App {
 
     fn apply_to_session(&mut self, command: Command) {
         let waker = self.waker();
-        let Some(session) = &mut self.session else { return };
+        let Some(session) = &mut self.session else {
+            return;
+        };
         match command {
             Command::SetRole(column, role) => {
-                let Some(target) = session.survey.columns.get_mut(column.0) else { return };
+                let Some(target) = session.survey.columns.get_mut(column.0) else {
+                    return;
+                };
                 target.role = role;
                 target.role_reason = "chosen by you".to_owned();
                 let survey = session.survey.clone();
                 let codebook = session.codebook.clone();
-                self.jobs.spawn("Re-tagging comments", waker, move |progress| Some(jobs::retag(survey, &codebook, progress)));
+                self.jobs
+                    .spawn("Re-tagging comments", waker, move |progress| {
+                        Some(jobs::retag(survey, &codebook, progress))
+                    });
             }
             Command::FilterTheme(theme) => {
                 session.filter.theme = theme;
                 session.refilter();
             }
             Command::FilterRespondentType(value) => {
-                session.filter.attribute = value.and_then(|value| session.survey.respondent_type_column().map(|column| (column, value)));
+                session.filter.attribute = value.and_then(|value| {
+                    session
+                        .survey
+                        .respondent_type_column()
+                        .map(|column| (column, value))
+                });
                 session.refilter();
             }
             Command::Search(text) => {
@@ -328,7 +414,8 @@ impl App {
             Command::ChooseExportPath => {
                 let suggested = PathBuf::from(&session.export_path);
                 self.jobs.spawn("Choosing where to save", waker, move |_| {
-                    jobs::pick_export_file(&suggested).map(|path| Command::SetExportPath(path.display().to_string()))
+                    jobs::pick_export_file(&suggested)
+                        .map(|path| Command::SetExportPath(path.display().to_string()))
                 });
             }
             _ => {}
@@ -348,5 +435,8 @@ impl eframe::App for App {
 
 /// A file's name without its folder.
 pub fn display_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
 }

@@ -22,7 +22,10 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { show_percent: false, ui_scale: 1.0 }
+        Self {
+            show_percent: false,
+            ui_scale: 1.0,
+        }
     }
 }
 
@@ -81,7 +84,9 @@ impl Session {
     /// A session for a freshly imported and tagged survey.
     pub fn new(survey: Survey, report: ImportReport, codebook: Codebook, tagging: Tagging) -> Self {
         let summary = summarise(&survey, &codebook, &tagging, None);
-        let export_path = default_export_path(&survey.source.path).display().to_string();
+        let export_path = default_export_path(&survey.source.path)
+            .display()
+            .to_string();
         let mut session = Self {
             survey,
             report,
@@ -99,8 +104,13 @@ impl Session {
 
     /// Recomputes the visible comments after the filter changed.
     pub fn refilter(&mut self) {
-        self.visible_comments = self.filter.apply(&self.survey, &self.codebook, &self.tagging);
-        if self.selected_comment.is_some_and(|selected| !self.visible_comments.contains(&selected)) {
+        self.visible_comments = self
+            .filter
+            .apply(&self.survey, &self.codebook, &self.tagging);
+        if self
+            .selected_comment
+            .is_some_and(|selected| !self.visible_comments.contains(&selected))
+        {
             self.selected_comment = None;
         }
     }
@@ -116,7 +126,9 @@ impl Session {
 
 /// `responses.xlsx` -> `responses summary.xlsx` beside it.
 pub fn default_export_path(source: &std::path::Path) -> PathBuf {
-    let stem = source.file_stem().map_or_else(|| "consultation".into(), |stem| stem.to_string_lossy());
+    let stem = source
+        .file_stem()
+        .map_or_else(|| "consultation".into(), |stem| stem.to_string_lossy());
     source.with_file_name(format!("{stem} summary.xlsx"))
 }
 

@@ -14,14 +14,25 @@ const MAX_GROUPED_THEMES: usize = 10;
 const MAX_GROUPS: usize = 6;
 
 /// The count/% switch and both charts.
-pub fn themes_ui(ui: &mut egui::Ui, session: &Session, settings: &Settings, commands: &mut Vec<Command>) {
+pub fn themes_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    settings: &Settings,
+    commands: &mut Vec<Command>,
+) {
     let summary = &session.summary;
     ui.horizontal(|ui| {
         ui.label("Show");
-        if ui.selectable_label(!settings.show_percent, "Count").clicked() {
+        if ui
+            .selectable_label(!settings.show_percent, "Count")
+            .clicked()
+        {
             commands.push(Command::ShowPercent(false));
         }
-        if ui.selectable_label(settings.show_percent, "% of respondents").clicked() {
+        if ui
+            .selectable_label(settings.show_percent, "% of respondents")
+            .clicked()
+        {
             commands.push(Command::ShowPercent(true));
         }
         ui.separator();
@@ -30,23 +41,34 @@ pub fn themes_ui(ui: &mut egui::Ui, session: &Session, settings: &Settings, comm
             summary.respondents_with_comments, summary.comments, summary.untagged_comments
         ));
     });
-    egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-        let raised: Vec<&ThemeCount> = summary.themes.iter().filter(|theme| theme.respondents > 0).collect();
-        ui.heading(format!("Themes raised (respondents who commented, n={})", summary.respondents_with_comments));
-        if raised.is_empty() {
-            ui.label("No comment matched any theme of the codebook.");
-        } else {
-            frequency_chart_ui(ui, session, &raised, settings.show_percent);
-        }
-        ui.add_space(16.0);
-        if let Some(crosstab) = &summary.by_attribute {
-            ui.heading(format!("Top themes by \"{}\"", crosstab.attribute_name));
-            if !settings.show_percent {
-                ui.label("Groups differ in size: switch to % of respondents to compare them fairly.");
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            let raised: Vec<&ThemeCount> = summary
+                .themes
+                .iter()
+                .filter(|theme| theme.respondents > 0)
+                .collect();
+            ui.heading(format!(
+                "Themes raised (respondents who commented, n={})",
+                summary.respondents_with_comments
+            ));
+            if raised.is_empty() {
+                ui.label("No comment matched any theme of the codebook.");
+            } else {
+                frequency_chart_ui(ui, session, &raised, settings.show_percent);
             }
-            grouped_chart_ui(ui, session, settings.show_percent);
-        }
-    });
+            ui.add_space(16.0);
+            if let Some(crosstab) = &summary.by_attribute {
+                ui.heading(format!("Top themes by \"{}\"", crosstab.attribute_name));
+                if !settings.show_percent {
+                    ui.label(
+                        "Groups differ in size: switch to % of respondents to compare them fairly.",
+                    );
+                }
+                grouped_chart_ui(ui, session, settings.show_percent);
+            }
+        });
 }
 
 fn value_of(theme: &ThemeCount, show_percent: bool) -> f64 {
@@ -66,14 +88,22 @@ fn slot_from_top(index: usize, count: usize) -> f64 {
     position
 }
 
-fn frequency_chart_ui(ui: &mut egui::Ui, session: &Session, raised: &[&ThemeCount], show_percent: bool) {
+fn frequency_chart_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    raised: &[&ThemeCount],
+    show_percent: bool,
+) {
     let count = raised.len();
     let bars: Vec<Bar> = raised
         .iter()
         .enumerate()
         .map(|(index, theme)| {
             Bar::new(slot_from_top(index, count), value_of(theme, show_percent))
-                .name(format!("{}: {} respondents ({:.1}%)", theme.name, theme.respondents, theme.percent_of_respondents))
+                .name(format!(
+                    "{}: {} respondents ({:.1}%)",
+                    theme.name, theme.respondents, theme.percent_of_respondents
+                ))
                 .fill(theme_colour(&session.codebook, theme.theme))
                 .width(0.75)
         })
@@ -85,12 +115,18 @@ fn frequency_chart_ui(ui: &mut egui::Ui, session: &Session, raised: &[&ThemeCoun
         .height(height)
         .y_axis_min_width(250.0)
         .y_axis_formatter(move |mark, _| category_label(&names, mark.value))
-        .x_axis_label(if show_percent { "% of respondents" } else { "Respondents" })
+        .x_axis_label(if show_percent {
+            "% of respondents"
+        } else {
+            "Respondents"
+        })
         .include_x(0.0)
         .allow_scroll(false)
         .allow_zoom(false)
         .allow_drag(false)
-        .show(ui, |plot| plot.bar_chart(BarChart::new("Themes", bars).horizontal()));
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new("Themes", bars).horizontal())
+        });
 }
 
 /// The name at a whole-number slot, counted from the top.
@@ -111,7 +147,9 @@ fn category_label(names: &[String], value: f64) -> String {
 }
 
 fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
-    let Some(crosstab) = &session.summary.by_attribute else { return };
+    let Some(crosstab) = &session.summary.by_attribute else {
+        return;
+    };
     let rows: Vec<_> = crosstab
         .rows
         .iter()
@@ -133,24 +171,39 @@ fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
             let colour = PALETTE
                 .get(group_index)
                 .and_then(|hex| crate::codebook::parse_hex_colour(hex))
-                .map_or(Color32::GRAY, |[red, green, blue]| Color32::from_rgb(red, green, blue));
+                .map_or(Color32::GRAY, |[red, green, blue]| {
+                    Color32::from_rgb(red, green, blue)
+                });
             #[allow(clippy::cast_precision_loss)]
             let offset = -0.4 + bar_width * (group_index as f64 + 0.5);
             let bars = rows
                 .iter()
                 .enumerate()
                 .map(|(theme_index, row)| {
-                    let respondents = row.respondents.get(group_index).copied().unwrap_or_default();
+                    let respondents = row
+                        .respondents
+                        .get(group_index)
+                        .copied()
+                        .unwrap_or_default();
                     let share = row.percents.get(group_index).copied().unwrap_or_default();
                     #[allow(clippy::cast_precision_loss)]
-                    let value = if show_percent { share } else { respondents as f64 };
+                    let value = if show_percent {
+                        share
+                    } else {
+                        respondents as f64
+                    };
                     Bar::new(slot_from_top(theme_index, theme_count) - offset, value)
                         .width(bar_width * 0.95)
                         .fill(colour)
-                        .name(format!("{} — {}: {respondents} of {} ({share:.1}%)", row.name, group.value, group.respondents))
+                        .name(format!(
+                            "{} — {}: {respondents} of {} ({share:.1}%)",
+                            row.name, group.value, group.respondents
+                        ))
                 })
                 .collect();
-            BarChart::new(format!("{} (n={})", group.value, group.respondents), bars).color(colour).horizontal()
+            BarChart::new(format!("{} (n={})", group.value, group.respondents), bars)
+                .color(colour)
+                .horizontal()
         })
         .collect();
     let names: Vec<String> = rows.iter().map(|row| row.name.clone()).collect();
@@ -161,7 +214,11 @@ fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
         .legend(Legend::default())
         .y_axis_min_width(250.0)
         .y_axis_formatter(move |mark, _| category_label(&names, mark.value))
-        .x_axis_label(if show_percent { "% of the group's respondents" } else { "Respondents" })
+        .x_axis_label(if show_percent {
+            "% of the group's respondents"
+        } else {
+            "Respondents"
+        })
         .include_x(0.0)
         .allow_scroll(false)
         .allow_zoom(false)

@@ -14,27 +14,48 @@ pub fn theme_colour(codebook: &Codebook, theme: ThemeId) -> Color32 {
 
 /// Black or white, whichever reads better on `background`.
 pub fn text_on(background: Color32) -> Color32 {
-    let luminance = 0.299 * f32::from(background.r()) + 0.587 * f32::from(background.g()) + 0.114 * f32::from(background.b());
-    if luminance > 150.0 { Color32::BLACK } else { Color32::WHITE }
+    let luminance = 0.299 * f32::from(background.r())
+        + 0.587 * f32::from(background.g())
+        + 0.114 * f32::from(background.b());
+    if luminance > 150.0 {
+        Color32::BLACK
+    } else {
+        Color32::WHITE
+    }
 }
 
 /// A coloured label naming a theme.
 pub fn theme_chip(ui: &mut egui::Ui, codebook: &Codebook, theme: ThemeId) {
-    let Some(found) = codebook.theme(theme) else { return };
+    let Some(found) = codebook.theme(theme) else {
+        return;
+    };
     let fill = theme_colour(codebook, theme);
     egui::Frame::new()
         .fill(fill)
         .corner_radius(6.0)
         .inner_margin(egui::Margin::symmetric(6, 1))
         .show(ui, |ui| {
-            ui.label(egui::RichText::new(&found.name).color(text_on(fill)).small());
+            ui.label(
+                egui::RichText::new(&found.name)
+                    .color(text_on(fill))
+                    .small(),
+            );
         });
 }
 
 /// The comment text with the words that triggered its themes highlighted.
 pub fn highlighted_text(ui: &egui::Ui, text: &str, tags: &[Tag], max_rows: usize) -> LayoutJob {
-    let font = FontId::proportional(ui.style().text_styles.get(&egui::TextStyle::Body).map_or(14.0, |font| font.size));
-    let plain = TextFormat { font_id: font.clone(), color: ui.visuals().text_color(), ..TextFormat::default() };
+    let font = FontId::proportional(
+        ui.style()
+            .text_styles
+            .get(&egui::TextStyle::Body)
+            .map_or(14.0, |font| font.size),
+    );
+    let plain = TextFormat {
+        font_id: font.clone(),
+        color: ui.visuals().text_color(),
+        ..TextFormat::default()
+    };
     let highlight = TextFormat {
         font_id: font,
         color: Color32::BLACK,
@@ -44,7 +65,9 @@ pub fn highlighted_text(ui: &egui::Ui, text: &str, tags: &[Tag], max_rows: usize
     let mut job = LayoutJob::default();
     let mut cursor = 0;
     for span in merged_spans(tags) {
-        let (Some(before), Some(matched)) = (text.get(cursor..span.start), text.get(span.start..span.end)) else {
+        let (Some(before), Some(matched)) =
+            (text.get(cursor..span.start), text.get(span.start..span.end))
+        else {
             continue;
         };
         job.append(before, 0.0, plain.clone());
@@ -59,7 +82,10 @@ pub fn highlighted_text(ui: &egui::Ui, text: &str, tags: &[Tag], max_rows: usize
 
 /// All tags' spans, sorted, with overlaps joined.
 fn merged_spans(tags: &[Tag]) -> Vec<Span> {
-    let mut spans: Vec<Span> = tags.iter().flat_map(|tag| tag.spans.iter().copied()).collect();
+    let mut spans: Vec<Span> = tags
+        .iter()
+        .flat_map(|tag| tag.spans.iter().copied())
+        .collect();
     spans.sort_unstable();
     let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
     for span in spans {
@@ -80,10 +106,16 @@ mod tests {
     fn overlapping_spans_merge() {
         let tag = |spans: &[(usize, usize)]| Tag {
             theme: ThemeId(0),
-            spans: spans.iter().map(|&(start, end)| Span { start, end }).collect(),
+            spans: spans
+                .iter()
+                .map(|&(start, end)| Span { start, end })
+                .collect(),
             origin: TagOrigin::Rule,
         };
         let merged = merged_spans(&[tag(&[(0, 5), (10, 12)]), tag(&[(3, 8)])]);
-        assert_eq!(merged, [Span { start: 0, end: 8 }, Span { start: 10, end: 12 }]);
+        assert_eq!(
+            merged,
+            [Span { start: 0, end: 8 }, Span { start: 10, end: 12 }]
+        );
     }
 }

@@ -1,0 +1,139 @@
+//! The real app driven through its accessibility tree, with no window and no GPU.
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+use consultlens::gui::{App, Settings, View, sample_path};
+
+fn harness_on_sample() -> Harness<'static, App> {
+    let mut app = App::new(Settings::default());
+    app.open(sample_path(), None, None);
+    app.finish_jobs();
+    assert!(
+        app.session.is_some(),
+        "sample did not load: {:?}",
+        app.last_status()
+    );
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
+}
+
+#[test]
+fn sample_opens_on_the_themes_chart_with_its_top_theme() {
+    let mut harness = harness_on_sample();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.view, View::Themes);
+    let session = app.session.as_ref().expect("session");
+    assert_eq!(session.survey.response_count(), 600);
+    let top = session.summary.themes.first().expect("themes");
+    assert!(top.respondents > 50, "{top:?}");
+    harness.get_by_label_contains("Themes raised");
+}
+
+/// A choice in an open list, not a theme chip of the same name.
+fn option_button<'tree>(
+    harness: &'tree Harness<'static, App>,
+    label: &'tree str,
+) -> egui_kittest::Node<'tree> {
+    harness
+        .get_all_by_label(label)
+        .find(|node| node.accesskit_node().role() == Role::Button)
+        .unwrap_or_else(|| panic!("no choice called {label}"))
+}
+
+#[test]
+fn filtering_comments_by_theme_narrows_the_list() {
+    let mut harness = harness_on_sample();
+    harness.run();
+    harness.get_by_label("Comments").click();
+    harness.run();
+    let everything = harness
+        .state()
+        .session
+        .as_ref()
+        .expect("session")
+        .visible_comments
+        .len();
+    harness.get_by_label(&format!("Showing {everything} of {everything} comments"));
+
+    harness.get_by_label("Theme filter").click();
+    harness.run();
+    option_button(&harness, "Transport").scroll_to_me();
+    harness.run();
+    option_button(&harness, "Transport").click();
+    harness.run();
+
+    let app = harness.state();
+    let session = app.session.as_ref().expect("session");
+    let transport = session.codebook.find("transport").expect("transport theme");
+    let shown = session.visible_comments.len();
+    assert!(shown > 0 && shown < everything, "{shown} of {everything}");
+    assert!(
+        session
+            .visible_comments
+            .iter()
+            .all(|&comment| session.tagging.has_theme(comment, transport))
+    );
+    harness.get_by_label(&format!("Showing {shown} of {everything} comments"));
+}
+
+#[test]
+fn searching_comments_filters_by_text() {
+    let mut harness = harness_on_sample();
+    harness.get_by_label("Comments").click();
+    harness.run();
+    harness.get_by_label("Search comments").click();
+    harness.run();
+    harness.get_by_label("Search comments").type_text("taxi");
+    harness.run();
+    let session = harness.state().session.as_ref().expect("session");
+    assert_eq!(session.filter.text, "taxi");
+    assert!(!session.visible_comments.is_empty());
+    for &comment in &session.visible_comments {
+        let text = session
+            .survey
+            .comment_text(comment)
+            .expect("text")
+            .to_lowercase();
+        assert!(text.contains("taxi"), "{text}");
+    }
+}
+
+#[test]
+fn export_writes_the_summary_workbook() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let out = directory.path().join("sample summary.xlsx");
+    let mut harness = harness_on_sample();
+    harness.get_by_label("Export").click();
+    harness.run();
+    harness.get_by_label("Save as").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .get_by_label("Save as")
+        .type_text(&out.display().to_string());
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .session
+            .as_ref()
+            .expect("session")
+            .export_path,
+        out.display().to_string()
+    );
+    harness.get_by_label("Export summary workbook").click();
+    harness.run();
+    harness.state_mut().finish_jobs();
+    harness.run();
+    assert!(out.is_file(), "no workbook at {}", out.display());
+    let status = harness.state().last_status().expect("status").clone();
+    assert!(
+        !status.is_error && status.text.contains("Saved the summary"),
+        "{status:?}"
+    );
+}
