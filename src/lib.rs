@@ -3,20 +3,22 @@
 //! The engine runs one way: files -> [`model::Survey`] -> [`tagging::Tagging`] ->
 //! [`analysis::Summary`] -> outputs. The GUI and the command line are thin front ends over it.
 //!
-//! ```no_run
-//! use std::path::Path;
+//! ```
 //! use consultlens::{analysis, codebook::Codebook, export, import, progress::Progress, tagging};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/send_consultation.xlsx");
 //! let progress = Progress::new();
-//! let imported = import::import_file(Path::new("responses.xlsx"), &import::ImportOptions::default(), &progress)?;
+//! let imported = import::import_file(&sample, &import::ImportOptions::default(), &progress)?;
 //! let codebook = Codebook::built_in("send-strategy")?;
-//! let tagging = tagging::tag_survey(&imported.survey, &codebook, &progress).expect("not cancelled");
+//! let tagging = tagging::tag_survey(&imported.survey, &codebook, &progress).ok_or("cancelled")?;
 //! let summary = analysis::summarise(&imported.survey, &codebook, &tagging, None);
 //! for theme in summary.themes.iter().take(3) {
 //!     println!("{}: {} respondents", theme.name, theme.respondents);
 //! }
-//! export::write_summary_workbook(Path::new("summary.xlsx"), &imported.survey, &codebook, &tagging, &summary)?;
+//! let out = std::env::temp_dir().join("consultlens-doc-example.xlsx");
+//! export::write_summary_workbook(&out, &imported.survey, &codebook, &tagging, &summary)?;
+//! # std::fs::remove_file(out)?;
 //! # Ok(())
 //! # }
 //! ```

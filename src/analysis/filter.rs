@@ -31,10 +31,10 @@ impl Filter {
                 return false;
             }
         }
-        if let Some((column, value)) = &self.attribute {
-            if survey.attribute_value(comment.response, *column) != *value {
-                return false;
-            }
+        if let Some((column, value)) = &self.attribute
+            && survey.attribute_value(comment.response, *column) != *value
+        {
+            return false;
         }
         let needle = self.text.trim();
         if !needle.is_empty() {

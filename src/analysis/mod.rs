@@ -259,12 +259,11 @@ fn crosstab(
         .map(|count| {
             let mut respondents = vec![0; groups.len()];
             for (&response, tagged) in themes_by_respondent {
-                if tagged.contains(&count.theme) {
-                    if let Some(&index) = position.get(group_of(response).as_str()) {
-                        if let Some(slot) = respondents.get_mut(index) {
-                            *slot += 1;
-                        }
-                    }
+                let group = position.get(group_of(response).as_str());
+                if tagged.contains(&count.theme)
+                    && let Some(slot) = group.and_then(|&index| respondents.get_mut(index))
+                {
+                    *slot += 1;
                 }
             }
             let percents = respondents

@@ -306,7 +306,7 @@ fn crosstab_sheet(
     sheet.write_string_with_format(
         0,
         0,
-        &format!(
+        format!(
             "Respondents raising each theme by \"{}\". Percentages are of the group's respondents who commented.",
             crosstab.attribute_name
         ),

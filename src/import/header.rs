@@ -190,12 +190,13 @@ fn combined_name(rows: &[Vec<Value>], first: usize, last: usize, column: usize) 
             None => None,
         };
         let Some(text) = text else { continue };
-        let keep = !is_import_id_json(&text)
-            && !(question_ids && index == first && has_text_below(rows, first, last, column))
-            && !(index > first
+        let is_noise = is_import_id_json(&text)
+            || (question_ids && index == first && has_text_below(rows, first, last, column))
+            || (index > first
                 && PLAIN_SUBLABELS.contains(&text.to_lowercase().as_str())
                 && !parts.is_empty())
-            && !parts.contains(&text);
+            || parts.contains(&text);
+        let keep = !is_noise;
         if keep {
             parts.push(text);
         }
