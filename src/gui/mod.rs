@@ -410,6 +410,7 @@ impl App {
                 session.refilter();
             }
             Command::SelectComment(comment) => session.selected_comment = Some(comment),
+            Command::ChartGroup(group) => session.chart_group = group,
             Command::SetExportPath(path) => session.export_path = path,
             Command::ChooseExportPath => {
                 let suggested = PathBuf::from(&session.export_path);

@@ -78,6 +78,8 @@ pub struct Session {
     pub selected_comment: Option<CommentRef>,
     /// Where Export writes.
     pub export_path: String,
+    /// The theme group the charts show; `None` shows every theme.
+    pub chart_group: Option<ThemeId>,
 }
 
 impl Session {
@@ -97,6 +99,7 @@ impl Session {
             visible_comments: Vec::new(),
             selected_comment: None,
             export_path,
+            chart_group: None,
         };
         session.refilter();
         session
@@ -165,4 +168,6 @@ pub enum Command {
     Exported(PathBuf),
     /// Counts or percentages in charts.
     ShowPercent(bool),
+    /// Chart only the themes under one group.
+    ChartGroup(Option<ThemeId>),
 }

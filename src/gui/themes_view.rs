@@ -6,7 +6,7 @@ use egui_plot::{Bar, BarChart, Legend, Plot};
 use super::state::{Command, Session, Settings};
 use super::widgets::theme_colour;
 use crate::analysis::ThemeCount;
-use crate::codebook::PALETTE;
+use crate::codebook::{PALETTE, ThemeId};
 
 /// Themes compared across respondent groups: enough to read, few enough to fit.
 const MAX_GROUPED_THEMES: usize = 10;
@@ -35,6 +35,8 @@ pub fn themes_ui(
         {
             commands.push(Command::ShowPercent(true));
         }
+        ui.separator();
+        group_choice_ui(ui, session, commands);
         ui.separator();
         ui.label(format!(
             "{} respondents wrote {} comments; {} comments have no theme.",
@@ -69,6 +71,42 @@ pub fn themes_ui(
                 grouped_chart_ui(ui, session, settings.show_percent);
             }
         });
+}
+
+/// Whether a theme belongs to the group chosen for the charts.
+fn in_chart_group(session: &Session, theme: ThemeId) -> bool {
+    session
+        .chart_group
+        .is_none_or(|group| session.codebook.parent_of(theme) == Some(group) || theme == group)
+}
+
+fn group_choice_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+    let codebook = &session.codebook;
+    let label = ui.label("Themes from");
+    let name_of = |group: Option<ThemeId>| {
+        group
+            .and_then(|id| codebook.theme(id))
+            .map_or_else(|| "All groups".to_owned(), |theme| theme.name.clone())
+    };
+    let mut chosen = session.chart_group;
+    egui::ComboBox::from_id_salt("chart-group")
+        .selected_text(name_of(chosen))
+        .width(240.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, "All groups");
+            for group in codebook
+                .top_level()
+                .into_iter()
+                .filter(|&id| codebook.is_group(id))
+            {
+                ui.selectable_value(&mut chosen, Some(group), name_of(Some(group)));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if chosen != session.chart_group {
+        commands.push(Command::ChartGroup(chosen));
+    }
 }
 
 fn value_of(theme: &ThemeCount, show_percent: bool) -> f64 {
@@ -153,7 +191,9 @@ fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
     let rows: Vec<_> = crosstab
         .rows
         .iter()
-        .filter(|row| row.respondents.iter().any(|count| *count > 0))
+        .filter(|row| {
+            row.respondents.iter().any(|count| *count > 0) && in_chart_group(session, row.theme)
+        })
         .take(MAX_GROUPED_THEMES)
         .collect();
     if rows.is_empty() {
