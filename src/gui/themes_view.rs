@@ -4,7 +4,7 @@ use egui::Color32;
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::state::{Command, Session, Settings};
-use super::widgets::theme_colour;
+use super::widgets::{theme_chip, theme_colour};
 use crate::analysis::ThemeCount;
 use crate::codebook::{PALETTE, ThemeId};
 
@@ -58,6 +58,7 @@ pub fn themes_ui(
             if raised.is_empty() {
                 ui.label("No comment matched any theme of the codebook.");
             } else {
+                group_legend_ui(ui, session);
                 frequency_chart_ui(ui, session, &raised, settings.show_percent);
             }
             ui.add_space(16.0);
@@ -109,6 +110,20 @@ fn group_choice_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Comm
     }
 }
 
+fn group_legend_ui(ui: &mut egui::Ui, session: &Session) {
+    let codebook = &session.codebook;
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Colours show the theme group:");
+        for group in codebook
+            .top_level()
+            .into_iter()
+            .filter(|&id| codebook.is_group(id))
+        {
+            theme_chip(ui, codebook, group);
+        }
+    });
+}
+
 fn value_of(theme: &ThemeCount, show_percent: bool) -> f64 {
     if show_percent {
         theme.percent_of_respondents
@@ -158,6 +173,7 @@ fn frequency_chart_ui(
         } else {
             "Respondents"
         })
+        .show_grid([true, false])
         .include_x(0.0)
         .allow_scroll(false)
         .allow_zoom(false)
@@ -259,6 +275,7 @@ fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
         } else {
             "Respondents"
         })
+        .show_grid([true, false])
         .include_x(0.0)
         .allow_scroll(false)
         .allow_zoom(false)
