@@ -94,6 +94,46 @@ impl fmt::Display for ColumnRole {
     }
 }
 
+/// Agreement answers in scale order, lower-case.
+pub const AGREEMENT_SCALE: [&str; 7] = [
+    "strongly agree",
+    "agree",
+    "neither agree nor disagree",
+    "disagree",
+    "strongly disagree",
+    "don't know",
+    "not sure",
+];
+
+/// Satisfaction answers in scale order, lower-case.
+pub const SATISFACTION_SCALE: [&str; 6] = [
+    "very satisfied",
+    "satisfied",
+    "neither satisfied nor dissatisfied",
+    "dissatisfied",
+    "very dissatisfied",
+    "don't know",
+];
+
+/// The rating scales closed questions use, each in display order.
+pub const RATING_SCALES: [&[&str]; 3] = [
+    &AGREEMENT_SCALE,
+    &SATISFACTION_SCALE,
+    &["yes", "no", "don't know", "not sure"],
+];
+
+/// The scale that holds every one of `answers` (compared lower-case), if one does.
+pub fn rating_scale_of<'a>(
+    answers: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'static [&'static str]> {
+    RATING_SCALES.into_iter().find(|scale| {
+        answers
+            .clone()
+            .into_iter()
+            .all(|answer| scale.contains(&answer.to_lowercase().as_str()))
+    })
+}
+
 /// One cell's value after import.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {

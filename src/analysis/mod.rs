@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 pub use filter::Filter;
 
 use crate::codebook::{Codebook, ThemeId};
-use crate::model::{ColumnId, ColumnRole, ResponseId, Survey};
+use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, rating_scale_of};
 use crate::tagging::Tagging;
 
 /// How often one theme came up.
@@ -101,17 +101,6 @@ pub struct Summary {
     /// Closed and multiple-choice questions in sheet order.
     pub closed: Vec<ClosedQuestion>,
 }
-
-/// Agreement scale in display order, lower-case.
-const AGREEMENT_SCALE: [&str; 7] = [
-    "strongly agree",
-    "agree",
-    "neither agree nor disagree",
-    "disagree",
-    "strongly disagree",
-    "don't know",
-    "not sure",
-];
 
 /// Summarises the survey's tagging. `by` picks the crosstab attribute; `None` uses the
 /// respondent-type column when there is one.
@@ -322,7 +311,7 @@ fn closed_questions(survey: &Survey) -> Vec<ClosedQuestion> {
                 column.value_counts()
             };
             counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            order_agreement_scale(&mut counts);
+            order_by_rating_scale(&mut counts);
             let options = counts
                 .into_iter()
                 .map(|(option, count)| {
@@ -341,16 +330,12 @@ fn closed_questions(survey: &Survey) -> Vec<ClosedQuestion> {
         .collect()
 }
 
-/// Puts agreement-scale answers in scale order, leaving other answer sets as they are.
-fn order_agreement_scale(counts: &mut [(String, usize)]) {
-    let rank = |option: &str| {
-        AGREEMENT_SCALE
-            .iter()
-            .position(|step| *step == option.to_lowercase())
+/// Puts rating-scale answers in scale order, leaving other answer sets as they are.
+fn order_by_rating_scale(counts: &mut [(String, usize)]) {
+    let Some(scale) = rating_scale_of(counts.iter().map(|(option, _)| option.as_str())) else {
+        return;
     };
-    if counts.iter().all(|(option, _)| rank(option).is_some()) {
-        counts.sort_by_key(|(option, _)| rank(option));
-    }
+    counts.sort_by_key(|(option, _)| scale.iter().position(|step| *step == option.to_lowercase()));
 }
 
 #[cfg(test)]

@@ -162,25 +162,30 @@ fn frequency_chart_ui(
         })
         .collect();
     let names: Vec<String> = raised.iter().map(|theme| theme.name.clone()).collect();
+    let x_label = if show_percent {
+        "% of respondents"
+    } else {
+        "Respondents"
+    };
+    category_plot("theme-frequency", names, 26.0, x_label).show(ui, |plot| {
+        plot.bar_chart(BarChart::new("Themes", bars).horizontal())
+    });
+}
+
+/// A horizontal bar chart frame with one named category per whole-number slot, largest on top.
+fn category_plot<'a>(id: &str, names: Vec<String>, slot_height: f32, x_label: &str) -> Plot<'a> {
     #[allow(clippy::cast_precision_loss)]
-    let height = (count as f32 * 26.0 + 60.0).max(240.0);
-    Plot::new("theme-frequency")
+    let height = (names.len() as f32 * slot_height + 80.0).max(260.0);
+    Plot::new(id)
         .height(height)
         .y_axis_min_width(250.0)
         .y_axis_formatter(move |mark, _| category_label(&names, mark.value))
-        .x_axis_label(if show_percent {
-            "% of respondents"
-        } else {
-            "Respondents"
-        })
+        .x_axis_label(x_label)
         .show_grid([true, false])
         .include_x(0.0)
         .allow_scroll(false)
         .allow_zoom(false)
         .allow_drag(false)
-        .show(ui, |plot| {
-            plot.bar_chart(BarChart::new("Themes", bars).horizontal())
-        });
 }
 
 /// The name at a whole-number slot, counted from the top.
@@ -263,23 +268,13 @@ fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
         })
         .collect();
     let names: Vec<String> = rows.iter().map(|row| row.name.clone()).collect();
-    #[allow(clippy::cast_precision_loss)]
-    let height = (theme_count as f32 * 44.0 + 80.0).max(300.0);
-    Plot::new("themes-by-group")
-        .height(height)
+    let x_label = if show_percent {
+        "% of the group's respondents"
+    } else {
+        "Respondents"
+    };
+    category_plot("themes-by-group", names, 44.0, x_label)
         .legend(Legend::default())
-        .y_axis_min_width(250.0)
-        .y_axis_formatter(move |mark, _| category_label(&names, mark.value))
-        .x_axis_label(if show_percent {
-            "% of the group's respondents"
-        } else {
-            "Respondents"
-        })
-        .show_grid([true, false])
-        .include_x(0.0)
-        .allow_scroll(false)
-        .allow_zoom(false)
-        .allow_drag(false)
         .show(ui, |plot| {
             for chart in charts {
                 plot.bar_chart(chart);

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{ColumnRole, Value};
+use crate::model::{ColumnRole, Value, rating_scale_of};
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[a-z0-9._%+'-]+@[a-z0-9.-]+\.[a-z]{2,}$").expect("valid email pattern")
@@ -15,22 +15,6 @@ static IP_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PHONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\+?[0-9 ()-]{10,16}$").expect("valid phone pattern"));
-
-/// Answers on agreement and frequency scales, lower-case.
-const LIKERT_WORDS: [&str; 12] = [
-    "strongly agree",
-    "agree",
-    "neither agree nor disagree",
-    "disagree",
-    "strongly disagree",
-    "don't know",
-    "very satisfied",
-    "satisfied",
-    "dissatisfied",
-    "very dissatisfied",
-    "yes",
-    "no",
-];
 
 /// Header words that say a column is about the respondent rather than a question on the proposal.
 const ATTRIBUTE_HINTS: [&str; 16] = [
@@ -175,9 +159,7 @@ fn text_role(
     let asks_for_words = FREE_TEXT_HINTS.iter().any(|hint| header.contains(hint));
     let few_distinct = distinct.len() <= 15 || (distinct_share < 0.05 && distinct.len() <= 40);
     if few_distinct && mean_words < 6.0 {
-        let likert = distinct
-            .iter()
-            .all(|value| LIKERT_WORDS.contains(&value.as_str()));
+        let likert = rating_scale_of(distinct.iter().map(String::as_str)).is_some();
         if ATTRIBUTE_HINTS.iter().any(|hint| header.contains(hint)) {
             return guess(
                 ColumnRole::Attribute,
