@@ -1,7 +1,7 @@
 //! Files made by real survey tools and spreadsheet programs, in `../shared/fixtures/real-exports/`.
 //! Each test skips itself when that folder is absent (it is not part of the project).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use consultlens::import::{ImportOptions, Imported, import_file};
 use consultlens::model::ColumnRole;
@@ -19,7 +19,7 @@ fn fixture(name: &str) -> Option<PathBuf> {
     }
 }
 
-fn import(path: &PathBuf) -> Imported {
+fn import(path: &Path) -> Imported {
     import_file(path, &ImportOptions::default(), &Progress::new())
         .unwrap_or_else(|error| panic!("{error}"))
 }
