@@ -225,8 +225,20 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The worksheet read, for workbooks.
     pub sheet: Option<String>,
-    /// The header rows, 1-based and inclusive (CSV: record numbers).
-    pub header_rows: (usize, usize),
+    /// The header rows, 1-based and inclusive (CSV: record numbers); `None` when the sheet has
+    /// no header and its columns are named by letter.
+    pub header_rows: Option<(usize, usize)>,
+}
+
+impl SourceFile {
+    /// The header rows in words: "row 1", "rows 1 to 3", or "none".
+    pub fn header_description(&self) -> String {
+        match self.header_rows {
+            Some((first, last)) if first == last => format!("row {first}"),
+            Some((first, last)) => format!("rows {first} to {last}"),
+            None => "none (columns named by letter)".to_owned(),
+        }
+    }
 }
 
 /// A free-text answer: one response's answer to one free-text column.

@@ -50,7 +50,7 @@ fn google_forms_xlsx_and_its_csv_agree() {
     );
     for imported in [&from_xlsx, &from_csv] {
         let survey = &imported.survey;
-        assert_eq!(survey.source.header_rows, (1, 1));
+        assert_eq!(survey.source.header_rows, Some((1, 1)));
         assert_eq!(survey.response_count(), 91);
         assert_eq!(survey.columns[0].role, ColumnRole::Timestamp);
         assert_eq!(
@@ -77,7 +77,7 @@ fn header_on_row_nine_below_a_stray_note() {
         return;
     };
     let survey = import(&path).survey;
-    assert_eq!(survey.source.header_rows, (9, 9));
+    assert_eq!(survey.source.header_rows, Some((9, 9)));
     let names: Vec<&str> = survey
         .columns
         .iter()

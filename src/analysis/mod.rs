@@ -369,7 +369,7 @@ mod tests {
             source: SourceFile {
                 path: PathBuf::from("t.csv"),
                 sheet: None,
-                header_rows: (1, 1),
+                header_rows: Some((1, 1)),
             },
             columns: vec![
                 text_column(

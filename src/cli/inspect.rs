@@ -28,7 +28,7 @@ pub struct InspectArgs {
 struct InspectJson {
     file: String,
     sheet: Option<String>,
-    header_rows: [usize; 2],
+    header_rows: Option<[usize; 2]>,
     responses: usize,
     columns: Vec<ColumnJson>,
     warnings: Vec<String>,
@@ -52,7 +52,7 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<()> {
     let inspected = InspectJson {
         file: args.file.display().to_string(),
         sheet: survey.source.sheet.clone(),
-        header_rows: [survey.source.header_rows.0, survey.source.header_rows.1],
+        header_rows: survey.source.header_rows.map(|(first, last)| [first, last]),
         responses: survey.response_count(),
         columns: survey
             .columns
@@ -75,12 +75,7 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<()> {
     if let Some(sheet) = &inspected.sheet {
         writeln!(out, "Sheet:       {sheet}")?;
     }
-    let [first, last] = inspected.header_rows;
-    if first == last {
-        writeln!(out, "Header:      row {first}")?;
-    } else {
-        writeln!(out, "Header:      rows {first} to {last}")?;
-    }
+    writeln!(out, "Header:      {}", survey.source.header_description())?;
     writeln!(out, "Responses:   {}", inspected.responses)?;
     writeln!(out)?;
     writeln!(

@@ -164,7 +164,7 @@ fn overview_sheet(
     let rows: Vec<(&str, String)> = vec![
         ("Source file", survey.source.path.display().to_string()),
         ("Sheet", survey.source.sheet.clone().unwrap_or_else(|| "(text file)".to_owned())),
-        ("Header rows", format!("{} to {}", survey.source.header_rows.0, survey.source.header_rows.1)),
+        ("Header", survey.source.header_description()),
         ("Created", chrono::Local::now().format("%Y-%m-%d %H:%M").to_string()),
         ("Responses", summary.responses.to_string()),
         ("Free-text questions", column_names(ColumnRole::FreeText)),

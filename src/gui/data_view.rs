@@ -9,13 +9,12 @@ use crate::model::{ColumnId, ColumnRole};
 /// Lists the columns, their roles and why; a role change re-tags the comments.
 pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
     let survey = &session.survey;
-    let (first, last) = survey.source.header_rows;
     ui.heading("Columns and what they hold");
     ui.label(format!(
         "{}{} · header {} · {} responses. Free-text columns are tagged with themes; personal data is never exported.",
         survey.source.path.display(),
         survey.source.sheet.as_ref().map(|sheet| format!(" · sheet \"{sheet}\"")).unwrap_or_default(),
-        if first == last { format!("row {first}") } else { format!("rows {first} to {last}") },
+        survey.source.header_description(),
         survey.response_count()
     ));
     for warning in &session.report.warnings {

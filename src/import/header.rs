@@ -27,6 +27,9 @@ pub struct HeaderLayout {
     pub last: usize,
     /// One name per column, as written (not yet made unique).
     pub names: Vec<String>,
+    /// Per column, the survey tool's code for it when the header has one (`Q2`, `QID2_TEXT`,
+    /// `startDate`): an ImportId, else the code row's cell.
+    pub codes: Vec<Option<String>>,
 }
 
 /// Finds the header rows among the first rows of a sheet.
@@ -43,7 +46,35 @@ pub fn detect(rows: &[Vec<Value>], width: usize) -> Option<HeaderLayout> {
     let names = (0..width)
         .map(|column| combined_name(rows, first, last, column))
         .collect();
-    Some(HeaderLayout { first, last, names })
+    let codes = (0..width)
+        .map(|column| column_code(rows, first, last, column))
+        .collect();
+    Some(HeaderLayout {
+        first,
+        last,
+        names,
+        codes,
+    })
+}
+
+/// The code a survey tool gave a column: its ImportId, or the cell of a question-code row.
+fn column_code(rows: &[Vec<Value>], first: usize, last: usize, column: usize) -> Option<String> {
+    let cell = |index: usize| row(rows, index).get(column).and_then(Value::as_text);
+    let import_id = (first..=last).filter_map(cell).find_map(import_id);
+    import_id.or_else(|| {
+        (last > first && is_code_row(row(rows, first)))
+            .then(|| cell(first).map(str::to_owned))
+            .flatten()
+    })
+}
+
+/// The id in Qualtrics' `{"ImportId":"QID2_TEXT"}` header cells.
+fn import_id(text: &str) -> Option<String> {
+    if !is_import_id_json(text) {
+        return None;
+    }
+    let parsed: serde_json::Value = serde_json::from_str(text).ok()?;
+    parsed.get("ImportId")?.as_str().map(str::to_owned)
 }
 
 fn row(rows: &[Vec<Value>], index: usize) -> &[Value] {
@@ -89,28 +120,53 @@ fn continues_header(rows: &[Vec<Value>], first: usize, candidate: usize) -> bool
     if filled(cells) == 0 || !all_text(cells) {
         return false;
     }
-    if cells
-        .iter()
-        .filter_map(Value::as_text)
-        .any(is_import_id_json)
-    {
+    let texts: Vec<&str> = cells.iter().filter_map(Value::as_text).collect();
+    if texts.iter().any(|text| is_import_id_json(text)) {
         return true;
     }
-    let texts: Vec<&str> = cells.iter().filter_map(Value::as_text).collect();
-    if texts
-        .iter()
-        .all(|text| PLAIN_SUBLABELS.contains(&text.to_lowercase().as_str()) || text.len() <= 40)
+    // A first answer that happens to be all text repeats in the answers below; labels do not.
+    if answers_recur_below(rows, candidate) {
+        return false;
+    }
+    let is_sublabel = |text: &&str| PLAIN_SUBLABELS.contains(&text.to_lowercase().as_str());
+    if texts.iter().any(is_sublabel)
         && texts
             .iter()
-            .any(|text| PLAIN_SUBLABELS.contains(&text.to_lowercase().as_str()))
+            .all(|text| is_sublabel(text) || text.len() <= 40)
     {
         return true;
     }
-    // Qualtrics: a row of question ids, then the question text.
-    if looks_like_question_ids(row(rows, first)) && candidate == first + 1 {
+    // Qualtrics, SmartSurvey and consultation tools: a row of question codes, then the questions.
+    if candidate == first + 1 && is_code_row(row(rows, first)) {
         return true;
     }
     fills_a_spanning_group(row(rows, candidate - 1), cells)
+}
+
+/// Rows looked at below a candidate header row to see whether its values recur as answers.
+const RECUR_LOOKAHEAD_ROWS: usize = 30;
+
+/// Whether at least a third of the row's values appear again in the same column below it.
+fn answers_recur_below(rows: &[Vec<Value>], candidate: usize) -> bool {
+    let cells = row(rows, candidate);
+    let below = rows.get(candidate + 1..).unwrap_or_default();
+    let lookahead = &below[..below.len().min(RECUR_LOOKAHEAD_ROWS)];
+    let mut values = 0;
+    let mut recurring = 0;
+    for (column, value) in cells
+        .iter()
+        .enumerate()
+        .filter(|(_, value)| !value.is_empty())
+    {
+        values += 1;
+        if lookahead
+            .iter()
+            .any(|other| other.get(column) == Some(value))
+        {
+            recurring += 1;
+        }
+    }
+    recurring * 3 >= values && recurring > 0
 }
 
 /// A question spanning blank cells to its right, with a sub-label under it and under each blank.
@@ -139,38 +195,60 @@ fn is_import_id_json(text: &str) -> bool {
     text.starts_with('{') && text.contains("ImportId")
 }
 
-fn looks_like_question_ids(cells: &[Value]) -> bool {
-    let texts: Vec<&str> = cells.iter().filter_map(Value::as_text).collect();
-    let ids = texts
-        .iter()
-        .filter(|text| {
-            let mut chars = text.chars();
-            chars.next() == Some('Q')
-                && chars.next().is_some_and(|c| c.is_ascii_digit())
-                && !text.contains(' ')
-        })
+/// Column names that Qualtrics writes above its question codes.
+const QUALTRICS_FIELDS: [&str; 24] = [
+    "StartDate",
+    "EndDate",
+    "Status",
+    "IPAddress",
+    "Progress",
+    "Duration (in seconds)",
+    "Finished",
+    "RecordedDate",
+    "ResponseId",
+    "ResponseID",
+    "ResponseSet",
+    "RecipientLastName",
+    "RecipientFirstName",
+    "RecipientEmail",
+    "ExternalReference",
+    "ExternalDataReference",
+    "LocationLatitude",
+    "LocationLongitude",
+    "LocationAccuracy",
+    "DistributionChannel",
+    "UserLanguage",
+    "Name",
+    "EmailAddress",
+    "Q_RecaptchaScore",
+];
+
+/// A question code: letters, then a number, then at most a short suffix (`Q1`, `QID2_TEXT`,
+/// `V10`, `Ident 3`, `Q2 - Topics`).
+fn is_question_code(text: &str) -> bool {
+    let letters = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic() || *c == ' ' || *c == '_')
         .count();
+    let rest = text.get(letters..).unwrap_or_default();
+    (1..=8).contains(&letters) && text.len() <= 24 && rest.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// A row of question codes with at most some Qualtrics metadata names among them.
+fn is_code_row(cells: &[Value]) -> bool {
+    let texts: Vec<&str> = cells.iter().filter_map(Value::as_text).collect();
+    let codes = texts.iter().filter(|text| is_question_code(text)).count();
     let known = texts
         .iter()
-        .filter(|text| {
-            [
-                "StartDate",
-                "EndDate",
-                "ResponseId",
-                "ResponseID",
-                "Status",
-                "IPAddress",
-            ]
-            .contains(text)
-        })
+        .filter(|text| QUALTRICS_FIELDS.contains(text))
         .count();
-    ids >= 1 && ids + known >= texts.len() / 2
+    codes >= 1 && (codes + known) * 10 >= texts.len() * 6
 }
 
 /// A column's name from all header rows: a group question carried right over its blank cells,
 /// joined with the sub-label; import ids and plain "Response" labels left out.
 fn combined_name(rows: &[Vec<Value>], first: usize, last: usize, column: usize) -> String {
-    let question_ids = looks_like_question_ids(row(rows, first)) && last > first;
+    let question_ids = is_code_row(row(rows, first)) && last > first;
     let mut parts: Vec<String> = Vec::new();
     for index in first..=last {
         let cells = row(rows, index);

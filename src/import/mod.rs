@@ -85,7 +85,7 @@ pub fn import_bytes(
             count: grid.error_cells,
         });
     }
-    let survey = build_survey(path, sheet, &grid, &mut report)?;
+    let survey = build_survey(path, sheet, grid, &mut report)?;
     progress.set_fraction(1.0);
     Ok(Imported { survey, report })
 }
@@ -167,7 +167,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
 fn build_survey(
     path: &Path,
     sheet: Option<String>,
-    grid: &Grid,
+    grid: Grid,
     report: &mut ImportReport,
 ) -> Result<Survey, ImportError> {
     let width = grid.width();
@@ -176,68 +176,94 @@ fn build_survey(
             path: path.to_owned(),
         });
     }
-    let layout = header::detect(&grid.rows, width).ok_or_else(|| ImportError::NoHeader {
-        path: path.to_owned(),
-    })?;
-    let header_width = layout
-        .names
+    let (data_start, header_rows, names, codes) = match header::detect(&grid.rows, width) {
+        Some(layout) => (
+            layout.last + 1,
+            Some((grid.source_row(layout.first), grid.source_row(layout.last))),
+            layout.names,
+            layout.codes,
+        ),
+        None => {
+            report.warn(ImportWarning::NoHeaderRow);
+            let first_filled = grid
+                .rows
+                .iter()
+                .position(|row| !row.is_empty())
+                .unwrap_or(0);
+            (
+                first_filled,
+                None,
+                (0..width)
+                    .map(column_letters)
+                    .map(|letters| format!("Column {letters}"))
+                    .collect(),
+                Vec::new(),
+            )
+        }
+    };
+    let header_width = names
         .iter()
         .rposition(|name| !name.is_empty())
         .map_or(0, |last| last + 1);
+    let last_header_row = data_start
+        .checked_sub(1)
+        .map(|index| grid.source_row(index));
 
-    let mut data_rows: Vec<(usize, &Vec<Value>)> = Vec::new();
-    let mut blank_rows = 0usize;
+    let mut source_rows = Vec::new();
+    let mut data: Vec<Vec<Value>> = Vec::new();
+    // Blank rows between responses are worth a note; those after the last are the sheet's end.
+    let mut skipped_blanks = 0usize;
+    let mut pending_blanks = 0usize;
     let mut wider_rows = 0usize;
-    for (index, row) in grid.rows.iter().enumerate().skip(layout.last + 1) {
+    let first_row = grid.first_row;
+    for (index, row) in grid.rows.into_iter().enumerate().skip(data_start) {
         if row.is_empty() {
-            blank_rows += 1;
+            pending_blanks += 1;
             continue;
         }
+        skipped_blanks += std::mem::take(&mut pending_blanks);
         if row.len() > header_width {
             wider_rows += 1;
         }
-        data_rows.push((grid.source_row(index), row));
+        source_rows.push(first_row + index);
+        data.push(row);
     }
-    if data_rows.is_empty() {
+    if data.is_empty() {
         return Err(ImportError::NoResponses {
             path: path.to_owned(),
-            header_row: grid.source_row(layout.last),
+            header_row: last_header_row.unwrap_or(first_row),
         });
     }
-    // Blank rows after the last response are the sheet's end, not worth a warning.
-    let last_data_index = data_rows.last().map_or(0, |(row, _)| *row);
-    let trailing_blanks = grid
-        .source_row(grid.rows.len().saturating_sub(1))
-        .saturating_sub(last_data_index);
-    let inner_blanks = blank_rows.saturating_sub(trailing_blanks);
-    if inner_blanks > 0 {
+    if skipped_blanks > 0 {
         report.warn(ImportWarning::BlankRowsSkipped {
-            count: inner_blanks,
+            count: skipped_blanks,
         });
     }
-    if wider_rows > 0 {
+    if wider_rows > 0 && header_rows.is_some() {
         report.warn(ImportWarning::RowsWiderThanHeader { count: wider_rows });
     }
 
-    let used_width = data_rows
+    let used_width = data
         .iter()
-        .map(|(_, row)| row.len())
+        .map(Vec::len)
         .max()
         .unwrap_or(0)
         .max(header_width);
     let names: Vec<String> = (0..used_width)
-        .map(|column| layout.names.get(column).cloned().unwrap_or_default())
+        .map(|column| names.get(column).cloned().unwrap_or_default())
         .collect();
     let names = header::unique_names(&names, report);
     let columns: Vec<Column> = names
         .into_iter()
         .enumerate()
         .map(|(index, name)| {
-            let values: Vec<Value> = data_rows
-                .iter()
-                .map(|(_, row)| row.get(index).cloned().unwrap_or_default())
+            // Moved, not copied: each cell is taken out of its row once.
+            let values: Vec<Value> = data
+                .iter_mut()
+                .map(|row| row.get_mut(index).map(std::mem::take).unwrap_or_default())
                 .collect();
-            let guess = roles::detect(&name, &values, index);
+            let code = codes.get(index).and_then(Option::as_deref);
+            let guess = roles::detect(&name, code, &values, index);
             Column {
                 name,
                 role: guess.role,
@@ -257,10 +283,10 @@ fn build_survey(
         source: SourceFile {
             path: path.to_owned(),
             sheet,
-            header_rows: (grid.source_row(layout.first), grid.source_row(layout.last)),
+            header_rows,
         },
         columns,
-        source_rows: data_rows.iter().map(|(row, _)| *row).collect(),
+        source_rows,
     })
 }
 
@@ -289,7 +315,7 @@ mod tests {
         )
         .expect("imports");
         let survey = &imported.survey;
-        assert_eq!(survey.source.header_rows, (2, 2));
+        assert_eq!(survey.source.header_rows, Some((2, 2)));
         assert_eq!(survey.response_count(), 3);
         assert_eq!(survey.source_rows, [3, 5, 6]);
         let roles: Vec<ColumnRole> = survey.columns.iter().map(|column| column.role).collect();

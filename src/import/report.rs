@@ -64,12 +64,6 @@ pub enum ImportError {
         /// The file.
         path: PathBuf,
     },
-    /// No row looks like a header.
-    #[error("could not find a header row (a row naming the questions) in {}", .path.display())]
-    NoHeader {
-        /// The file.
-        path: PathBuf,
-    },
     /// A header but nothing under it.
     #[error("there are no responses below the header (row {header_row}) in {}", .path.display())]
     NoResponses {
@@ -146,6 +140,8 @@ pub enum ImportWarning {
     },
     /// No column was recognised as free text, so there is nothing to tag.
     NoFreeTextColumn,
+    /// No row looked like a header, so columns are named by letter.
+    NoHeaderRow,
 }
 
 impl fmt::Display for ImportWarning {
@@ -193,6 +189,10 @@ impl fmt::Display for ImportWarning {
             ImportWarning::RowsWiderThanHeader { count } => write!(
                 f,
                 "{count} row(s) had more cells than the header; the extra cells were read as unnamed columns"
+            ),
+            ImportWarning::NoHeaderRow => write!(
+                f,
+                "no row names the questions, so the columns are named by letter and every row is read as a response"
             ),
             ImportWarning::NoFreeTextColumn => write!(
                 f,

@@ -17,7 +17,9 @@ static PHONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\+?[0-9 ()-]{10,16}$").expect("valid phone pattern"));
 
 /// Header words that say a column is about the respondent rather than a question on the proposal.
-const ATTRIBUTE_HINTS: [&str; 16] = [
+const ATTRIBUTE_HINTS: [&str; 18] = [
+    "responding as",
+    "on behalf of",
     "describes you",
     "are you",
     "respondent",
@@ -37,7 +39,10 @@ const ATTRIBUTE_HINTS: [&str; 16] = [
 ];
 
 /// Header words that invite a written answer.
-const FREE_TEXT_HINTS: [&str; 12] = [
+const FREE_TEXT_HINTS: [&str; 15] = [
+    "free text",
+    "please use this space",
+    "in your own words",
     "comment",
     "explain",
     "why",
@@ -45,7 +50,7 @@ const FREE_TEXT_HINTS: [&str; 12] = [
     "suggest",
     "views",
     "anything else",
-    "describe",
+    "please describe",
     "please specify",
     "what would",
     "how could",
@@ -68,12 +73,24 @@ fn guess(role: ColumnRole, reason: impl Into<String>) -> RoleGuess {
     }
 }
 
-/// Decides a column's role from its name and values.
-pub fn detect(name: &str, values: &[Value], position: usize) -> RoleGuess {
+/// Decides a column's role from its name, the survey tool's code for it, and its values.
+pub fn detect(name: &str, code: Option<&str>, values: &[Value], position: usize) -> RoleGuess {
     let header = name.to_lowercase();
     let answers: Vec<&Value> = values.iter().filter(|value| !value.is_empty()).collect();
     if answers.is_empty() {
         return guess(ColumnRole::Ignore, "no answers");
+    }
+    if let Some(known) = code
+        .and_then(survey_tool_field)
+        .or_else(|| survey_tool_field(name))
+    {
+        return known;
+    }
+    if code.is_some_and(|code| code.to_ascii_uppercase().ends_with("_TEXT")) {
+        return guess(
+            ColumnRole::FreeText,
+            "a text-entry question (Qualtrics _TEXT)",
+        );
     }
     if let Some(reason) = personal_by_header(&header) {
         return guess(ColumnRole::Personal, reason);
@@ -132,6 +149,41 @@ pub fn detect(name: &str, values: &[Value], position: usize) -> RoleGuess {
     text_role(&header, &texts, &distinct, answers.len())
 }
 
+/// Columns survey tools add about the response itself, by their field names.
+fn survey_tool_field(key: &str) -> Option<RoleGuess> {
+    let key: String = key
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let role = match key.as_str() {
+        "startdate" | "enddate" | "recordeddate" | "submitdate" | "datesubmitted" | "timestamp" => {
+            ColumnRole::Timestamp
+        }
+        "ipaddress" | "recipientlastname" | "recipientfirstname" | "recipientemail"
+        | "emailaddress" | "locationlatitude" | "locationlongitude" | "locationaccuracy" => {
+            ColumnRole::Personal
+        }
+        "responseid"
+        | "recordid"
+        | "respondentid"
+        | "collectorid"
+        | "externalreference"
+        | "externaldatareference" => ColumnRole::Identifier,
+        "status"
+        | "progress"
+        | "durationinseconds"
+        | "duration"
+        | "finished"
+        | "distributionchannel"
+        | "userlanguage"
+        | "responseset"
+        | "qrecaptchascore" => ColumnRole::Ignore,
+        _ => return None,
+    };
+    Some(guess(role, format!("the survey tool's \"{key}\" field")))
+}
+
 fn text_role(
     header: &str,
     texts: &[&str],
@@ -157,7 +209,20 @@ fn text_role(
         );
     }
     let asks_for_words = FREE_TEXT_HINTS.iter().any(|hint| header.contains(hint));
-    let few_distinct = distinct.len() <= 15 || (distinct_share < 0.05 && distinct.len() <= 40);
+    let free_text_reason = || {
+        if mean_chars >= 25.0 {
+            format!("varied written answers, {mean_words:.0} words on average")
+        } else {
+            "the question asks for comments".to_owned()
+        }
+    };
+    if asks_for_words && answered < distinct.len() * 2 && distinct.len() * 10 >= answered * 3 {
+        return guess(ColumnRole::FreeText, free_text_reason());
+    }
+    // Categories are short or repeat; a few different sentences from a few people are comments.
+    let answers_repeat = answered >= distinct.len() * 2;
+    let few_distinct = (answers_repeat || mean_words < 3.0)
+        && (distinct.len() <= 15 || (distinct_share < 0.05 && distinct.len() <= 40));
     if few_distinct && mean_words < 6.0 {
         let likert = rating_scale_of(distinct.iter().map(String::as_str)).is_some();
         if ATTRIBUTE_HINTS.iter().any(|hint| header.contains(hint)) {
@@ -178,12 +243,7 @@ fn text_role(
         || (asks_for_words && distinct_share >= 0.3)
         || (distinct_share >= 0.5 && mean_words >= 3.0)
     {
-        let reason = if asks_for_words && mean_chars < 25.0 {
-            "the question asks for comments".to_owned()
-        } else {
-            format!("varied written answers, {mean_words:.0} words on average")
-        };
-        return guess(ColumnRole::FreeText, reason);
+        return guess(ColumnRole::FreeText, free_text_reason());
     }
     if ATTRIBUTE_HINTS.iter().any(|hint| header.contains(hint)) {
         return guess(
@@ -298,6 +358,54 @@ fn all_distinct_whole(numbers: &[f64]) -> bool {
 mod tests {
     use super::*;
 
+    fn detect_plain(name: &str, values: &[Value], position: usize) -> RoleGuess {
+        detect(name, None, values, position)
+    }
+
+    #[test]
+    fn qualtrics_codes_decide_metadata_and_text_entry() {
+        let values = [Value::Text("Hello World!".into())];
+        assert_eq!(
+            detect(
+                "This is a free text question.",
+                Some("QID2_TEXT"),
+                &values,
+                18
+            )
+            .role,
+            ColumnRole::FreeText
+        );
+        let address = [Value::Text("130.92.34.66".into())];
+        assert_eq!(
+            detect("IP-Adresse", Some("ipAddress"), &address, 3).role,
+            ColumnRole::Personal
+        );
+        assert_eq!(
+            detect("EmailAddress", Some("V5"), &texts(&["x"]), 4).role,
+            ColumnRole::Personal
+        );
+        assert_eq!(
+            detect("Antwort-ID", Some("_recordId"), &texts(&["R_1"]), 8).role,
+            ColumnRole::Identifier
+        );
+        assert_eq!(
+            detect("Beendet", Some("finished"), &[Value::Number(1.0)], 6).role,
+            ColumnRole::Ignore
+        );
+    }
+
+    #[test]
+    fn a_few_different_answers_among_few_respondents_may_still_be_comments() {
+        let values = texts(&[
+            "Clear standards will help compliance",
+            "Broadly positive for the industry",
+        ]);
+        assert_eq!(
+            detect_plain("What role would you play?", &values, 4).role,
+            ColumnRole::FreeText
+        );
+    }
+
     fn texts(values: &[&str]) -> Vec<Value> {
         values
             .iter()
@@ -308,13 +416,16 @@ mod tests {
     #[test]
     fn email_column_is_personal_even_when_mostly_anonymous() {
         let values = texts(&["anonymous", "anonymous", "a@example.org"]);
-        assert_eq!(detect("Email", &values, 3).role, ColumnRole::Personal);
+        assert_eq!(detect_plain("Email", &values, 3).role, ColumnRole::Personal);
     }
 
     #[test]
     fn emails_without_a_telling_header_are_personal() {
         let values = texts(&["a@example.org", "b.c@example.com", "d@example.co.uk"]);
-        assert_eq!(detect("Contact", &values, 2).role, ColumnRole::Personal);
+        assert_eq!(
+            detect_plain("Contact", &values, 2).role,
+            ColumnRole::Personal
+        );
     }
 
     #[test]
@@ -327,7 +438,7 @@ mod tests {
             "Agree",
             "Neither agree nor disagree",
         ]);
-        let role = detect("How much do you agree with priority 1?", &values, 5);
+        let role = detect_plain("How much do you agree with priority 1?", &values, 5);
         assert_eq!(role.role, ColumnRole::Closed);
         assert_eq!(role.reason, "answers on an agreement scale");
     }
@@ -341,7 +452,7 @@ mod tests {
             "SENCO or teacher",
         ]);
         assert_eq!(
-            detect("Which of these best describes you?", &values, 5).role,
+            detect_plain("Which of these best describes you?", &values, 5).role,
             ColumnRole::Attribute
         );
     }
@@ -354,7 +465,7 @@ mod tests {
             "I agree with the priorities but worry about funding.",
         ]);
         assert_eq!(
-            detect("What are your views on the priorities?", &values, 9).role,
+            detect_plain("What are your views on the priorities?", &values, 9).role,
             ColumnRole::FreeText
         );
     }
@@ -369,7 +480,7 @@ mod tests {
             "CAMHS;Portage;",
         ]);
         assert_eq!(
-            detect("Which services have you used?", &values, 4).role,
+            detect_plain("Which services have you used?", &values, 4).role,
             ColumnRole::MultiSelect
         );
     }
@@ -377,14 +488,14 @@ mod tests {
     #[test]
     fn first_column_of_sequence_numbers_is_an_identifier() {
         let values: Vec<Value> = (1..=5).map(|n| Value::Number(f64::from(n))).collect();
-        assert_eq!(detect("Id", &values, 0).role, ColumnRole::Identifier);
-        assert_eq!(detect("Row", &values, 0).role, ColumnRole::Identifier);
+        assert_eq!(detect_plain("Id", &values, 0).role, ColumnRole::Identifier);
+        assert_eq!(detect_plain("Row", &values, 0).role, ColumnRole::Identifier);
     }
 
     #[test]
     fn empty_column_is_ignored() {
         assert_eq!(
-            detect("Notes", &[Value::Empty, Value::Empty], 1).role,
+            detect_plain("Notes", &[Value::Empty, Value::Empty], 1).role,
             ColumnRole::Ignore
         );
     }
@@ -393,9 +504,9 @@ mod tests {
     fn school_name_is_not_personal() {
         let values = texts(&["Oak Primary", "Elm Academy", "Ash Infants"]);
         assert_ne!(
-            detect("Name of your school", &values, 2).role,
+            detect_plain("Name of your school", &values, 2).role,
             ColumnRole::Personal
         );
-        assert_eq!(detect("Name", &values, 2).role, ColumnRole::Personal);
+        assert_eq!(detect_plain("Name", &values, 2).role, ColumnRole::Personal);
     }
 }
