@@ -128,3 +128,109 @@ fn every_real_export_imports_or_fails_with_a_sentence_naming_it() {
         }
     }
 }
+
+#[test]
+fn qualtrics_three_row_header_uses_question_text_and_import_ids() {
+    let Some(path) = fixture("qualtrics_qualtRics_sample.csv") else {
+        return;
+    };
+    let imported = import(&path);
+    let survey = &imported.survey;
+    assert_eq!(survey.source.header_rows, Some((1, 3)));
+    assert_eq!(survey.response_count(), 1);
+    assert_eq!(
+        free_text_names(&imported),
+        ["This is a free text question."]
+    );
+    let role_of = |name: &str| {
+        survey
+            .columns
+            .iter()
+            .find(|column| column.name == name)
+            .map(|column| column.role)
+    };
+    assert_eq!(role_of("IP-Adresse"), Some(ColumnRole::Personal));
+    assert_eq!(role_of("Anfangsdatum"), Some(ColumnRole::Timestamp));
+    assert_eq!(role_of("Antwort-ID"), Some(ColumnRole::Identifier));
+}
+
+#[test]
+fn legacy_qualtrics_two_row_header_with_bom() {
+    let Some(path) = fixture("qualtrics_qualtRics_sample_legacy.csv") else {
+        return;
+    };
+    let imported = import(&path);
+    assert_eq!(imported.survey.source.header_rows, Some((1, 2)));
+    assert_eq!(imported.survey.response_count(), 1);
+    assert_eq!(
+        imported.survey.columns[0].name, "ResponseID",
+        "the byte-order mark is not part of the name"
+    );
+    assert_eq!(
+        free_text_names(&imported),
+        ["This is a free text question."]
+    );
+}
+
+#[test]
+fn code_row_then_question_row() {
+    let Some(path) = fixture("iai_responses_biomass_format.csv") else {
+        return;
+    };
+    let survey = import(&path).survey;
+    assert_eq!(survey.source.header_rows, Some((1, 2)));
+    assert_eq!(survey.response_count(), 5);
+    assert_eq!(survey.columns[0].name, "What is your name?");
+}
+
+#[test]
+fn empty_record_after_the_header_is_skipped() {
+    let Some(path) = fixture("iai_responses_scr_format.csv") else {
+        return;
+    };
+    let imported = import(&path);
+    assert_eq!(imported.survey.source.header_rows, Some((1, 1)));
+    assert_eq!(imported.survey.response_count(), 5);
+    assert_eq!(free_text_names(&imported).len(), 1);
+}
+
+#[test]
+fn headerless_sheet_with_hidden_and_chart_sheets() {
+    let Some(path) = fixture("calamine_any_sheets.xlsx") else {
+        return;
+    };
+    let imported = import(&path);
+    assert_eq!(imported.survey.source.sheet.as_deref(), Some("Visible"));
+    assert_eq!(imported.survey.source.header_rows, None);
+    let warnings: Vec<String> = imported
+        .report
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    for expected in [
+        "hidden sheet \"Hidden\"",
+        "hidden sheet \"VeryHidden\"",
+        "\"Chart\", which is a chart",
+    ] {
+        assert!(
+            warnings.iter().any(|warning| warning.contains(expected)),
+            "{expected}: {warnings:?}"
+        );
+    }
+}
+
+#[test]
+fn dates_in_the_1904_system() {
+    let Some(path) = fixture("calamine_date_1904.xlsx") else {
+        return;
+    };
+    let survey = import(&path).survey;
+    let first: Vec<String> = survey.columns[0]
+        .values
+        .iter()
+        .take(2)
+        .map(consultlens::model::Value::display)
+        .collect();
+    assert_eq!(first, ["2021-01-01 00:00:00", "2021-01-02 00:00:00"]);
+}
