@@ -16,8 +16,14 @@ pub struct Grid {
 impl Grid {
     /// The widest row, ignoring trailing empty cells.
     pub fn width(&self) -> usize {
+        self.width_of_first(self.rows.len())
+    }
+
+    /// The widest of the first `count` rows, ignoring trailing empty cells.
+    pub fn width_of_first(&self, count: usize) -> usize {
         self.rows
             .iter()
+            .take(count)
             .map(|row| used_width(row))
             .max()
             .unwrap_or(0)

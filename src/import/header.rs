@@ -292,10 +292,11 @@ fn has_text_below(rows: &[Vec<Value>], first: usize, last: usize, column: usize)
 }
 
 /// Makes names unique and non-empty, reporting what was renamed.
-pub fn unique_names(names: &[String], report: &mut ImportReport) -> Vec<String> {
+/// `names` pairs each name with its 0-based column in the sheet, which names unnamed columns.
+pub fn unique_names(names: &[(usize, String)], report: &mut ImportReport) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut unique = Vec::with_capacity(names.len());
-    for (column, name) in names.iter().enumerate() {
+    for &(column, ref name) in names {
         let mut name = name.trim().to_owned();
         if name.is_empty() {
             name = format!("Column {}", column_letters(column));
@@ -464,7 +465,11 @@ mod tests {
     fn duplicate_and_blank_names_are_made_unique() {
         let mut report = ImportReport::default();
         let names = unique_names(
-            &["Comment".into(), "comment".into(), String::new()],
+            &[
+                (0, "Comment".into()),
+                (1, "comment".into()),
+                (2, String::new()),
+            ],
             &mut report,
         );
         assert_eq!(names, ["Comment", "comment (2)", "Column C"]);

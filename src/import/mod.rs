@@ -35,6 +35,9 @@ pub struct Imported {
     pub report: ImportReport,
 }
 
+/// Rows whose width decides how wide the header must be.
+const HEADER_WIDTH_ROWS: usize = 200;
+
 /// The file extensions the importer reads.
 pub const SUPPORTED_EXTENSIONS: [&str; 8] =
     ["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt"];
@@ -176,7 +179,13 @@ fn build_survey(
             path: path.to_owned(),
         });
     }
-    let (data_start, header_rows, names, codes) = match header::detect(&grid.rows, width) {
+    // The header is judged on the top rows only, so a stray cell far below cannot widen it.
+    let top_width = grid.width_of_first(HEADER_WIDTH_ROWS);
+    let layout = header::detect(&grid.rows, top_width);
+    if layout.is_none() {
+        report.warn(ImportWarning::NoHeaderRow);
+    }
+    let (data_start, header_rows, names, codes) = match layout {
         Some(layout) => (
             layout.last + 1,
             Some((grid.source_row(layout.first), grid.source_row(layout.last))),
@@ -184,21 +193,12 @@ fn build_survey(
             layout.codes,
         ),
         None => {
-            report.warn(ImportWarning::NoHeaderRow);
             let first_filled = grid
                 .rows
                 .iter()
                 .position(|row| !row.is_empty())
                 .unwrap_or(0);
-            (
-                first_filled,
-                None,
-                (0..width)
-                    .map(column_letters)
-                    .map(|letters| format!("Column {letters}"))
-                    .collect(),
-                Vec::new(),
-            )
+            (first_filled, None, Vec::new(), Vec::new())
         }
     };
     let header_width = names
@@ -249,14 +249,27 @@ fn build_survey(
         .max()
         .unwrap_or(0)
         .max(header_width);
-    let names: Vec<String> = (0..used_width)
-        .map(|column| names.get(column).cloned().unwrap_or_default())
+    // Columns with neither a heading nor an answer are spacing, or a stray cell's reach: dropped.
+    let kept: Vec<(usize, String)> = (0..used_width)
+        .map(|column| {
+            let name = match (&header_rows, names.get(column)) {
+                (None, _) => format!("Column {}", column_letters(column)),
+                (Some(_), name) => name.cloned().unwrap_or_default(),
+            };
+            (column, name)
+        })
+        .filter(|(column, name)| {
+            !name.trim().is_empty()
+                || data
+                    .iter()
+                    .any(|row| row.get(*column).is_some_and(|value| !value.is_empty()))
+        })
         .collect();
-    let names = header::unique_names(&names, report);
+    let names = header::unique_names(&kept, report);
     let columns: Vec<Column> = names
         .into_iter()
-        .enumerate()
-        .map(|(index, name)| {
+        .zip(kept.iter().map(|(column, _)| *column))
+        .map(|(name, index)| {
             // Moved, not copied: each cell is taken out of its row once.
             let values: Vec<Value> = data
                 .iter_mut()
@@ -388,5 +401,72 @@ mod tests {
         )
         .expect_err("cancelled");
         assert!(matches!(error, ImportError::Cancelled { .. }));
+    }
+
+    fn xlsx_bytes(
+        build: impl FnOnce(&mut rust_xlsxwriter::Worksheet) -> Result<(), rust_xlsxwriter::XlsxError>,
+    ) -> Vec<u8> {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        build(workbook.add_worksheet()).expect("cells");
+        workbook.save_to_buffer().expect("workbook")
+    }
+
+    #[test]
+    fn stray_far_away_cell_does_not_blow_up_the_grid() {
+        let bytes = xlsx_bytes(|sheet| {
+            sheet.write_string(0, 0, "Id")?;
+            sheet.write_string(0, 1, "Comment")?;
+            sheet.write_number(1, 0, 1.0)?;
+            sheet.write_string(1, 1, "More staff training please")?;
+            sheet.write_string(1_000_000, 16_000, "stray")?;
+            Ok(())
+        });
+        let imported = import_bytes(
+            Path::new("stray.xlsx"),
+            &bytes,
+            &ImportOptions::default(),
+            &Progress::new(),
+        )
+        .expect("imports");
+        let names: Vec<&str> = imported
+            .survey
+            .columns
+            .iter()
+            .map(|column| column.name.as_str())
+            .collect();
+        assert_eq!(names, ["Id", "Comment", "Column WQK"]);
+        assert_eq!(imported.survey.source_rows, [2, 1_000_001]);
+    }
+
+    #[test]
+    fn blank_columns_between_answers_are_dropped() {
+        let bytes = xlsx_bytes(|sheet| {
+            sheet.write_string(0, 0, "Role")?;
+            sheet.write_string(0, 3, "Comment")?;
+            sheet.write_string(1, 0, "Parent")?;
+            sheet.write_string(1, 3, "We waited a year")?;
+            Ok(())
+        });
+        let imported = import_bytes(
+            Path::new("gap.xlsx"),
+            &bytes,
+            &ImportOptions::default(),
+            &Progress::new(),
+        )
+        .expect("imports");
+        let columns: Vec<(usize, &str)> = imported
+            .survey
+            .columns
+            .iter()
+            .map(|column| (column.source_index, column.name.as_str()))
+            .collect();
+        assert_eq!(columns, [(0, "Role"), (3, "Comment")]);
+        assert!(
+            imported
+                .report
+                .warnings
+                .iter()
+                .all(|warning| !matches!(warning, ImportWarning::UnnamedColumn { .. }))
+        );
     }
 }

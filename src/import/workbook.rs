@@ -3,11 +3,16 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx};
+use calamine::{
+    Data, DataRef, Ods, Range, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx,
+};
 
 use super::grid::{Grid, clean_text, used_width};
 use super::report::{ImportError, ImportReport, ImportWarning};
 use crate::model::Value;
+
+/// A workbook read from bytes already in memory.
+pub type Workbook<'bytes> = Sheets<Cursor<&'bytes [u8]>>;
 
 /// The container a workbook's bytes are in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,13 +24,13 @@ pub enum WorkbookKind {
 }
 
 /// Opens the workbook held in `bytes`, choosing the reader from the container and the extension.
-pub fn open(
+pub fn open<'bytes>(
     path: &Path,
-    bytes: &[u8],
+    bytes: &'bytes [u8],
     kind: WorkbookKind,
-) -> Result<Sheets<Cursor<Vec<u8>>>, ImportError> {
+) -> Result<Workbook<'bytes>, ImportError> {
     let extension = super::extension(path);
-    let cursor = Cursor::new(bytes.to_vec());
+    let cursor = Cursor::new(bytes);
     let corrupt = |detail: String| ImportError::Corrupt {
         path: path.to_owned(),
         detail,
@@ -84,7 +89,7 @@ pub fn visible_worksheets<RS: std::io::Read + std::io::Seek>(workbook: &Sheets<R
 /// Reads the chosen sheet, or the visible worksheet with the most cells, into a grid.
 pub fn read_sheet(
     path: &Path,
-    workbook: &mut Sheets<Cursor<Vec<u8>>>,
+    workbook: &mut Workbook<'_>,
     requested: Option<&str>,
     report: &mut ImportReport,
 ) -> Result<(String, Grid), ImportError> {
@@ -100,56 +105,127 @@ pub fn read_sheet(
         }
     }
     let visible = visible_worksheets(workbook);
-    let corrupt = |error: calamine::Error| ImportError::Corrupt {
+    let corrupt = |detail: String| ImportError::Corrupt {
         path: path.to_owned(),
-        detail: error.to_string(),
+        detail,
     };
 
-    if let Some(name) = requested {
-        let Some(found) = workbook
+    let chosen = if let Some(name) = requested {
+        workbook
             .sheet_names()
             .into_iter()
             .find(|sheet| sheet == name)
-        else {
-            return Err(ImportError::SheetNotFound {
+            .ok_or_else(|| ImportError::SheetNotFound {
                 path: path.to_owned(),
                 sheet: name.to_owned(),
-                available: visible,
+                available: visible.clone(),
+            })?
+    } else if let [only] = visible.as_slice() {
+        only.clone()
+    } else {
+        let mut with_data = Vec::new();
+        for name in &visible {
+            let cells = used_cell_count(workbook, name).map_err(corrupt)?;
+            if cells > 0 {
+                with_data.push((name.clone(), cells));
+            }
+        }
+        // Most cells wins; on a tie, the first sheet.
+        let best = with_data
+            .iter()
+            .enumerate()
+            .max_by_key(|(position, (_, cells))| (*cells, std::cmp::Reverse(*position)))
+            .map(|(position, _)| position)
+            .ok_or_else(|| ImportError::NoData {
+                path: path.to_owned(),
+            })?;
+        let (chosen, _) = with_data.remove(best);
+        if !with_data.is_empty() {
+            let others = with_data.into_iter().map(|(name, _)| name).collect();
+            report.warn(ImportWarning::OtherSheetsWithData {
+                chosen: chosen.clone(),
+                others,
             });
-        };
-        let range = workbook.worksheet_range(&found).map_err(corrupt)?;
-        return Ok((found, grid_from_range(&range)));
-    }
+        }
+        chosen
+    };
+    let grid = read_grid(workbook, &chosen).map_err(corrupt)?;
+    Ok((chosen, grid))
+}
 
-    let mut with_data: Vec<(String, Range<Data>)> = Vec::new();
-    for name in &visible {
-        let range = workbook.worksheet_range(name).map_err(corrupt)?;
-        if range.used_cells().next().is_some() {
-            with_data.push((name.clone(), range));
+/// How many non-empty cells a worksheet has.
+fn used_cell_count(workbook: &mut Workbook<'_>, name: &str) -> Result<usize, String> {
+    if let Sheets::Xlsx(xlsx) = workbook {
+        let mut reader = xlsx
+            .worksheet_cells_reader(name)
+            .map_err(|error| error.to_string())?;
+        let mut count = 0;
+        while let Some(cell) = reader.next_cell().map_err(|error| error.to_string())? {
+            if !matches!(cell.get_value(), DataRef::Empty) {
+                count += 1;
+            }
+        }
+        return Ok(count);
+    }
+    let range = workbook
+        .worksheet_range(name)
+        .map_err(|error| error.to_string())?;
+    Ok(range.used_cells().count())
+}
+
+/// Reads a worksheet's cells into rows. Xlsx cells are streamed, so a stray cell far from the
+/// data costs one cell, not a dense grid reaching it.
+fn read_grid(workbook: &mut Workbook<'_>, name: &str) -> Result<Grid, String> {
+    let Sheets::Xlsx(xlsx) = workbook else {
+        let range = workbook
+            .worksheet_range(name)
+            .map_err(|error| error.to_string())?;
+        return Ok(grid_from_range(&range));
+    };
+    let mut reader = xlsx
+        .worksheet_cells_reader(name)
+        .map_err(|error| error.to_string())?;
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    let mut first_row: Option<usize> = None;
+    let mut error_cells = 0;
+    while let Some(cell) = reader.next_cell().map_err(|error| error.to_string())? {
+        let (row, column) = cell.get_position();
+        let value = match cell.get_value() {
+            DataRef::SharedString(text) => clean_text(text),
+            DataRef::String(text) => clean_text(text),
+            DataRef::Error(_) => {
+                error_cells += 1;
+                Value::Empty
+            }
+            DataRef::Empty => continue,
+            other => convert(&Data::from(other.clone())),
+        };
+        if value.is_empty() {
+            continue;
+        }
+        let first = *first_row.get_or_insert(row as usize);
+        let Some(index) = (row as usize).checked_sub(first) else {
+            continue;
+        };
+        if rows.len() <= index {
+            rows.resize_with(index + 1, Vec::new);
+        }
+        let Some(cells) = rows.get_mut(index) else {
+            continue;
+        };
+        let column = column as usize;
+        if cells.len() <= column {
+            cells.resize(column + 1, Value::Empty);
+        }
+        if let Some(slot) = cells.get_mut(column) {
+            *slot = value;
         }
     }
-    let best = with_data
-        .iter()
-        .enumerate()
-        .max_by_key(|(position, (_, range))| {
-            (range.used_cells().count(), std::cmp::Reverse(*position))
-        })
-        .map(|(position, _)| position);
-    let Some(best) = best else {
-        return Err(ImportError::NoData {
-            path: path.to_owned(),
-        });
-    };
-    let (chosen, range) = with_data.swap_remove(best);
-    if !with_data.is_empty() {
-        let mut others: Vec<String> = with_data.into_iter().map(|(name, _)| name).collect();
-        others.sort_by_key(|name| visible.iter().position(|visible_name| visible_name == name));
-        report.warn(ImportWarning::OtherSheetsWithData {
-            chosen: chosen.clone(),
-            others,
-        });
-    }
-    Ok((chosen, grid_from_range(&range)))
+    Ok(Grid {
+        rows,
+        first_row: first_row.unwrap_or(0) + 1,
+        error_cells,
+    })
 }
 
 /// Converts calamine's cells into rows of values, keeping source row numbers.
