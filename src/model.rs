@@ -194,8 +194,8 @@ pub struct Column {
     pub role: ColumnRole,
     /// Why the importer chose this role, in a few words.
     pub role_reason: String,
-    /// 0-based column index in the source sheet.
-    pub source_index: usize,
+    /// 0-based column index in the (first) source sheet; `None` for columns ConsultLens adds.
+    pub source_index: Option<usize>,
     /// One value per response.
     pub values: Vec<Value>,
 }
@@ -231,6 +231,20 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// The file, its sheet and its header in one line.
+    pub fn describe(&self) -> String {
+        let sheet = self
+            .sheet
+            .as_ref()
+            .map(|sheet| format!(", sheet \"{sheet}\""))
+            .unwrap_or_default();
+        format!(
+            "{}{sheet}, header {}",
+            self.path.display(),
+            self.header_description()
+        )
+    }
+
     /// The header rows in words: "row 1", "rows 1 to 3", or "none".
     pub fn header_description(&self) -> String {
         match self.header_rows {
@@ -253,8 +267,8 @@ pub struct CommentRef {
 /// An imported survey: columns of values, one row per response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Survey {
-    /// The file the responses came from.
-    pub source: SourceFile,
+    /// The files the responses came from, in the order they were added; never empty.
+    pub sources: Vec<SourceFile>,
     /// The columns in sheet order.
     pub columns: Vec<Column>,
     /// For each response, its 1-based row in the source (CSV: record number).
@@ -262,6 +276,11 @@ pub struct Survey {
 }
 
 impl Survey {
+    /// The first file, which names the analysis.
+    pub fn first_source(&self) -> Option<&SourceFile> {
+        self.sources.first()
+    }
+
     /// The number of responses.
     pub fn response_count(&self) -> usize {
         self.source_rows.len()

@@ -252,3 +252,24 @@ fn analyse_on_the_bundled_sample() {
     );
     assert!(out.is_file());
 }
+
+#[test]
+fn analyse_combines_several_files() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    write(directory.path(), "online.csv", SURVEY_CSV.as_bytes());
+    write(
+        directory.path(),
+        "paper.csv",
+        b"which of these best describes you,what are your views on the priorities\nParent or carer,The taxi was late again and nobody told us\n",
+    );
+    let output = consultlens()
+        .current_dir(directory.path())
+        .args(["analyse", "online.csv", "paper.csv", "--out", "both.xlsx"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("5 responses, 5 comments from 5 respondents"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is not in paper.csv"), "{stderr}");
+}

@@ -137,3 +137,18 @@ fn export_writes_the_summary_workbook() {
         "{status:?}"
     );
 }
+
+#[test]
+fn adding_the_csv_export_combines_both_files() {
+    let mut harness = harness_on_sample();
+    let csv = sample_path().with_extension("csv");
+    harness.state_mut().push(consultlens::gui::Command::AddFile(csv));
+    harness.run();
+    harness.state_mut().finish_jobs();
+    harness.run();
+    let session = harness.state().session.as_ref().expect("session");
+    assert_eq!(session.survey.sources.len(), 2);
+    assert_eq!(session.survey.response_count(), 1200);
+    assert_eq!(session.survey.columns[0].name, "Source");
+    harness.get_by_label_contains("2 files · 1200 responses");
+}

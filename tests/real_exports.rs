@@ -45,12 +45,12 @@ fn google_forms_xlsx_and_its_csv_agree() {
     let from_xlsx = import(&xlsx);
     let from_csv = import(&csv);
     assert_eq!(
-        from_xlsx.survey.source.sheet.as_deref(),
+        from_xlsx.survey.sources[0].sheet.as_deref(),
         Some("Form Responses 1")
     );
     for imported in [&from_xlsx, &from_csv] {
         let survey = &imported.survey;
-        assert_eq!(survey.source.header_rows, Some((1, 1)));
+        assert_eq!(survey.sources[0].header_rows, Some((1, 1)));
         assert_eq!(survey.response_count(), 91);
         assert_eq!(survey.columns[0].role, ColumnRole::Timestamp);
         assert_eq!(
@@ -77,7 +77,7 @@ fn header_on_row_nine_below_a_stray_note() {
         return;
     };
     let survey = import(&path).survey;
-    assert_eq!(survey.source.header_rows, Some((9, 9)));
+    assert_eq!(survey.sources[0].header_rows, Some((9, 9)));
     let names: Vec<&str> = survey
         .columns
         .iter()
@@ -136,7 +136,7 @@ fn qualtrics_three_row_header_uses_question_text_and_import_ids() {
     };
     let imported = import(&path);
     let survey = &imported.survey;
-    assert_eq!(survey.source.header_rows, Some((1, 3)));
+    assert_eq!(survey.sources[0].header_rows, Some((1, 3)));
     assert_eq!(survey.response_count(), 1);
     assert_eq!(
         free_text_names(&imported),
@@ -160,7 +160,7 @@ fn legacy_qualtrics_two_row_header_with_bom() {
         return;
     };
     let imported = import(&path);
-    assert_eq!(imported.survey.source.header_rows, Some((1, 2)));
+    assert_eq!(imported.survey.sources[0].header_rows, Some((1, 2)));
     assert_eq!(imported.survey.response_count(), 1);
     assert_eq!(
         imported.survey.columns[0].name, "ResponseID",
@@ -178,7 +178,7 @@ fn code_row_then_question_row() {
         return;
     };
     let survey = import(&path).survey;
-    assert_eq!(survey.source.header_rows, Some((1, 2)));
+    assert_eq!(survey.sources[0].header_rows, Some((1, 2)));
     assert_eq!(survey.response_count(), 5);
     assert_eq!(survey.columns[0].name, "What is your name?");
 }
@@ -189,7 +189,7 @@ fn empty_record_after_the_header_is_skipped() {
         return;
     };
     let imported = import(&path);
-    assert_eq!(imported.survey.source.header_rows, Some((1, 1)));
+    assert_eq!(imported.survey.sources[0].header_rows, Some((1, 1)));
     assert_eq!(imported.survey.response_count(), 5);
     assert_eq!(free_text_names(&imported).len(), 1);
 }
@@ -200,8 +200,8 @@ fn headerless_sheet_with_hidden_and_chart_sheets() {
         return;
     };
     let imported = import(&path);
-    assert_eq!(imported.survey.source.sheet.as_deref(), Some("Visible"));
-    assert_eq!(imported.survey.source.header_rows, None);
+    assert_eq!(imported.survey.sources[0].sheet.as_deref(), Some("Visible"));
+    assert_eq!(imported.survey.sources[0].header_rows, None);
     let warnings: Vec<String> = imported
         .report
         .warnings

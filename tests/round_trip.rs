@@ -95,7 +95,7 @@ fn import_tag_export_and_read_back() {
     let imported =
         import_file(&input, &ImportOptions::default(), &Progress::new()).expect("imports");
     let survey = imported.survey;
-    assert_eq!(survey.source.header_rows, Some((3, 3)));
+    assert_eq!(survey.sources[0].header_rows, Some((3, 3)));
     assert_eq!(survey.response_count(), 6);
     let roles: Vec<ColumnRole> = survey.columns.iter().map(|column| column.role).collect();
     assert_eq!(

@@ -350,7 +350,7 @@ mod tests {
             name: name.to_owned(),
             role,
             role_reason: String::new(),
-            source_index: 0,
+            source_index: Some(0),
             values: values
                 .iter()
                 .map(|value| {
@@ -366,11 +366,11 @@ mod tests {
 
     fn fixture() -> (Survey, Codebook) {
         let survey = Survey {
-            source: SourceFile {
+            sources: vec![SourceFile {
                 path: PathBuf::from("t.csv"),
                 sheet: None,
                 header_rows: Some((1, 1)),
-            },
+            }],
             columns: vec![
                 text_column(
                     "Which of these best describes you?",

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 
 use crate::analysis;
@@ -19,7 +19,8 @@ use super::inspect::shorten;
 /// Arguments of `analyse`.
 #[derive(Debug, Args)]
 pub struct AnalyseArgs {
-    /// The survey export(s).
+    /// The survey export(s); several files of one consultation are combined, matching columns by
+    /// heading, with a Source column saying which file each response came from.
     #[arg(required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
     /// The worksheet to read (default: the visible worksheet with the most data).
@@ -36,15 +37,10 @@ pub struct AnalyseArgs {
 /// Runs the subcommand.
 pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
     let started = Instant::now();
-    let [file] = args.files.as_slice() else {
-        bail!(
-            "combining several files into one analysis is not available yet; analyse one file at a time"
-        );
-    };
     let codebook = Codebook::load(&args.codebook)?;
     let progress = Progress::new();
-    let imported = import::import_file(
-        file,
+    let imported = import::import_files(
+        &args.files,
         &ImportOptions {
             sheet: args.sheet.clone(),
         },

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
 
@@ -36,7 +36,7 @@ struct InspectJson {
 
 #[derive(Serialize)]
 struct ColumnJson {
-    index: usize,
+    index: Option<usize>,
     name: String,
     role: &'static str,
     filled: usize,
@@ -49,10 +49,13 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<()> {
         sheet: args.sheet.clone(),
     };
     let Imported { survey, report } = import::import_file(&args.file, &options, &Progress::new())?;
+    let source = survey
+        .first_source()
+        .context("the import gave no source file")?;
     let inspected = InspectJson {
         file: args.file.display().to_string(),
-        sheet: survey.source.sheet.clone(),
-        header_rows: survey.source.header_rows.map(|(first, last)| [first, last]),
+        sheet: source.sheet.clone(),
+        header_rows: source.header_rows.map(|(first, last)| [first, last]),
         responses: survey.response_count(),
         columns: survey
             .columns
@@ -75,7 +78,7 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<()> {
     if let Some(sheet) = &inspected.sheet {
         writeln!(out, "Sheet:       {sheet}")?;
     }
-    writeln!(out, "Header:      {}", survey.source.header_description())?;
+    writeln!(out, "Header:      {}", source.header_description())?;
     writeln!(out, "Responses:   {}", inspected.responses)?;
     writeln!(out)?;
     writeln!(
@@ -87,7 +90,7 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<()> {
         writeln!(
             out,
             "{:>4}  {:<44} {:<13} {:>6}  {}",
-            import::column_letters(column.index),
+            column.index.map(import::column_letters).unwrap_or_default(),
             shorten(&column.name, 44),
             column.role,
             column.filled,

@@ -65,7 +65,11 @@ pub fn write_summary_workbook(
     tagging: &Tagging,
     summary: &Summary,
 ) -> Result<(), ExportError> {
-    if crate::files::same_file(path, &survey.source.path) {
+    if survey
+        .sources
+        .iter()
+        .any(|source| crate::files::same_file(path, &source.path))
+    {
         return Err(ExportError::WouldOverwriteInput {
             path: path.to_owned(),
         });
@@ -162,9 +166,7 @@ fn overview_sheet(
         .map(|theme| format!("{} ({})", theme.name, theme.respondents))
         .collect();
     let rows: Vec<(&str, String)> = vec![
-        ("Source file", survey.source.path.display().to_string()),
-        ("Sheet", survey.source.sheet.clone().unwrap_or_else(|| "(text file)".to_owned())),
-        ("Header", survey.source.header_description()),
+        ("Source files", survey.sources.iter().map(crate::model::SourceFile::describe).collect::<Vec<_>>().join("\n")),
         ("Created", chrono::Local::now().format("%Y-%m-%d %H:%M").to_string()),
         ("Responses", summary.responses.to_string()),
         ("Free-text questions", column_names(ColumnRole::FreeText)),

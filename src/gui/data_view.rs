@@ -10,11 +10,11 @@ use crate::model::{ColumnId, ColumnRole};
 pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
     let survey = &session.survey;
     ui.heading("Columns and what they hold");
+    for source in &survey.sources {
+        ui.label(source.describe());
+    }
     ui.label(format!(
-        "{}{} · header {} · {} responses. Free-text columns are tagged with themes; personal data is never exported.",
-        survey.source.path.display(),
-        survey.source.sheet.as_ref().map(|sheet| format!(" · sheet \"{sheet}\"")).unwrap_or_default(),
-        survey.source.header_description(),
+        "{} responses. Free-text columns are tagged with themes; personal data is never exported.",
         survey.response_count()
     ));
     for warning in &session.report.warnings {
@@ -50,7 +50,7 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
                     return;
                 };
                 row.col(|ui| {
-                    ui.label(column_letters(column.source_index));
+                    ui.label(column.source_index.map(column_letters).unwrap_or_default());
                 });
                 row.col(|ui| {
                     ui.label(&column.name).on_hover_text(&column.name);

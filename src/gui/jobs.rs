@@ -129,19 +129,19 @@ fn deliver(sender: &Sender<Option<Command>>, command: Option<Command>) {
     }
 }
 
-/// Imports, tags and summarises a file.
+/// Imports (combining several files into one survey), tags and summarises.
 pub fn load(
-    path: PathBuf,
+    paths: &[PathBuf],
     sheet: Option<String>,
     codebook: Codebook,
     progress: &Progress,
 ) -> Command {
-    let imported = match import::import_file(&path, &ImportOptions { sheet }, progress) {
+    let imported = match import::import_files(paths, &ImportOptions { sheet }, progress) {
         Ok(imported) => imported,
         Err(error) => return Command::Failed(error.to_string()),
     };
     let Some(tagging) = tagging::tag_survey(&imported.survey, &codebook, progress) else {
-        return Command::Failed(format!("opening {} was cancelled", path.display()));
+        return Command::Failed("opening was cancelled".to_owned());
     };
     Command::Loaded(Box::new(Session::new(
         imported.survey,

@@ -126,10 +126,18 @@ impl App {
         if repaint.is_some() {
             self.repaint = repaint;
         }
+        self.open_files(vec![path], sheet);
+    }
+
+    /// Starts importing files as one consultation in the background.
+    fn open_files(&mut self, paths: Vec<PathBuf>, sheet: Option<String>) {
         let codebook = self.codebook.clone();
-        let label = format!("Opening {}", display_name(&path));
+        let label = match paths.as_slice() {
+            [only] => format!("Opening {}", display_name(only)),
+            several => format!("Opening {} files", several.len()),
+        };
         self.jobs.spawn(label, self.waker(), move |progress| {
-            Some(jobs::load(path, sheet, codebook, progress))
+            Some(jobs::load(&paths, sheet, codebook, progress))
         });
     }
 
@@ -227,6 +235,15 @@ impl App {
                     jobs::pick_survey_file().map(Command::Open)
                 });
             }
+            if self.session.is_some()
+                && ui
+                    .button("Add file…")
+                    .on_hover_text("Add another export of this consultation, such as an easy-read version or typed-up paper returns")
+                    .clicked()
+            {
+                let waker = self.waker();
+                self.jobs.spawn("Choosing a file", waker, |_| jobs::pick_survey_file().map(Command::AddFile));
+            }
             ui.separator();
             for view in View::ALL {
                 if ui
@@ -258,7 +275,7 @@ impl App {
                 ui.separator();
                 ui.label(format!(
                     "{} · {} responses · {} comments",
-                    display_name(&session.survey.source.path),
+                    sources_name(&session.survey),
                     session.summary.responses,
                     session.summary.comments
                 ));
@@ -326,11 +343,29 @@ impl App {
     fn apply_one(&mut self, command: Command) {
         match command {
             Command::Open(path) => self.open(path, None, None),
+            Command::AddFile(path) => {
+                let mut paths: Vec<PathBuf> = self
+                    .session
+                    .as_ref()
+                    .map(|session| {
+                        session
+                            .survey
+                            .sources
+                            .iter()
+                            .map(|source| source.path.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if !paths.contains(&path) {
+                    paths.push(path);
+                }
+                self.open_files(paths, None);
+            }
             Command::Loaded(session) => {
                 let session = *session;
                 self.info(format!(
                     "Opened {}: {} responses, {} comments",
-                    display_name(&session.survey.source.path),
+                    sources_name(&session.survey),
                     session.survey.response_count(),
                     session.tagging.comments.len()
                 ));
@@ -431,6 +466,14 @@ impl eframe::App for App {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}
+
+/// The survey's file name, or "N files" when several were combined.
+pub fn sources_name(survey: &crate::model::Survey) -> String {
+    match survey.sources.as_slice() {
+        [only] => display_name(&only.path),
+        several => format!("{} files", several.len()),
     }
 }
 

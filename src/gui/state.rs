@@ -1,6 +1,6 @@
 //! The window's state: settings, the open session, and the commands that change them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -86,9 +86,13 @@ impl Session {
     /// A session for a freshly imported and tagged survey.
     pub fn new(survey: Survey, report: ImportReport, codebook: Codebook, tagging: Tagging) -> Self {
         let summary = summarise(&survey, &codebook, &tagging, None);
-        let export_path = default_export_path(&survey.source.path)
-            .display()
-            .to_string();
+        let export_path = default_export_path(
+            survey
+                .first_source()
+                .map_or(Path::new("consultation"), |source| &source.path),
+        )
+        .display()
+        .to_string();
         let mut session = Self {
             survey,
             report,
@@ -128,7 +132,7 @@ impl Session {
 }
 
 /// `responses.xlsx` -> `responses summary.xlsx` beside it.
-pub fn default_export_path(source: &std::path::Path) -> PathBuf {
+pub fn default_export_path(source: &Path) -> PathBuf {
     let stem = source
         .file_stem()
         .map_or_else(|| "consultation".into(), |stem| stem.to_string_lossy());
@@ -140,6 +144,8 @@ pub fn default_export_path(source: &std::path::Path) -> PathBuf {
 pub enum Command {
     /// Import a file (in the background).
     Open(PathBuf),
+    /// Add a file to the open consultation (an easy-read version, typed-up paper returns).
+    AddFile(PathBuf),
     /// A background import and tagging finished.
     Loaded(Box<Session>),
     /// A background re-tagging finished.

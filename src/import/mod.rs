@@ -2,6 +2,7 @@
 //!
 //! This is the only module that names calamine, csv or the encoding crates.
 
+mod combine;
 mod csv_file;
 mod grid;
 mod header;
@@ -11,6 +12,7 @@ mod workbook;
 
 use std::path::Path;
 
+pub use combine::{SOURCE_COLUMN, normalise_heading};
 pub use header::column_letters;
 pub use report::{ImportError, ImportReport, ImportWarning};
 
@@ -58,6 +60,37 @@ pub fn import_file(
     })?;
     progress.set_fraction(0.1);
     import_bytes(path, &bytes, options, progress)
+}
+
+/// Reads several exports of one consultation into one survey, matching columns by heading and
+/// adding a Source column; one path reads that file alone.
+///
+/// # Errors
+/// The first file's [`ImportError`] that stops it; each message names its file.
+pub fn import_files(
+    paths: &[std::path::PathBuf],
+    options: &ImportOptions,
+    progress: &Progress,
+) -> Result<Imported, ImportError> {
+    let mut parts = Vec::with_capacity(paths.len());
+    for path in paths {
+        parts.push(import_file(path, options, progress)?);
+    }
+    if parts.len() == 1 {
+        return parts.pop().ok_or_else(|| ImportError::NoData {
+            path: std::path::PathBuf::new(),
+        });
+    }
+    let mut combined = combine::combine(parts);
+    if !combined
+        .survey
+        .columns
+        .iter()
+        .any(|column| column.role == ColumnRole::FreeText)
+    {
+        combined.report.warn(ImportWarning::NoFreeTextColumn);
+    }
+    Ok(combined)
 }
 
 /// Reads a survey export already in memory; `path` names it in messages and picks the format.
@@ -281,7 +314,7 @@ fn build_survey(
                 name,
                 role: guess.role,
                 role_reason: guess.reason,
-                source_index: index,
+                source_index: Some(index),
                 values,
             }
         })
@@ -293,11 +326,11 @@ fn build_survey(
         report.warn(ImportWarning::NoFreeTextColumn);
     }
     Ok(Survey {
-        source: SourceFile {
+        sources: vec![SourceFile {
             path: path.to_owned(),
             sheet,
             header_rows,
-        },
+        }],
         columns,
         source_rows,
     })
@@ -328,7 +361,7 @@ mod tests {
         )
         .expect("imports");
         let survey = &imported.survey;
-        assert_eq!(survey.source.header_rows, Some((2, 2)));
+        assert_eq!(survey.sources[0].header_rows, Some((2, 2)));
         assert_eq!(survey.response_count(), 3);
         assert_eq!(survey.source_rows, [3, 5, 6]);
         let roles: Vec<ColumnRole> = survey.columns.iter().map(|column| column.role).collect();
@@ -458,7 +491,12 @@ mod tests {
             .survey
             .columns
             .iter()
-            .map(|column| (column.source_index, column.name.as_str()))
+            .map(|column| {
+                (
+                    column.source_index.unwrap_or_default(),
+                    column.name.as_str(),
+                )
+            })
             .collect();
         assert_eq!(columns, [(0, "Role"), (3, "Comment")]);
         assert!(

@@ -142,6 +142,20 @@ pub enum ImportWarning {
     NoFreeTextColumn,
     /// No row looked like a header, so columns are named by letter.
     NoHeaderRow,
+    /// When several files are combined: a column some files lack.
+    ColumnNotInEveryFile {
+        /// The column.
+        column: String,
+        /// The files without it.
+        missing_from: Vec<String>,
+    },
+    /// When several files are combined: a warning about one of them.
+    InFile {
+        /// The file's name.
+        file: String,
+        /// What was noticed.
+        warning: Box<ImportWarning>,
+    },
 }
 
 impl fmt::Display for ImportWarning {
@@ -190,6 +204,15 @@ impl fmt::Display for ImportWarning {
                 f,
                 "{count} row(s) had more cells than the header; the extra cells were read as unnamed columns"
             ),
+            ImportWarning::ColumnNotInEveryFile {
+                column,
+                missing_from,
+            } => write!(
+                f,
+                "\"{column}\" is not in {}; those responses are blank there",
+                missing_from.join(", ")
+            ),
+            ImportWarning::InFile { file, warning } => write!(f, "{file}: {warning}"),
             ImportWarning::NoHeaderRow => write!(
                 f,
                 "no row names the questions, so the columns are named by letter and every row is read as a response"

@@ -1,0 +1,227 @@
+//! Several exports of one consultation (online survey, easy-read version, typed-up paper returns)
+//! combined into one survey: columns matched by their normalised heading, a Source attribute added.
+
+use super::report::{ImportReport, ImportWarning};
+use super::{Imported, roles};
+use crate::model::{Column, ColumnRole, Survey, Value};
+
+/// The name of the column that says which file each response came from.
+pub const SOURCE_COLUMN: &str = "Source";
+
+/// A heading reduced to lower-case words, so "Any other comments?" matches "any other comments".
+pub fn normalise_heading(name: &str) -> String {
+    name.chars()
+        .map(|character| {
+            if character.is_alphanumeric() {
+                character.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Combines imported files in order. Warnings of each file are kept, naming the file.
+pub fn combine(parts: Vec<Imported>) -> Imported {
+    let mut report = ImportReport::default();
+    let mut columns: Vec<Column> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    let mut files_with: Vec<Vec<String>> = Vec::new();
+    let mut role_disagrees: Vec<bool> = Vec::new();
+    let mut sources = Vec::new();
+    let mut source_rows = Vec::new();
+    let mut file_of_response: Vec<Value> = Vec::new();
+    let mut file_names = Vec::new();
+
+    for part in parts {
+        let file = part
+            .survey
+            .first_source()
+            .map(|source| display_name(&source.path))
+            .unwrap_or_default();
+        report
+            .warnings
+            .extend(
+                part.report
+                    .warnings
+                    .into_iter()
+                    .map(|warning| ImportWarning::InFile {
+                        file: file.clone(),
+                        warning: Box::new(warning),
+                    }),
+            );
+        let before = file_of_response.len();
+        let responses = part.survey.response_count();
+        for column in part.survey.columns {
+            let key = normalise_heading(&column.name);
+            let position = keys
+                .iter()
+                .position(|existing| *existing == key)
+                .unwrap_or_else(|| {
+                    keys.push(key);
+                    files_with.push(Vec::new());
+                    role_disagrees.push(false);
+                    columns.push(Column {
+                        values: vec![Value::Empty; before],
+                        ..column.clone()
+                    });
+                    columns.len() - 1
+                });
+            let (Some(target), Some(files), Some(disagrees)) = (
+                columns.get_mut(position),
+                files_with.get_mut(position),
+                role_disagrees.get_mut(position),
+            ) else {
+                continue;
+            };
+            target.values.resize(before, Value::Empty);
+            target.values.extend(column.values);
+            *disagrees |= target.role != column.role;
+            files.push(file.clone());
+        }
+        file_of_response.extend(std::iter::repeat_n(
+            Value::Text(file.as_str().into()),
+            responses,
+        ));
+        for column in &mut columns {
+            column.values.resize(file_of_response.len(), Value::Empty);
+        }
+        sources.extend(part.survey.sources);
+        source_rows.extend(part.survey.source_rows);
+        file_names.push(file);
+    }
+
+    for ((column, files), disagrees) in columns.iter_mut().zip(&files_with).zip(&role_disagrees) {
+        if files.len() < file_names.len() {
+            let missing = file_names
+                .iter()
+                .filter(|file| !files.contains(file))
+                .cloned()
+                .collect();
+            report.warn(ImportWarning::ColumnNotInEveryFile {
+                column: column.name.clone(),
+                missing_from: missing,
+            });
+        }
+        if *disagrees {
+            let guess = roles::detect(
+                &column.name,
+                None,
+                &column.values,
+                column.source_index.unwrap_or(usize::MAX),
+            );
+            column.role = guess.role;
+            column.role_reason = guess.reason;
+        }
+    }
+    columns.insert(
+        0,
+        Column {
+            name: SOURCE_COLUMN.to_owned(),
+            role: ColumnRole::Attribute,
+            role_reason: "the file each response came from".to_owned(),
+            source_index: None,
+            values: file_of_response,
+        },
+    );
+    Imported {
+        survey: Survey {
+            sources,
+            columns,
+            source_rows,
+        },
+        report,
+    }
+}
+
+fn display_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{ImportOptions, import_bytes};
+    use crate::progress::Progress;
+    use std::path::Path;
+
+    fn import_csv(name: &str, text: &str) -> Imported {
+        import_bytes(
+            Path::new(name),
+            text.as_bytes(),
+            &ImportOptions::default(),
+            &Progress::new(),
+        )
+        .expect("imports")
+    }
+
+    #[test]
+    fn columns_match_by_normalised_heading_and_source_is_added() {
+        let online = import_csv(
+            "online.csv",
+            "Which of these best describes you?,Any other comments?\nParent or carer,We waited a year for the EHCP\nYoung person,More help with anxiety at school please\n",
+        );
+        let paper = import_csv(
+            "paper.csv",
+            "which of these best describes you,ANY OTHER COMMENTS,Postcode\nSENCO or teacher,Staff need training on autism\n",
+        );
+        let combined = combine(vec![online, paper]);
+        let survey = &combined.survey;
+        assert_eq!(survey.response_count(), 3);
+        assert_eq!(survey.sources.len(), 2);
+        let names: Vec<&str> = survey
+            .columns
+            .iter()
+            .map(|column| column.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Source",
+                "Which of these best describes you?",
+                "Any other comments?",
+                "Postcode"
+            ]
+        );
+        let source: Vec<String> = survey.columns[0]
+            .values
+            .iter()
+            .map(Value::display)
+            .collect();
+        assert_eq!(source, ["online.csv", "online.csv", "paper.csv"]);
+        let comments: Vec<String> = survey.columns[2]
+            .values
+            .iter()
+            .map(Value::display)
+            .collect();
+        assert_eq!(comments[2], "Staff need training on autism");
+        assert_eq!(survey.columns[3].values[..2], [Value::Empty, Value::Empty]);
+        assert!(
+            combined
+                .report
+                .warnings
+                .contains(&ImportWarning::ColumnNotInEveryFile {
+                    column: "Postcode".to_owned(),
+                    missing_from: vec!["online.csv".to_owned()],
+                })
+        );
+    }
+
+    #[test]
+    fn headings_normalise_case_and_punctuation() {
+        assert_eq!(
+            normalise_heading("  Any other   comments?"),
+            "any other comments"
+        );
+        assert_eq!(
+            normalise_heading("Q1 - Views (optional)"),
+            "q1 views optional"
+        );
+    }
+}
