@@ -119,6 +119,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         files.push((responses, xlsx));
         files.push((responses, csv));
     }
+    // An argument other than --child keeps only the files whose names contain it.
+    let only = args
+        .iter()
+        .skip(1)
+        .find(|arg| !arg.starts_with('-'))
+        .cloned();
+    files.retain(|(_, file)| {
+        only.as_ref()
+            .is_none_or(|wanted| file.to_string_lossy().contains(wanted.as_str()))
+    });
     let pandas = pandas_available();
     println!(
         "{:<28} {:>10} {:>16} {:>12} {:>16} {:>12}",

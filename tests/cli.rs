@@ -267,9 +267,16 @@ fn analyse_combines_several_files() {
         .args(["analyse", "online.csv", "paper.csv", "--out", "both.xlsx"])
         .output()
         .expect("runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.starts_with("5 responses, 5 comments from 5 respondents"), "{stdout}");
+    assert!(
+        stdout.starts_with("5 responses, 5 comments from 5 respondents"),
+        "{stdout}"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("is not in paper.csv"), "{stderr}");
 }

@@ -142,7 +142,9 @@ fn export_writes_the_summary_workbook() {
 fn adding_the_csv_export_combines_both_files() {
     let mut harness = harness_on_sample();
     let csv = sample_path().with_extension("csv");
-    harness.state_mut().push(consultlens::gui::Command::AddFile(csv));
+    harness
+        .state_mut()
+        .push(consultlens::gui::Command::AddFile(csv));
     harness.run();
     harness.state_mut().finish_jobs();
     harness.run();

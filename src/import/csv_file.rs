@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use chrono::{NaiveDate, NaiveDateTime};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 
-use super::grid::{Grid, clean_text, used_width};
+use super::grid::{Grid, clean_text};
 use super::report::{ImportReport, ImportWarning};
 use crate::model::Value;
 
 /// Decodes text bytes: BOMs first, then strict UTF-8, then a guess tuned for UK Windows files.
-pub fn decode(bytes: &[u8], report: &mut ImportReport) -> String {
+pub fn decode<'bytes>(bytes: &'bytes [u8], report: &mut ImportReport) -> Cow<'bytes, str> {
     if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
         let body = bytes.get(bom_length..).unwrap_or_default();
         return decode_with(encoding, body, report);
@@ -22,7 +22,7 @@ pub fn decode(bytes: &[u8], report: &mut ImportReport) -> String {
         return decode_with(encoding, bytes, report);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
@@ -34,14 +34,18 @@ pub fn decode(bytes: &[u8], report: &mut ImportReport) -> String {
     decode_with(encoding, bytes, report)
 }
 
-fn decode_with(encoding: &'static Encoding, bytes: &[u8], report: &mut ImportReport) -> String {
+fn decode_with<'bytes>(
+    encoding: &'static Encoding,
+    bytes: &'bytes [u8],
+    report: &mut ImportReport,
+) -> Cow<'bytes, str> {
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
     if had_errors {
         report.warn(ImportWarning::UndecodableBytes {
             encoding: encoding.name().to_owned(),
         });
     }
-    text.into_owned()
+    text
 }
 
 /// UTF-16 without a BOM shows as a zero byte beside most ASCII bytes.
@@ -121,18 +125,15 @@ pub fn read_grid(text: &str, delimiter: u8) -> Result<Grid, csv::Error> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record?;
-        let mut row: Vec<Value> = record.iter().map(typed_value).collect();
-        row.truncate(used_width(&row));
-        rows.push(row);
+    let mut grid = Grid::new(1);
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record)? {
+        for field in &record {
+            grid.push_cell(typed_value(field));
+        }
+        grid.end_row();
     }
-    Ok(Grid {
-        rows,
-        first_row: 1,
-        error_cells: 0,
-    })
+    Ok(grid)
 }
 
 /// A CSV field as a number or date when it clearly is one, else text.
@@ -186,6 +187,9 @@ pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
     if !starts_with_digit || !(8..=32).contains(&text.len()) {
         return None;
     }
+    if let Some(when) = parse_iso_datetime(text) {
+        return Some(when);
+    }
     let text = strip_zone_suffix(text);
     DATETIME_FORMATS
         .iter()
@@ -196,6 +200,25 @@ pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
                 .find_map(|format| NaiveDate::parse_from_str(&text, format).ok())
                 .and_then(|date| date.and_hms_opt(0, 0, 0))
         })
+}
+
+/// `2026-03-02 09:14:05` (or with a `T`), read without chrono's format parser: exports hold
+/// hundreds of thousands of these.
+fn parse_iso_datetime(text: &str) -> Option<NaiveDateTime> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 19
+        || bytes.get(4) != Some(&b'-')
+        || bytes.get(7) != Some(&b'-')
+        || bytes.get(13) != Some(&b':')
+    {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
+    let year = i32::try_from(number(0..4)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)?;
+    matches!(bytes.get(10), Some(b' ' | b'T')).then_some(())?;
+    (bytes.get(16) == Some(&b':')).then_some(())?;
+    date.and_hms_opt(number(11..13)?, number(14..16)?, number(17..19)?)
 }
 
 /// Google Forms writes "2024/01/29 2:33:06 PM GMT"; the zone name adds nothing we use.

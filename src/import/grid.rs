@@ -2,36 +2,110 @@
 
 use crate::model::Value;
 
-/// The rows of one sheet, trimmed of trailing empty cells.
+/// Read access to rows of cells, so header detection works on a grid or on plain rows in tests.
+pub trait Rows {
+    /// How many rows there are.
+    fn row_count(&self) -> usize;
+    /// The cells of row `index`; empty when out of range.
+    fn row(&self, index: usize) -> &[Value];
+}
+
+impl Rows for [Vec<Value>] {
+    fn row_count(&self) -> usize {
+        self.len()
+    }
+
+    fn row(&self, index: usize) -> &[Value] {
+        self.get(index).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The rows of one sheet, each trimmed of trailing empty cells, stored in one flat list so that a
+/// large sheet costs a few allocations rather than one per row.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Grid {
-    /// The rows; `rows[i]` is source row `first_row + i`.
-    pub rows: Vec<Vec<Value>>,
-    /// The 1-based source row (CSV: record number) of `rows[0]`.
+    /// Every row's cells, one row after another.
+    cells: Vec<Value>,
+    /// Where each row ends in `cells`; row `i` is source row `first_row + i`.
+    row_ends: Vec<usize>,
+    /// The 1-based source row (CSV: record number) of the first row.
     pub first_row: usize,
     /// How many cells held spreadsheet errors and were read as blank.
     pub error_cells: usize,
 }
 
-impl Grid {
-    /// The widest row, ignoring trailing empty cells.
-    pub fn width(&self) -> usize {
-        self.width_of_first(self.rows.len())
+impl Rows for Grid {
+    fn row_count(&self) -> usize {
+        self.row_ends.len()
     }
 
-    /// The widest of the first `count` rows, ignoring trailing empty cells.
+    fn row(&self, index: usize) -> &[Value] {
+        let start = index
+            .checked_sub(1)
+            .and_then(|previous| self.row_ends.get(previous))
+            .copied()
+            .unwrap_or(0);
+        let end = self.row_ends.get(index).copied().unwrap_or(start);
+        self.cells.get(start..end).unwrap_or_default()
+    }
+}
+
+impl Grid {
+    /// An empty grid whose first row is source row `first_row`.
+    pub fn new(first_row: usize) -> Self {
+        Self {
+            first_row,
+            ..Self::default()
+        }
+    }
+
+    /// Appends a cell to the row being built.
+    pub fn push_cell(&mut self, value: Value) {
+        self.cells.push(value);
+    }
+
+    /// How many cells the row being built has so far.
+    pub fn open_row_len(&self) -> usize {
+        self.cells.len() - self.row_ends.last().copied().unwrap_or(0)
+    }
+
+    /// Ends the row being built, dropping its trailing empty cells.
+    pub fn end_row(&mut self) {
+        let start = self.row_ends.last().copied().unwrap_or(0);
+        let used = self.cells.get(start..).map_or(0, used_width);
+        self.cells.truncate(start + used);
+        self.row_ends.push(self.cells.len());
+    }
+
+    /// The widest of the first `count` rows.
     pub fn width_of_first(&self, count: usize) -> usize {
-        self.rows
-            .iter()
-            .take(count)
-            .map(|row| used_width(row))
+        (0..self.row_count().min(count))
+            .map(|index| self.row(index).len())
             .max()
             .unwrap_or(0)
     }
 
-    /// The 1-based source row of `rows[index]`.
+    /// The 1-based source row of row `index`.
     pub fn source_row(&self, index: usize) -> usize {
         self.first_row + index
+    }
+
+    /// Moves row `index`'s cell in `column` out of the grid, leaving it empty.
+    pub fn take(&mut self, index: usize, column: usize) -> Value {
+        let start = index
+            .checked_sub(1)
+            .and_then(|previous| self.row_ends.get(previous))
+            .copied()
+            .unwrap_or(0);
+        let end = self.row_ends.get(index).copied().unwrap_or(start);
+        if start + column < end {
+            self.cells
+                .get_mut(start + column)
+                .map(std::mem::take)
+                .unwrap_or_default()
+        } else {
+            Value::Empty
+        }
     }
 }
 
@@ -44,10 +118,18 @@ pub fn used_width(row: &[Value]) -> usize {
 
 /// Cleans text from a cell: decodes Excel's `_x000D_` escape, unifies line ends, trims.
 pub fn clean_text(raw: &str) -> Value {
-    let mut text = raw.replace("_x000D_", "\r");
-    if text.contains('\r') {
-        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Value::Empty;
     }
+    // Most cells need no rewriting: one allocation, straight from the borrowed text.
+    if !trimmed.contains('\r') && !trimmed.contains("_x000D_") {
+        return Value::Text(trimmed.into());
+    }
+    let text = trimmed
+        .replace("_x000D_", "\r")
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     let trimmed = text.trim();
     if trimmed.is_empty() {
         Value::Empty
@@ -75,15 +157,22 @@ mod tests {
     }
 
     #[test]
-    fn width_ignores_trailing_empties() {
-        let grid = Grid {
-            rows: vec![
-                vec![Value::Text("a".into()), Value::Empty, Value::Empty],
-                vec![Value::Empty, Value::Number(1.0)],
-            ],
-            first_row: 1,
-            error_cells: 0,
-        };
-        assert_eq!(grid.width(), 2);
+    fn rows_are_trimmed_and_cells_taken_once() {
+        let mut grid = Grid::new(1);
+        for value in [Value::Text("a".into()), Value::Empty, Value::Empty] {
+            grid.push_cell(value);
+        }
+        grid.end_row();
+        grid.end_row();
+        grid.push_cell(Value::Empty);
+        grid.push_cell(Value::Number(1.0));
+        grid.end_row();
+        assert_eq!(grid.row_count(), 3);
+        assert_eq!(grid.row(0), [Value::Text("a".into())]);
+        assert!(grid.row(1).is_empty());
+        assert_eq!(grid.width_of_first(10), 2);
+        assert_eq!(grid.take(2, 1), Value::Number(1.0));
+        assert_eq!(grid.take(2, 1), Value::Empty);
+        assert_eq!(grid.take(0, 5), Value::Empty);
     }
 }

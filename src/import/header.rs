@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::grid::Rows;
 use super::report::{ImportReport, ImportWarning};
 use crate::model::Value;
 
@@ -33,11 +34,11 @@ pub struct HeaderLayout {
 }
 
 /// Finds the header rows among the first rows of a sheet.
-pub fn detect(rows: &[Vec<Value>], width: usize) -> Option<HeaderLayout> {
-    let search = rows.len().min(HEADER_SEARCH_ROWS);
+pub fn detect<R: Rows + ?Sized>(rows: &R, width: usize) -> Option<HeaderLayout> {
+    let search = rows.row_count().min(HEADER_SEARCH_ROWS);
     let first = (0..search).find(|&index| starts_header(rows, index, width))?;
     let mut last = first;
-    while last + 1 < rows.len()
+    while last + 1 < rows.row_count()
         && last + 1 - first < MAX_HEADER_ROWS
         && continues_header(rows, first, last + 1)
     {
@@ -58,7 +59,12 @@ pub fn detect(rows: &[Vec<Value>], width: usize) -> Option<HeaderLayout> {
 }
 
 /// The code a survey tool gave a column: its ImportId, or the cell of a question-code row.
-fn column_code(rows: &[Vec<Value>], first: usize, last: usize, column: usize) -> Option<String> {
+fn column_code<R: Rows + ?Sized>(
+    rows: &R,
+    first: usize,
+    last: usize,
+    column: usize,
+) -> Option<String> {
     let cell = |index: usize| row(rows, index).get(column).and_then(Value::as_text);
     let import_id = (first..=last).filter_map(cell).find_map(import_id);
     import_id.or_else(|| {
@@ -77,8 +83,8 @@ fn import_id(text: &str) -> Option<String> {
     parsed.get("ImportId")?.as_str().map(str::to_owned)
 }
 
-fn row(rows: &[Vec<Value>], index: usize) -> &[Value] {
-    rows.get(index).map_or(&[], Vec::as_slice)
+fn row<R: Rows + ?Sized>(rows: &R, index: usize) -> &[Value] {
+    rows.row(index)
 }
 
 fn filled(cells: &[Value]) -> usize {
@@ -92,7 +98,7 @@ fn all_text(cells: &[Value]) -> bool {
 }
 
 /// A header row is all text and names at least half the columns, alone or with the row under it.
-fn starts_header(rows: &[Vec<Value>], index: usize, width: usize) -> bool {
+fn starts_header<R: Rows + ?Sized>(rows: &R, index: usize, width: usize) -> bool {
     let cells = row(rows, index);
     let count = filled(cells);
     if count == 0 || !all_text(cells) {
@@ -115,7 +121,7 @@ fn starts_header(rows: &[Vec<Value>], index: usize, width: usize) -> bool {
 }
 
 /// Whether row `candidate` is a further header row under `first..candidate`.
-fn continues_header(rows: &[Vec<Value>], first: usize, candidate: usize) -> bool {
+fn continues_header<R: Rows + ?Sized>(rows: &R, first: usize, candidate: usize) -> bool {
     let cells = row(rows, candidate);
     if filled(cells) == 0 || !all_text(cells) {
         return false;
@@ -147,10 +153,9 @@ fn continues_header(rows: &[Vec<Value>], first: usize, candidate: usize) -> bool
 const RECUR_LOOKAHEAD_ROWS: usize = 30;
 
 /// Whether at least a third of the row's values appear again in the same column below it.
-fn answers_recur_below(rows: &[Vec<Value>], candidate: usize) -> bool {
+fn answers_recur_below<R: Rows + ?Sized>(rows: &R, candidate: usize) -> bool {
     let cells = row(rows, candidate);
-    let below = rows.get(candidate + 1..).unwrap_or_default();
-    let lookahead = &below[..below.len().min(RECUR_LOOKAHEAD_ROWS)];
+    let lookahead = (candidate + 1..rows.row_count()).take(RECUR_LOOKAHEAD_ROWS);
     let mut values = 0;
     let mut recurring = 0;
     for (column, value) in cells
@@ -160,8 +165,8 @@ fn answers_recur_below(rows: &[Vec<Value>], candidate: usize) -> bool {
     {
         values += 1;
         if lookahead
-            .iter()
-            .any(|other| other.get(column) == Some(value))
+            .clone()
+            .any(|other| row(rows, other).get(column) == Some(value))
         {
             recurring += 1;
         }
@@ -247,7 +252,7 @@ fn is_code_row(cells: &[Value]) -> bool {
 
 /// A column's name from all header rows: a group question carried right over its blank cells,
 /// joined with the sub-label; import ids and plain "Response" labels left out.
-fn combined_name(rows: &[Vec<Value>], first: usize, last: usize, column: usize) -> String {
+fn combined_name<R: Rows + ?Sized>(rows: &R, first: usize, last: usize, column: usize) -> String {
     let question_ids = is_code_row(row(rows, first)) && last > first;
     let mut parts: Vec<String> = Vec::new();
     for index in first..=last {
@@ -282,7 +287,7 @@ fn combined_name(rows: &[Vec<Value>], first: usize, last: usize, column: usize) 
     parts.join(" - ").replace('\n', " ")
 }
 
-fn has_text_below(rows: &[Vec<Value>], first: usize, last: usize, column: usize) -> bool {
+fn has_text_below<R: Rows + ?Sized>(rows: &R, first: usize, last: usize, column: usize) -> bool {
     (first + 1..=last).any(|index| {
         row(rows, index)
             .get(column)
@@ -362,7 +367,7 @@ mod tests {
             Value::Text("x".into()),
             Value::Number(3.0),
         ]);
-        let layout = detect(&rows, 4).expect("header");
+        let layout = detect(rows.as_slice(), 4).expect("header");
         assert_eq!((layout.first, layout.last), (8, 8));
         assert_eq!(
             layout.names,
@@ -381,7 +386,7 @@ mod tests {
                 Value::Text("More staff".into()),
             ],
         ];
-        let layout = detect(&rows, 3).expect("header");
+        let layout = detect(rows.as_slice(), 3).expect("header");
         assert_eq!(layout.first, 1);
         assert_eq!(layout.last, 1);
     }
@@ -405,7 +410,7 @@ mod tests {
                 Value::Text("Waiting lists are too long".into()),
             ],
         ];
-        let layout = detect(&rows, 5).expect("header");
+        let layout = detect(rows.as_slice(), 5).expect("header");
         assert_eq!((layout.first, layout.last), (0, 1));
         assert_eq!(
             layout.names,
@@ -437,7 +442,7 @@ mod tests {
             ]),
             text_row(&["2024-01-01 10:00:00", "R_1", "12", "Fine"]),
         ];
-        let layout = detect(&rows, 4).expect("header");
+        let layout = detect(rows.as_slice(), 4).expect("header");
         assert_eq!((layout.first, layout.last), (0, 2));
         assert_eq!(
             layout.names,
@@ -457,7 +462,7 @@ mod tests {
             text_row(&["Parent", "More staff training would help everyone"]),
             text_row(&["Teacher", "Agree"]),
         ];
-        let layout = detect(&rows, 2).expect("header");
+        let layout = detect(rows.as_slice(), 2).expect("header");
         assert_eq!((layout.first, layout.last), (0, 0));
     }
 

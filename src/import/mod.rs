@@ -18,7 +18,7 @@ pub use report::{ImportError, ImportReport, ImportWarning};
 
 use crate::model::{Column, ColumnRole, SourceFile, Survey, Value};
 use crate::progress::Progress;
-use grid::Grid;
+use grid::{Grid, Rows};
 use workbook::WorkbookKind;
 
 /// Choices the user makes before importing.
@@ -59,7 +59,11 @@ pub fn import_file(
         source,
     })?;
     progress.set_fraction(0.1);
-    import_bytes(path, &bytes, options, progress)
+    let mut report = ImportReport::default();
+    let (sheet, grid) = read_sheet_grid(path, &bytes, options, &mut report, progress)?;
+    // The cells are copied out; the file's bytes are not needed while the survey is built.
+    drop(bytes);
+    finish(path, sheet, grid, report, progress)
 }
 
 /// Reads several exports of one consultation into one survey, matching columns by heading and
@@ -104,18 +108,41 @@ pub fn import_bytes(
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
     let mut report = ImportReport::default();
+    let (sheet, grid) = read_sheet_grid(path, bytes, options, &mut report, progress)?;
+    finish(path, sheet, grid, report, progress)
+}
+
+/// The chosen sheet's cells, or why there are none.
+fn read_sheet_grid(
+    path: &Path,
+    bytes: &[u8],
+    options: &ImportOptions,
+    report: &mut ImportReport,
+    progress: &Progress,
+) -> Result<(Option<String>, Grid), ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::EmptyFile {
             path: path.to_owned(),
         });
     }
-    let (sheet, grid) = read_grid(path, bytes, options, &mut report)?;
+    let read = read_grid(path, bytes, options, report)?;
     if progress.is_cancelled() {
         return Err(ImportError::Cancelled {
             path: path.to_owned(),
         });
     }
     progress.set_fraction(0.6);
+    Ok(read)
+}
+
+/// Finds the header and column roles and builds the survey.
+fn finish(
+    path: &Path,
+    sheet: Option<String>,
+    grid: Grid,
+    mut report: ImportReport,
+    progress: &Progress,
+) -> Result<Imported, ImportError> {
     if grid.error_cells > 0 {
         report.warn(ImportWarning::ErrorCellsBlanked {
             count: grid.error_cells,
@@ -203,18 +230,17 @@ fn looks_binary(bytes: &[u8]) -> bool {
 fn build_survey(
     path: &Path,
     sheet: Option<String>,
-    grid: Grid,
+    mut grid: Grid,
     report: &mut ImportReport,
 ) -> Result<Survey, ImportError> {
-    let width = grid.width();
-    if width == 0 {
+    if grid.width_of_first(usize::MAX) == 0 {
         return Err(ImportError::NoData {
             path: path.to_owned(),
         });
     }
     // The header is judged on the top rows only, so a stray cell far below cannot widen it.
     let top_width = grid.width_of_first(HEADER_WIDTH_ROWS);
-    let layout = header::detect(&grid.rows, top_width);
+    let layout = header::detect(&grid, top_width);
     if layout.is_none() {
         report.warn(ImportWarning::NoHeaderRow);
     }
@@ -226,10 +252,8 @@ fn build_survey(
             layout.codes,
         ),
         None => {
-            let first_filled = grid
-                .rows
-                .iter()
-                .position(|row| !row.is_empty())
+            let first_filled = (0..grid.row_count())
+                .position(|index| !grid.row(index).is_empty())
                 .unwrap_or(0);
             (first_filled, None, Vec::new(), Vec::new())
         }
@@ -243,13 +267,14 @@ fn build_survey(
         .map(|index| grid.source_row(index));
 
     let mut source_rows = Vec::new();
-    let mut data: Vec<Vec<Value>> = Vec::new();
+    let mut data_rows: Vec<usize> = Vec::new();
     // Blank rows between responses are worth a note; those after the last are the sheet's end.
     let mut skipped_blanks = 0usize;
     let mut pending_blanks = 0usize;
     let mut wider_rows = 0usize;
-    let first_row = grid.first_row;
-    for (index, row) in grid.rows.into_iter().enumerate().skip(data_start) {
+    let mut has_answers: Vec<bool> = Vec::new();
+    for index in data_start..grid.row_count() {
+        let row = grid.row(index);
         if row.is_empty() {
             pending_blanks += 1;
             continue;
@@ -258,13 +283,19 @@ fn build_survey(
         if row.len() > header_width {
             wider_rows += 1;
         }
-        source_rows.push(first_row + index);
-        data.push(row);
+        if has_answers.len() < row.len() {
+            has_answers.resize(row.len(), false);
+        }
+        for (answered, value) in has_answers.iter_mut().zip(row) {
+            *answered |= !value.is_empty();
+        }
+        source_rows.push(grid.source_row(index));
+        data_rows.push(index);
     }
-    if data.is_empty() {
+    if data_rows.is_empty() {
         return Err(ImportError::NoResponses {
             path: path.to_owned(),
-            header_row: last_header_row.unwrap_or(first_row),
+            header_row: last_header_row.unwrap_or(grid.first_row),
         });
     }
     if skipped_blanks > 0 {
@@ -276,12 +307,7 @@ fn build_survey(
         report.warn(ImportWarning::RowsWiderThanHeader { count: wider_rows });
     }
 
-    let used_width = data
-        .iter()
-        .map(Vec::len)
-        .max()
-        .unwrap_or(0)
-        .max(header_width);
+    let used_width = has_answers.len().max(header_width);
     // Columns with neither a heading nor an answer are spacing, or a stray cell's reach: dropped.
     let kept: Vec<(usize, String)> = (0..used_width)
         .map(|column| {
@@ -292,10 +318,7 @@ fn build_survey(
             (column, name)
         })
         .filter(|(column, name)| {
-            !name.trim().is_empty()
-                || data
-                    .iter()
-                    .any(|row| row.get(*column).is_some_and(|value| !value.is_empty()))
+            !name.trim().is_empty() || has_answers.get(*column).copied().unwrap_or(false)
         })
         .collect();
     let names = header::unique_names(&kept, report);
@@ -303,11 +326,8 @@ fn build_survey(
         .into_iter()
         .zip(kept.iter().map(|(column, _)| *column))
         .map(|(name, index)| {
-            // Moved, not copied: each cell is taken out of its row once.
-            let values: Vec<Value> = data
-                .iter_mut()
-                .map(|row| row.get_mut(index).map(std::mem::take).unwrap_or_default())
-                .collect();
+            // Moved, not copied: each cell is taken out of the grid once.
+            let values: Vec<Value> = data_rows.iter().map(|&row| grid.take(row, index)).collect();
             let code = codes.get(index).and_then(Option::as_deref);
             let guess = roles::detect(&name, code, &values, index);
             Column {

@@ -7,7 +7,7 @@ use calamine::{
     Data, DataRef, Ods, Range, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx,
 };
 
-use super::grid::{Grid, clean_text, used_width};
+use super::grid::{Grid, clean_text};
 use super::report::{ImportError, ImportReport, ImportWarning};
 use crate::model::Value;
 
@@ -185,8 +185,8 @@ fn read_grid(workbook: &mut Workbook<'_>, name: &str) -> Result<Grid, String> {
     let mut reader = xlsx
         .worksheet_cells_reader(name)
         .map_err(|error| error.to_string())?;
-    let mut rows: Vec<Vec<Value>> = Vec::new();
-    let mut first_row: Option<usize> = None;
+    let mut grid: Option<Grid> = None;
+    let mut current_row = 0;
     let mut error_cells = 0;
     while let Some(cell) = reader.next_cell().map_err(|error| error.to_string())? {
         let (row, column) = cell.get_position();
@@ -203,56 +203,44 @@ fn read_grid(workbook: &mut Workbook<'_>, name: &str) -> Result<Grid, String> {
         if value.is_empty() {
             continue;
         }
-        let first = *first_row.get_or_insert(row as usize);
-        let Some(index) = (row as usize).checked_sub(first) else {
-            continue;
-        };
-        if rows.len() <= index {
-            rows.resize_with(index + 1, Vec::new);
+        // Cells arrive row by row, left to right; gaps become empty rows and cells.
+        let row = row as usize;
+        let grid = grid.get_or_insert_with(|| {
+            current_row = row;
+            Grid::new(row + 1)
+        });
+        while current_row < row {
+            grid.end_row();
+            current_row += 1;
         }
-        let Some(cells) = rows.get_mut(index) else {
-            continue;
-        };
-        let column = column as usize;
-        if cells.len() <= column {
-            cells.resize(column + 1, Value::Empty);
+        while grid.open_row_len() < column as usize {
+            grid.push_cell(Value::Empty);
         }
-        if let Some(slot) = cells.get_mut(column) {
-            *slot = value;
-        }
+        grid.push_cell(value);
     }
-    Ok(Grid {
-        rows,
-        first_row: first_row.unwrap_or(0) + 1,
-        error_cells,
-    })
+    let mut grid = grid.unwrap_or_else(|| Grid::new(1));
+    grid.end_row();
+    grid.error_cells = error_cells;
+    Ok(grid)
 }
 
 /// Converts calamine's cells into rows of values, keeping source row numbers.
 fn grid_from_range(range: &Range<Data>) -> Grid {
     let (start_row, start_col) = range.start().unwrap_or((0, 0));
-    let mut error_cells = 0;
-    let leading_blanks = start_col as usize;
-    let rows = range
-        .rows()
-        .map(|cells| {
-            let mut row: Vec<Value> = Vec::with_capacity(leading_blanks + cells.len());
-            row.resize(leading_blanks, Value::Empty);
-            for cell in cells {
-                if matches!(cell, Data::Error(_)) {
-                    error_cells += 1;
-                }
-                row.push(convert(cell));
+    let mut grid = Grid::new(start_row as usize + 1);
+    for cells in range.rows() {
+        for _ in 0..start_col {
+            grid.push_cell(Value::Empty);
+        }
+        for cell in cells {
+            if matches!(cell, Data::Error(_)) {
+                grid.error_cells += 1;
             }
-            row.truncate(used_width(&row));
-            row
-        })
-        .collect();
-    Grid {
-        rows,
-        first_row: start_row as usize + 1,
-        error_cells,
+            grid.push_cell(convert(cell));
+        }
+        grid.end_row();
     }
+    grid
 }
 
 /// One calamine cell as a value: dates as dates, durations and errors as text or blank.
