@@ -127,6 +127,15 @@ pub fn read_grid(text: &str, delimiter: u8) -> Result<Grid, csv::Error> {
         .from_reader(text.as_bytes());
     let mut grid = Grid::new(1);
     let mut record = csv::StringRecord::new();
+    // Line count times the first record's width: close to the final size for survey exports.
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+    if reader.read_record(&mut record)? {
+        grid.reserve(lines, lines * record.len());
+        for field in &record {
+            grid.push_cell(typed_value(field));
+        }
+        grid.end_row();
+    }
     while reader.read_record(&mut record)? {
         for field in &record {
             grid.push_cell(typed_value(field));

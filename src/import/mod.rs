@@ -322,12 +322,28 @@ fn build_survey(
         })
         .collect();
     let names = header::unique_names(&kept, report);
+    // Moved, not copied: each cell is taken out of the grid once, row by row so the grid is
+    // read in order.
+    let mut values: Vec<Vec<Value>> = kept
+        .iter()
+        .map(|_| Vec::with_capacity(data_rows.len()))
+        .collect();
+    for &row in &data_rows {
+        let cells = grid.row_mut(row);
+        for ((column, _), column_values) in kept.iter().zip(&mut values) {
+            column_values.push(
+                cells
+                    .get_mut(*column)
+                    .map(std::mem::take)
+                    .unwrap_or_default(),
+            );
+        }
+    }
     let columns: Vec<Column> = names
         .into_iter()
+        .zip(values)
         .zip(kept.iter().map(|(column, _)| *column))
-        .map(|(name, index)| {
-            // Moved, not copied: each cell is taken out of the grid once.
-            let values: Vec<Value> = data_rows.iter().map(|&row| grid.take(row, index)).collect();
+        .map(|((name, values), index)| {
             let code = codes.get(index).and_then(Option::as_deref);
             let guess = roles::detect(&name, code, &values, index);
             Column {

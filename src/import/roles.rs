@@ -61,13 +61,15 @@ const FREE_TEXT_HINTS: [&str; 15] = [
 /// hundreds of thousands of responses.
 const ROLE_SAMPLE_ANSWERS: usize = 5_000;
 
-/// At most [`ROLE_SAMPLE_ANSWERS`] answers, spread evenly over the whole column.
-fn spread_sample(answers: Vec<&Value>) -> Vec<&Value> {
-    if answers.len() <= ROLE_SAMPLE_ANSWERS {
-        return answers;
-    }
-    let step = answers.len().div_ceil(ROLE_SAMPLE_ANSWERS);
-    answers.into_iter().step_by(step).collect()
+/// The answers of a column, or about [`ROLE_SAMPLE_ANSWERS`] of them spread evenly over it.
+fn spread_sample(values: &[Value]) -> Vec<&Value> {
+    let answered = values.iter().filter(|value| !value.is_empty()).count();
+    let step = answered.div_ceil(ROLE_SAMPLE_ANSWERS).max(1);
+    values
+        .iter()
+        .filter(|value| !value.is_empty())
+        .step_by(step)
+        .collect()
 }
 
 /// The role chosen for a column and why.
@@ -89,7 +91,7 @@ fn guess(role: ColumnRole, reason: impl Into<String>) -> RoleGuess {
 /// Decides a column's role from its name, the survey tool's code for it, and its values.
 pub fn detect(name: &str, code: Option<&str>, values: &[Value], position: usize) -> RoleGuess {
     let header = name.to_lowercase();
-    let answers = spread_sample(values.iter().filter(|value| !value.is_empty()).collect());
+    let answers = spread_sample(values);
     if answers.is_empty() {
         return guess(ColumnRole::Ignore, "no answers");
     }
