@@ -134,6 +134,16 @@ pub fn rating_scale_of<'a>(
     })
 }
 
+/// The choices in one multiple-choice answer: joined with ";" (Microsoft Forms, SmartSurvey) or,
+/// failing that, with ", " (Google Forms).
+pub fn split_choices(answer: &str) -> impl Iterator<Item = &str> {
+    let separator = if answer.contains(';') { ";" } else { ", " };
+    answer
+        .split(separator)
+        .map(str::trim)
+        .filter(|choice| !choice.is_empty())
+}
+
 /// One cell's value after import.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {

@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 pub use filter::Filter;
 
 use crate::codebook::{Codebook, ThemeId};
-use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, rating_scale_of};
+use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, rating_scale_of, split_choices};
 use crate::tagging::Tagging;
 
 /// How often one theme came up.
@@ -297,11 +297,7 @@ fn closed_questions(survey: &Survey) -> Vec<ClosedQuestion> {
                 let mut choices: HashMap<String, usize> = HashMap::new();
                 for value in &column.values {
                     let text = value.display();
-                    let unique: BTreeSet<&str> = text
-                        .split(';')
-                        .map(str::trim)
-                        .filter(|choice| !choice.is_empty())
-                        .collect();
+                    let unique: BTreeSet<&str> = split_choices(&text).collect();
                     for choice in unique {
                         *choices.entry(choice.to_owned()).or_default() += 1;
                     }

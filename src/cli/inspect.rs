@@ -30,6 +30,7 @@ struct InspectJson {
     sheet: Option<String>,
     header_rows: Option<[usize; 2]>,
     responses: usize,
+    platform: Option<String>,
     columns: Vec<ColumnJson>,
     warnings: Vec<String>,
 }
@@ -57,6 +58,7 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<()> {
         sheet: source.sheet.clone(),
         header_rows: source.header_rows.map(|(first, last)| [first, last]),
         responses: survey.response_count(),
+        platform: report.platform.map(|platform| platform.to_string()),
         columns: survey
             .columns
             .iter()
@@ -80,6 +82,9 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(out, "Header:      {}", source.header_description())?;
     writeln!(out, "Responses:   {}", inspected.responses)?;
+    if let Some(platform) = &inspected.platform {
+        writeln!(out, "Layout:      {platform}")?;
+    }
     writeln!(out)?;
     writeln!(
         out,

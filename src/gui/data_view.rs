@@ -13,6 +13,9 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
     for source in &survey.sources {
         ui.label(source.describe());
     }
+    if let Some(platform) = session.report.platform {
+        ui.label(format!("Laid out like a {platform} export."));
+    }
     ui.label(format!(
         "{} responses. Free-text columns are tagged with themes; personal data is never exported.",
         survey.response_count()

@@ -36,6 +36,10 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
     let mut file_of_response: Vec<Value> = Vec::new();
     let mut file_names = Vec::new();
 
+    let platforms: Vec<_> = parts.iter().map(|part| part.report.platform).collect();
+    if platforms.windows(2).all(|pair| pair.first() == pair.get(1)) {
+        report.platform = platforms.first().copied().flatten();
+    }
     for part in parts {
         let file = part
             .survey

@@ -130,17 +130,18 @@ fn continues_header<R: Rows + ?Sized>(rows: &R, first: usize, candidate: usize) 
     if texts.iter().any(|text| is_import_id_json(text)) {
         return true;
     }
-    // A first answer that happens to be all text repeats in the answers below; labels do not.
-    if answers_recur_below(rows, candidate) {
-        return false;
-    }
+    // SurveyMonkey's sub-label row: its checkbox labels recur below, as the chosen answers.
     let is_sublabel = |text: &&str| PLAIN_SUBLABELS.contains(&text.to_lowercase().as_str());
     if texts.iter().any(is_sublabel)
         && texts
             .iter()
-            .all(|text| is_sublabel(text) || text.len() <= 40)
+            .all(|text| is_sublabel(text) || text.len() <= 60)
     {
         return true;
+    }
+    // A first answer that happens to be all text repeats in the answers below; labels do not.
+    if answers_recur_below(rows, candidate) {
+        return false;
     }
     // Qualtrics, SmartSurvey and consultation tools: a row of question codes, then the questions.
     if candidate == first + 1 && is_code_row(row(rows, first)) {

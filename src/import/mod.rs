@@ -6,6 +6,7 @@ mod combine;
 mod csv_file;
 mod grid;
 mod header;
+mod platform;
 mod report;
 mod roles;
 mod workbook;
@@ -14,6 +15,7 @@ use std::path::Path;
 
 pub use combine::{SOURCE_COLUMN, normalise_heading};
 pub use header::column_letters;
+pub use platform::SurveyPlatform;
 pub use report::{ImportError, ImportReport, ImportWarning};
 
 use crate::model::{Column, ColumnRole, SourceFile, Survey, Value};
@@ -243,6 +245,17 @@ fn build_survey(
     let layout = header::detect(&grid, top_width);
     if layout.is_none() {
         report.warn(ImportWarning::NoHeaderRow);
+    }
+    if let Some(layout) = &layout {
+        let header_cells = (layout.first..=layout.last)
+            .flat_map(|index| grid.row(index).iter().filter_map(Value::as_text))
+            .collect();
+        report.platform = platform::recognise(&platform::HeaderMarks {
+            names: &layout.names,
+            codes: &layout.codes,
+            header_cells,
+            sheet: sheet.as_deref(),
+        });
     }
     let (data_start, header_rows, names, codes) = match layout {
         Some(layout) => (

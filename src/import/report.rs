@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::platform::SurveyPlatform;
+
 /// An import that could not produce a survey. Each message names the file last.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -225,9 +227,11 @@ impl fmt::Display for ImportWarning {
     }
 }
 
-/// The warnings of one import.
+/// What one import noticed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
+    /// The survey tool whose layout the file has, when recognised.
+    pub platform: Option<SurveyPlatform>,
     /// In the order they arose.
     pub warnings: Vec<ImportWarning>,
 }

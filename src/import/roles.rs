@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{ColumnRole, Value, rating_scale_of};
+use crate::model::{ColumnRole, Value, rating_scale_of, split_choices};
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[a-z0-9._%+'-]+@[a-z0-9.-]+\.[a-z]{2,}$").expect("valid email pattern")
@@ -217,10 +217,13 @@ fn text_role(
     #[allow(clippy::cast_precision_loss)]
     let distinct_share = distinct.len() as f64 / answered as f64;
 
-    if let Some(choices) = multi_select_choices(texts) {
+    if let Some((choices, separator)) = multi_select_choices(texts) {
         return guess(
             ColumnRole::MultiSelect,
-            format!("answers join {choices} choices with \";\""),
+            format!(
+                "answers join {choices} choices with \"{}\"",
+                separator.trim()
+            ),
         );
     }
     let asks_for_words = FREE_TEXT_HINTS.iter().any(|hint| header.contains(hint));
@@ -273,25 +276,27 @@ fn text_role(
 }
 
 /// For answers joined with ";" (Microsoft Forms, SmartSurvey), the number of distinct choices.
-fn multi_select_choices(texts: &[&str]) -> Option<usize> {
-    let joined = texts.iter().filter(|text| text.contains(';')).count();
-    if joined * 5 < texts.len() || joined == 0 {
-        return None;
-    }
+/// For answers that join choices (";" in Microsoft Forms, ", " in Google Forms), how many
+/// different choices there are and the separator.
+fn multi_select_choices(texts: &[&str]) -> Option<(usize, &'static str)> {
+    let joined = |separator: &str| texts.iter().filter(|text| text.contains(separator)).count();
+    let separator = [";", ", "]
+        .into_iter()
+        .find(|separator| joined(separator) * 5 >= texts.len() && joined(separator) > 0)?;
     let mut choices: HashSet<&str> = HashSet::new();
     let mut pieces = 0usize;
+    let mut words = 0usize;
     for text in texts {
-        for piece in text
-            .split(';')
-            .map(str::trim)
-            .filter(|piece| !piece.is_empty())
-        {
+        for piece in split_choices(text) {
             choices.insert(piece);
             pieces += 1;
+            words += piece.split_whitespace().count();
         }
     }
-    let repeats = pieces >= choices.len() * 3;
-    (repeats && choices.len() <= 40).then_some(choices.len())
+    // Choices come from a list: they repeat, and they are short.
+    let repeats = pieces >= choices.len() * 2;
+    let short = words <= pieces * 6;
+    (repeats && short && choices.len() <= 40).then_some((choices.len(), separator))
 }
 
 fn personal_by_header(header: &str) -> Option<&'static str> {
@@ -496,6 +501,29 @@ mod tests {
         ]);
         assert_eq!(
             detect_plain("Which services have you used?", &values, 4).role,
+            ColumnRole::MultiSelect
+        );
+    }
+
+    #[test]
+    fn google_forms_comma_joined_choices_are_multi_select() {
+        let values = texts(&[
+            "CAMHS, Portage",
+            "CAMHS",
+            "Portage, Short breaks",
+            "Short breaks, CAMHS",
+            "CAMHS, Portage",
+        ]);
+        let guess = detect_plain("Which services have you used?", &values, 4);
+        assert_eq!(guess.role, ColumnRole::MultiSelect);
+        assert_eq!(guess.reason, "answers join 3 choices with \",\"");
+        let comments = texts(&[
+            "Staff are kind, but stretched",
+            "We waited, and waited, and nobody called back",
+            "Good, thanks",
+        ]);
+        assert_ne!(
+            detect_plain("Any comments?", &comments, 4).role,
             ColumnRole::MultiSelect
         );
     }
