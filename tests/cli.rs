@@ -97,6 +97,19 @@ fn analyse_writes_the_summary_workbook_and_prints_themes() {
 }
 
 #[test]
+fn a_folder_is_refused_in_one_sentence() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let output = consultlens()
+        .arg("inspect")
+        .arg(directory.path())
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
+}
+
+#[test]
 fn missing_file_fails_naming_it() {
     let output = consultlens()
         .args(["inspect", "no-such-survey.xlsx"])
@@ -111,7 +124,10 @@ fn missing_file_fails_naming_it() {
 #[test]
 fn bad_files_get_one_clear_sentence_and_no_panic() {
     let directory = tempfile::tempdir().expect("temp dir");
-    let cases: [(&str, &[u8], &str); 4] = [
+    let mut protected = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    protected.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    let cases: [(&str, &[u8], &str); 5] = [
+        ("protected.xlsx", &protected, "password-protected"),
         ("empty.csv", b"", "0 bytes"),
         ("broken.xlsx", b"PK\x03\x04 not really a zip", "damaged"),
         (

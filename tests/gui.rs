@@ -154,3 +154,30 @@ fn adding_the_csv_export_combines_both_files() {
     assert_eq!(session.survey.columns[0].name, "Source");
     harness.get_by_label_contains("2 files · 1200 responses");
 }
+
+#[test]
+fn a_damaged_file_is_explained_in_the_status_bar_and_the_open_survey_stays() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let broken = directory.path().join("broken.xlsx");
+    std::fs::write(&broken, b"PK\x03\x04 cut short").expect("writes");
+    let mut harness = harness_on_sample();
+    harness
+        .state_mut()
+        .push(consultlens::gui::Command::Open(broken));
+    harness.run();
+    harness.state_mut().finish_jobs();
+    harness.run();
+    let status = harness.state().last_status().expect("status").clone();
+    assert!(status.is_error, "{status:?}");
+    assert!(
+        status.text.contains("damaged") && status.text.contains("broken.xlsx"),
+        "{status:?}"
+    );
+    harness.get_by_label_contains("damaged or incomplete");
+    let session = harness
+        .state()
+        .session
+        .as_ref()
+        .expect("the sample is still open");
+    assert_eq!(session.survey.response_count(), 600);
+}

@@ -50,7 +50,7 @@ pub fn run(command: Command) -> ExitCode {
         // The reader stopped early (`| head`): not our failure.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", one_sentence(&error));
             ExitCode::FAILURE
         }
     }
@@ -60,4 +60,20 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error
         .downcast_ref::<std::io::Error>()
         .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// The error and its causes in one line, without repeating a cause its parent already quotes.
+fn one_sentence(error: &anyhow::Error) -> String {
+    let mut sentence = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if sentence.contains(&text) {
+            continue;
+        }
+        if !sentence.is_empty() {
+            sentence.push_str(": ");
+        }
+        sentence.push_str(&text);
+    }
+    sentence
 }

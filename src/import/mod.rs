@@ -94,7 +94,14 @@ pub fn import_files(
         .iter()
         .any(|column| column.role == ColumnRole::FreeText)
     {
-        combined.report.warn(ImportWarning::NoFreeTextColumn);
+        let files = paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        combined
+            .report
+            .warn(ImportWarning::NoFreeTextColumn { file: files });
     }
     Ok(combined)
 }
@@ -372,7 +379,9 @@ fn build_survey(
         .iter()
         .any(|column| column.role == ColumnRole::FreeText)
     {
-        report.warn(ImportWarning::NoFreeTextColumn);
+        report.warn(ImportWarning::NoFreeTextColumn {
+            file: path.display().to_string(),
+        });
     }
     Ok(Survey {
         sources: vec![SourceFile {

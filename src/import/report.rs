@@ -141,7 +141,10 @@ pub enum ImportWarning {
         count: usize,
     },
     /// No column was recognised as free text, so there is nothing to tag.
-    NoFreeTextColumn,
+    NoFreeTextColumn {
+        /// The file (or files, joined).
+        file: String,
+    },
     /// No row looked like a header, so columns are named by letter.
     NoHeaderRow,
     /// When several files are combined: a column some files lack.
@@ -219,9 +222,9 @@ impl fmt::Display for ImportWarning {
                 f,
                 "no row names the questions, so the columns are named by letter and every row is read as a response"
             ),
-            ImportWarning::NoFreeTextColumn => write!(
+            ImportWarning::NoFreeTextColumn { file } => write!(
                 f,
-                "no column looks like free text; set a column's role to free text to tag its comments"
+                "no column of {file} looks like free text, so there are no comments to tag; mark the comment columns as free text in the Data view"
             ),
         }
     }
