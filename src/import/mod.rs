@@ -5,6 +5,7 @@
 mod combine;
 mod csv_file;
 mod grid;
+mod guard;
 mod header;
 mod platform;
 mod report;
@@ -134,7 +135,7 @@ fn read_sheet_grid(
             path: path.to_owned(),
         });
     }
-    let read = read_grid(path, bytes, options, report)?;
+    let read = guard::guarded(path, || read_grid(path, bytes, options, report))?;
     if progress.is_cancelled() {
         return Err(ImportError::Cancelled {
             path: path.to_owned(),
@@ -160,23 +161,6 @@ fn finish(
     let survey = build_survey(path, sheet, grid, &mut report)?;
     progress.set_fraction(1.0);
     Ok(Imported { survey, report })
-}
-
-/// The visible worksheets of a workbook; empty for text files.
-///
-/// # Errors
-/// As [`import_file`], when the file cannot be opened.
-pub fn list_sheets(path: &Path) -> Result<Vec<String>, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    match container(&bytes) {
-        Some(kind) => Ok(workbook::visible_worksheets(&workbook::open(
-            path, &bytes, kind,
-        )?)),
-        None => Ok(Vec::new()),
-    }
 }
 
 fn extension(path: &Path) -> String {

@@ -77,7 +77,7 @@ fn is_encrypted_package(bytes: &[u8]) -> bool {
 }
 
 /// The names of the visible worksheets, in workbook order.
-pub fn visible_worksheets<RS: std::io::Read + std::io::Seek>(workbook: &Sheets<RS>) -> Vec<String> {
+fn visible_worksheets<RS: std::io::Read + std::io::Seek>(workbook: &Sheets<RS>) -> Vec<String> {
     workbook
         .sheets_metadata()
         .iter()

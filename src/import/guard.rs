@@ -1,0 +1,59 @@
+//! A boundary around the spreadsheet readers: a panic inside them on a malformed file (found by the
+//! fuzz test in calamine's compound-file reader) becomes an error naming the file, not a crash.
+
+use std::cell::Cell;
+use std::panic::AssertUnwindSafe;
+use std::path::Path;
+use std::sync::Once;
+
+use super::report::ImportError;
+
+thread_local! {
+    /// Whether this thread is inside [`guarded`], where a panic is reported as an error instead.
+    static INSIDE_GUARD: Cell<bool> = const { Cell::new(false) };
+}
+
+static INSTALL_QUIET_HOOK: Once = Once::new();
+
+/// Runs `read`, turning a panic inside it into [`ImportError::Corrupt`] for `path`.
+///
+/// # Errors
+/// What `read` returns, or `Corrupt` when it panicked.
+pub fn guarded<T>(
+    path: &Path,
+    read: impl FnOnce() -> Result<T, ImportError>,
+) -> Result<T, ImportError> {
+    // Panics caught here are reported once, as the error; others still print as before.
+    INSTALL_QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !INSIDE_GUARD.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was_inside = INSIDE_GUARD.with(|inside| inside.replace(true));
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(read));
+    INSIDE_GUARD.with(|inside| inside.set(was_inside));
+    outcome.unwrap_or_else(|_| {
+        Err(ImportError::Corrupt {
+            path: path.to_owned(),
+            detail: "its internal structure is invalid".to_owned(),
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_reader_becomes_a_damaged_file_error() {
+        let outcome: Result<(), ImportError> =
+            guarded(Path::new("odd.xls"), || panic!("reader bug"));
+        let error = outcome.expect_err("caught");
+        assert!(matches!(error, ImportError::Corrupt { .. }));
+        assert!(error.to_string().ends_with("odd.xls"));
+        assert_eq!(guarded(Path::new("fine.xls"), || Ok(3)).ok(), Some(3));
+    }
+}
