@@ -234,3 +234,27 @@ fn dates_in_the_1904_system() {
         .collect();
     assert_eq!(first, ["2021-01-01 00:00:00", "2021-01-02 00:00:00"]);
 }
+
+#[test]
+fn two_row_merged_header() {
+    let Some(path) = fixture("calamine_merged_range.xlsx") else {
+        return;
+    };
+    let imported = import(&path);
+    assert_eq!(imported.survey.sources[0].header_rows, Some((1, 2)));
+    assert_eq!(imported.survey.response_count(), 2);
+    let names: Vec<&str> = imported
+        .survey
+        .columns
+        .iter()
+        .map(|column| column.name.as_str())
+        .collect();
+    assert_eq!(names, ["A1", "B1", "C1", "E1", "F1", "G1", "H1"]);
+    assert!(
+        imported
+            .report
+            .warnings
+            .iter()
+            .all(|warning| !warning.to_string().contains("blank row"))
+    );
+}

@@ -8,6 +8,23 @@ pub trait Rows {
     fn row_count(&self) -> usize;
     /// The cells of row `index`; empty when out of range.
     fn row(&self, index: usize) -> &[Value];
+    /// Merged cell regions, in the same row numbering.
+    fn merged_regions(&self) -> &[MergedRegion] {
+        &[]
+    }
+}
+
+/// Cells merged into one, as rows (counted like [`Rows::row`]) and 0-based columns, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MergedRegion {
+    /// The top row.
+    pub first_row: usize,
+    /// The bottom row.
+    pub last_row: usize,
+    /// The leftmost column.
+    pub first_column: usize,
+    /// The rightmost column.
+    pub last_column: usize,
 }
 
 impl Rows for [Vec<Value>] {
@@ -32,9 +49,15 @@ pub struct Grid {
     pub first_row: usize,
     /// How many cells held spreadsheet errors and were read as blank.
     pub error_cells: usize,
+    /// Merged cell regions, rows counted from the grid's first row.
+    pub merged: Vec<MergedRegion>,
 }
 
 impl Rows for Grid {
+    fn merged_regions(&self) -> &[MergedRegion] {
+        &self.merged
+    }
+
     fn row_count(&self) -> usize {
         self.row_ends.len()
     }

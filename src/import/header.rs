@@ -44,6 +44,16 @@ pub fn detect<R: Rows + ?Sized>(rows: &R, width: usize) -> Option<HeaderLayout> 
     {
         last += 1;
     }
+    // Header cells merged down over empty rows (a two-row merged header) take those rows too.
+    while rows.row(last + 1).is_empty()
+        && last + 1 < rows.row_count()
+        && rows
+            .merged_regions()
+            .iter()
+            .any(|region| (first..=last).contains(&region.first_row) && region.last_row > last)
+    {
+        last += 1;
+    }
     let names = (0..width)
         .map(|column| combined_name(rows, first, last, column))
         .collect();

@@ -7,7 +7,7 @@ use calamine::{
     Data, DataRef, Ods, Range, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx,
 };
 
-use super::grid::{Grid, clean_text};
+use super::grid::{Grid, MergedRegion, clean_text};
 use super::report::{ImportError, ImportReport, ImportWarning};
 use crate::model::Value;
 
@@ -149,8 +149,32 @@ pub fn read_sheet(
         }
         chosen
     };
-    let grid = read_grid(workbook, &chosen).map_err(corrupt)?;
+    let mut grid = read_grid(workbook, &chosen).map_err(corrupt)?;
+    grid.merged = merged_regions(workbook, &chosen, grid.first_row);
     Ok((chosen, grid))
+}
+
+/// The sheet's merged cells, rows counted from the grid's first row (source row `first_row`).
+/// Only .xlsx and .xls record them; a sheet whose merges cannot be read simply has none.
+fn merged_regions(workbook: &mut Workbook<'_>, name: &str, first_row: usize) -> Vec<MergedRegion> {
+    let dimensions = match workbook {
+        Sheets::Xlsx(xlsx) => xlsx.merge_cells_by_sheet_name(name).ok(),
+        Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(name).ok(),
+        _ => None,
+    };
+    let top = first_row.saturating_sub(1);
+    dimensions
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|region| {
+            Some(MergedRegion {
+                first_row: (region.start.0 as usize).checked_sub(top)?,
+                last_row: (region.end.0 as usize).checked_sub(top)?,
+                first_column: region.start.1 as usize,
+                last_column: region.end.1 as usize,
+            })
+        })
+        .collect()
 }
 
 /// How many non-empty cells a worksheet has.
