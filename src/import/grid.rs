@@ -37,6 +37,9 @@ impl Rows for [Vec<Value>] {
     }
 }
 
+/// Rows looked at for an empty row that merged header cells might cover.
+const GAP_SEARCH_ROWS: usize = 45;
+
 /// The rows of one sheet, each trimmed of trailing empty cells, stored in one flat list so that a
 /// large sheet costs a few allocations rather than one per row.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -113,6 +116,12 @@ impl Grid {
             .map(|index| self.row(index).len())
             .max()
             .unwrap_or(0)
+    }
+
+    /// Whether an empty row follows a non-empty one among the rows searched for a header.
+    pub fn has_gap_near_top(&self) -> bool {
+        let top = self.row_count().min(GAP_SEARCH_ROWS);
+        (1..top).any(|index| self.row(index).is_empty() && !self.row(index - 1).is_empty())
     }
 
     /// The 1-based source row of row `index`.

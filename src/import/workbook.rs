@@ -150,7 +150,11 @@ pub fn read_sheet(
         chosen
     };
     let mut grid = read_grid(workbook, &chosen).map_err(corrupt)?;
-    grid.merged = merged_regions(workbook, &chosen, grid.first_row);
+    // Reading merges means parsing the sheet again; they only matter for an empty row under the
+    // top rows' text (a header merged down over it).
+    if grid.has_gap_near_top() {
+        grid.merged = merged_regions(workbook, &chosen, grid.first_row);
+    }
     Ok((chosen, grid))
 }
 
