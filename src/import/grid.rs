@@ -66,13 +66,7 @@ impl Rows for Grid {
     }
 
     fn row(&self, index: usize) -> &[Value] {
-        let start = index
-            .checked_sub(1)
-            .and_then(|previous| self.row_ends.get(previous))
-            .copied()
-            .unwrap_or(0);
-        let end = self.row_ends.get(index).copied().unwrap_or(start);
-        self.cells.get(start..end).unwrap_or_default()
+        self.cells.get(self.row_range(index)).unwrap_or_default()
     }
 }
 
@@ -131,13 +125,19 @@ impl Grid {
 
     /// The cells of row `index`, to move values out of.
     pub fn row_mut(&mut self, index: usize) -> &mut [Value] {
+        let range = self.row_range(index);
+        self.cells.get_mut(range).unwrap_or_default()
+    }
+
+    /// Where row `index` lies in `cells`; empty when out of range.
+    fn row_range(&self, index: usize) -> std::ops::Range<usize> {
         let start = index
             .checked_sub(1)
             .and_then(|previous| self.row_ends.get(previous))
             .copied()
             .unwrap_or(0);
         let end = self.row_ends.get(index).copied().unwrap_or(start);
-        self.cells.get_mut(start..end).unwrap_or_default()
+        start..end
     }
 }
 
