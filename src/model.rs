@@ -186,6 +186,15 @@ impl Value {
     }
 }
 
+/// "1 response", "600 responses": a count with its noun, "s" added unless it is one.
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 /// Formats whole numbers without a trailing `.0`, so `3.0` from .xlsx and `3` from .xls read alike.
 pub fn format_number(number: f64) -> String {
     if number.fract() == 0.0 && number.abs() < 1e15 {
@@ -379,5 +388,31 @@ impl Survey {
             .copied()
             .find(describes_respondent)
             .or_else(|| attributes.first().copied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(counted(1, "response"), "1 response");
+        assert_eq!(counted(0, "comment"), "0 comments");
+        assert_eq!(counted(600, "response"), "600 responses");
+        assert_eq!(format_number(3.0), "3");
+        assert_eq!(format_number(2.5), "2.5");
+    }
+
+    #[test]
+    fn choices_split_on_semicolons_before_commas() {
+        assert_eq!(
+            split_choices("CAMHS;Portage, Early help;").collect::<Vec<_>>(),
+            ["CAMHS", "Portage, Early help"]
+        );
+        assert_eq!(
+            split_choices("CAMHS, Portage").collect::<Vec<_>>(),
+            ["CAMHS", "Portage"]
+        );
     }
 }

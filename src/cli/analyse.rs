@@ -11,6 +11,7 @@ use crate::analysis;
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
 use crate::export;
 use crate::import::{self, ImportOptions};
+use crate::model::counted;
 use crate::progress::Progress;
 use crate::tagging;
 
@@ -56,8 +57,11 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
 
     writeln!(
         out,
-        "{} responses, {} comments from {} respondents; codebook \"{}\"",
-        summary.responses, summary.comments, summary.respondents_with_comments, codebook.name
+        "{}, {} from {}; codebook \"{}\"",
+        counted(summary.responses, "response"),
+        counted(summary.comments, "comment"),
+        counted(summary.respondents_with_comments, "respondent"),
+        codebook.name
     )?;
     writeln!(out)?;
     writeln!(

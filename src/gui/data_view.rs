@@ -4,7 +4,7 @@ use egui_extras::{Column as TableColumn, TableBuilder};
 
 use super::state::{Command, Session};
 use crate::import::column_letters;
-use crate::model::{ColumnId, ColumnRole};
+use crate::model::{ColumnId, ColumnRole, counted};
 
 /// Lists the columns, their roles and why; a role change re-tags the comments.
 pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
@@ -17,8 +17,8 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
         ui.label(format!("Laid out like a {platform} export."));
     }
     ui.label(format!(
-        "{} responses. Free-text columns are tagged with themes; personal data is never exported.",
-        survey.response_count()
+        "{}. Free-text columns are tagged with themes; personal data is never exported.",
+        counted(survey.response_count(), "response")
     ));
     for warning in &session.report.warnings {
         ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {warning}"));

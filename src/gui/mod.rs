@@ -18,6 +18,7 @@ pub use jobs::Jobs;
 pub use state::{Command, Session, Settings, View};
 
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
+use crate::model::counted;
 
 /// The bundled sample consultation, opened when no file is given.
 pub fn sample_path() -> PathBuf {
@@ -274,10 +275,10 @@ impl App {
             if let Some(session) = &self.session {
                 ui.separator();
                 ui.label(format!(
-                    "{} · {} responses · {} comments",
+                    "{} · {} · {}",
                     sources_name(&session.survey),
-                    session.summary.responses,
-                    session.summary.comments
+                    counted(session.summary.responses, "response"),
+                    counted(session.summary.comments, "comment")
                 ));
             }
         });
@@ -364,10 +365,10 @@ impl App {
             Command::Loaded(session) => {
                 let session = *session;
                 self.info(format!(
-                    "Opened {}: {} responses, {} comments",
+                    "Opened {}: {}, {}",
                     sources_name(&session.survey),
-                    session.survey.response_count(),
-                    session.tagging.comments.len()
+                    counted(session.survey.response_count(), "response"),
+                    counted(session.tagging.comments.len(), "comment")
                 ));
                 let warnings: Vec<String> = session
                     .report

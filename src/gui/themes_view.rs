@@ -7,6 +7,7 @@ use super::state::{Command, Session, Settings};
 use super::widgets::{theme_chip, theme_colour};
 use crate::analysis::ThemeCount;
 use crate::codebook::{PALETTE, ThemeId};
+use crate::model::counted;
 
 /// Themes compared across respondent groups: enough to read, few enough to fit.
 const MAX_GROUPED_THEMES: usize = 10;
@@ -39,8 +40,13 @@ pub fn themes_ui(
         group_choice_ui(ui, session, commands);
         ui.separator();
         ui.label(format!(
-            "{} respondents wrote {} comments; {} comments have no theme.",
-            summary.respondents_with_comments, summary.comments, summary.untagged_comments
+            "{} wrote {}; {} no theme.",
+            counted(summary.respondents_with_comments, "respondent"),
+            counted(summary.comments, "comment"),
+            match summary.untagged_comments {
+                1 => "1 comment has".to_owned(),
+                untagged => format!("{untagged} comments have"),
+            }
         ));
     });
     egui::ScrollArea::vertical()
