@@ -120,15 +120,44 @@ fn count_outside_quotes(line: &str, delimiter: char) -> usize {
 
 /// Splits decoded text into a grid of typed values.
 pub fn read_grid(text: &str, delimiter: u8) -> Result<Grid, csv::Error> {
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+    read_grid_from(text.as_bytes(), delimiter, lines)
+}
+
+/// Bytes read from the top of a text file to choose how to read the rest.
+pub const HEAD_BYTES: usize = 64 * 1024;
+
+/// Whether the top of a text file shows UTF-8 (with or without its BOM), which can be parsed
+/// straight from the file instead of being read whole and decoded first.
+pub fn is_utf8_head(head: &[u8]) -> bool {
+    let other_bom =
+        Encoding::for_bom(head).is_some_and(|(encoding, _)| encoding != encoding_rs::UTF_8);
+    // A character cut off by the end of the head is fine; an invalid byte is not.
+    let valid = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(error) => error.error_len().is_none(),
+    };
+    !other_bom && sniff_bomless_utf16(head).is_none() && valid
+}
+
+/// Parses UTF-8 CSV from `input` into a grid; `expected_lines` sizes the grid up front.
+///
+/// # Errors
+/// The csv error, including [`csv::ErrorKind::Utf8`] when the text is not UTF-8 after all.
+pub fn read_grid_from(
+    input: impl std::io::Read,
+    delimiter: u8,
+    expected_lines: usize,
+) -> Result<Grid, csv::Error> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+        .from_reader(input);
     let mut grid = Grid::new(1);
     let mut record = csv::StringRecord::new();
-    // Line count times the first record's width: close to the final size for survey exports.
-    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+    // Lines times the first record's width: close to the final size for survey exports.
+    let lines = expected_lines;
     if reader.read_record(&mut record)? {
         grid.reserve(lines, lines * record.len());
         for field in &record {

@@ -12,6 +12,7 @@ mod report;
 mod roles;
 mod workbook;
 
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 pub use combine::{SOURCE_COLUMN, normalise_heading};
@@ -57,16 +58,73 @@ pub fn import_file(
     options: &ImportOptions,
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
+    let read_error = |source| ImportError::Read {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    let mut file = std::fs::File::open(path).map_err(read_error)?;
+    let mut head = Vec::with_capacity(csv_file::HEAD_BYTES);
+    (&mut file)
+        .take(csv_file::HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(read_error)?;
+    if !head.is_empty()
+        && container(&head).is_none()
+        && !looks_binary(&head)
+        && csv_file::is_utf8_head(&head)
+    {
+        // UTF-8 text is parsed straight from the file, so a large CSV is never held whole.
+        if let Some(imported) = stream_csv(path, file, &head, progress)? {
+            return Ok(imported);
+        }
+    }
+    let bytes = std::fs::read(path).map_err(read_error)?;
     progress.set_fraction(0.1);
     let mut report = ImportReport::default();
     let (sheet, grid) = read_sheet_grid(path, &bytes, options, &mut report, progress)?;
     // The cells are copied out; the file's bytes are not needed while the survey is built.
     drop(bytes);
     finish(path, sheet, grid, report, progress)
+}
+
+/// Imports a UTF-8 text file from the open file; `None` when it turns out not to be UTF-8
+/// further on, to be read again and decoded.
+fn stream_csv(
+    path: &Path,
+    mut file: std::fs::File,
+    head: &[u8],
+    progress: &Progress,
+) -> Result<Option<Imported>, ImportError> {
+    let read_error = |source| ImportError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let file_bytes = file.metadata().map_err(read_error)?.len();
+    file.seek(SeekFrom::Start(0)).map_err(read_error)?;
+    let head_text = String::from_utf8_lossy(head);
+    let delimiter = csv_file::sniff_delimiter(&head_text, extension(path) == "tsv");
+    let head_lines = memchr::memchr_iter(b'\n', head).count().max(1);
+    let expected_lines =
+        usize::try_from(file_bytes).unwrap_or(usize::MAX) / (head.len() / head_lines).max(1) + 1;
+    let input = std::io::BufReader::with_capacity(1 << 20, file);
+    let grid = guard::guarded(path, || {
+        match csv_file::read_grid_from(input, delimiter, expected_lines) {
+            Ok(grid) => Ok(Some(grid)),
+            Err(error) if matches!(error.kind(), csv::ErrorKind::Utf8 { .. }) => Ok(None),
+            Err(error) => Err(ImportError::Corrupt {
+                path: path.to_owned(),
+                detail: error.to_string(),
+            }),
+        }
+    })?;
+    let Some(grid) = grid else { return Ok(None) };
+    if progress.is_cancelled() {
+        return Err(ImportError::Cancelled {
+            path: path.to_owned(),
+        });
+    }
+    progress.set_fraction(0.6);
+    finish(path, None, grid, ImportReport::default(), progress).map(Some)
 }
 
 /// Reads several exports of one consultation into one survey, matching columns by heading and
@@ -547,6 +605,59 @@ mod tests {
                 .warnings
                 .iter()
                 .all(|warning| !matches!(warning, ImportWarning::UnnamedColumn { .. }))
+        );
+    }
+
+    #[test]
+    fn windows_1252_byte_after_a_utf8_looking_start_is_still_decoded() {
+        let directory = tempfile::tempdir().expect("temp dir");
+        let path = directory.path().join("late-pound.csv");
+        let mut bytes = b"Id,Comment\n".to_vec();
+        for id in 1..=3_000 {
+            bytes.extend(
+                format!("{id},We need more staff training in every school please\n").bytes(),
+            );
+        }
+        bytes.extend(b"3001,\xA3500 is not enough\n");
+        assert!(bytes.len() > csv_file::HEAD_BYTES);
+        std::fs::write(&path, &bytes).expect("writes");
+        let imported =
+            import_file(&path, &ImportOptions::default(), &Progress::new()).expect("imports");
+        assert_eq!(imported.survey.response_count(), 3_001);
+        assert_eq!(
+            imported.survey.columns[1].values[3_000].display(),
+            "£500 is not enough"
+        );
+        assert!(
+            imported
+                .report
+                .warnings
+                .contains(&ImportWarning::GuessedEncoding {
+                    encoding: "windows-1252".to_owned()
+                })
+        );
+    }
+
+    #[test]
+    fn utf8_csv_read_from_the_file_matches_reading_it_whole() {
+        let directory = tempfile::tempdir().expect("temp dir");
+        let path = directory.path().join("survey.csv");
+        let text = "\u{FEFF}Id;Role;Comment\n1;Parent;\"Staff; training\"\n2;Young person;caf\u{e9} \u{2019}quote\u{2019}\n";
+        std::fs::write(&path, text).expect("writes");
+        let from_file =
+            import_file(&path, &ImportOptions::default(), &Progress::new()).expect("imports");
+        let from_bytes = import_bytes(
+            &path,
+            text.as_bytes(),
+            &ImportOptions::default(),
+            &Progress::new(),
+        )
+        .expect("imports");
+        assert_eq!(from_file, from_bytes);
+        assert_eq!(from_file.survey.columns[0].name, "Id");
+        assert_eq!(
+            from_file.survey.columns[2].values[0].display(),
+            "Staff; training"
         );
     }
 }
