@@ -159,7 +159,7 @@ pub fn read_grid_from(
     // Lines times the first record's width: close to the final size for survey exports.
     let lines = expected_lines;
     if reader.read_record(&mut record)? {
-        grid.reserve(lines, lines * record.len());
+        grid.reserve(lines, record.len());
         for field in &record {
             grid.push_cell(typed_value(field));
         }

@@ -40,14 +40,26 @@ impl Rows for [Vec<Value>] {
 /// Rows looked at for an empty row that merged header cells might cover.
 const GAP_SEARCH_ROWS: usize = 45;
 
-/// The rows of one sheet, each trimmed of trailing empty cells, stored in one flat list so that a
-/// large sheet costs a few allocations rather than one per row.
+/// Rows kept row by row as well, for finding the header; everything is kept by column.
+const PREFIX_ROWS: usize = 200;
+
+/// The cells of one sheet, stored by column (the survey's own layout, so building the survey
+/// moves each column once instead of copying cell by cell), plus the top rows row by row for
+/// header detection. Cells missing from the end of a column are empty.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Grid {
-    /// Every row's cells, one row after another.
-    cells: Vec<Value>,
-    /// Where each row ends in `cells`; row `i` is source row `first_row + i`.
-    row_ends: Vec<usize>,
+    /// `columns[c][r]` is row `r`'s cell in column `c`, for `r` below the column's length.
+    columns: Vec<Vec<Value>>,
+    /// Each finished row's used width (past its last non-empty cell).
+    row_widths: Vec<usize>,
+    /// The first [`PREFIX_ROWS`] rows, trimmed of trailing empty cells.
+    prefix: Vec<Vec<Value>>,
+    /// Cells pushed to the row being built so far.
+    open_len: usize,
+    /// The used width of the row being built.
+    open_width: usize,
+    /// The row being built, while it is among the first [`PREFIX_ROWS`].
+    open_prefix: Vec<Value>,
     /// The 1-based source row (CSV: record number) of the first row.
     pub first_row: usize,
     /// How many cells held spreadsheet errors and were read as blank.
@@ -62,11 +74,12 @@ impl Rows for Grid {
     }
 
     fn row_count(&self) -> usize {
-        self.row_ends.len()
+        self.row_widths.len()
     }
 
+    /// Only the first [`PREFIX_ROWS`] rows are kept row by row; later rows read as empty here.
     fn row(&self, index: usize) -> &[Value] {
-        self.cells.get(self.row_range(index)).unwrap_or_default()
+        self.prefix.get(index).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -79,43 +92,81 @@ impl Grid {
         }
     }
 
-    /// Makes room for about `cells` more cells in `rows` more rows, so a large sheet is not
-    /// copied each time its list grows.
-    pub fn reserve(&mut self, rows: usize, cells: usize) {
-        self.row_ends.reserve(rows);
-        self.cells.reserve(cells);
+    /// Makes room for about `rows` rows in each of `width` columns, so a large sheet's columns
+    /// are not copied each time they grow.
+    pub fn reserve(&mut self, rows: usize, width: usize) {
+        self.row_widths.reserve(rows);
+        if self.columns.len() < width {
+            self.columns.resize_with(width, Vec::new);
+        }
+        for column in &mut self.columns {
+            column.reserve(rows.saturating_sub(column.len()));
+        }
     }
 
     /// Appends a cell to the row being built.
     pub fn push_cell(&mut self, value: Value) {
-        self.cells.push(value);
+        let column = self.open_len;
+        self.open_len += 1;
+        if value.is_empty() {
+            return;
+        }
+        self.open_width = column + 1;
+        let row = self.row_widths.len();
+        if row < PREFIX_ROWS {
+            self.open_prefix.resize(column, Value::Empty);
+            self.open_prefix.push(value.clone());
+        }
+        if self.columns.len() <= column {
+            self.columns.resize_with(column + 1, Vec::new);
+        }
+        if let Some(cells) = self.columns.get_mut(column) {
+            cells.resize(row, Value::Empty);
+            cells.push(value);
+        }
     }
 
     /// How many cells the row being built has so far.
     pub fn open_row_len(&self) -> usize {
-        self.cells.len() - self.row_ends.last().copied().unwrap_or(0)
+        self.open_len
     }
 
-    /// Ends the row being built, dropping its trailing empty cells.
+    /// Ends the row being built.
     pub fn end_row(&mut self) {
-        let start = self.row_ends.last().copied().unwrap_or(0);
-        let used = self.cells.get(start..).map_or(0, used_width);
-        self.cells.truncate(start + used);
-        self.row_ends.push(self.cells.len());
+        if self.row_widths.len() < PREFIX_ROWS {
+            let mut row = std::mem::take(&mut self.open_prefix);
+            row.truncate(self.open_width);
+            self.prefix.push(row);
+        }
+        self.row_widths.push(self.open_width);
+        self.open_len = 0;
+        self.open_width = 0;
     }
 
     /// The widest of the first `count` rows.
     pub fn width_of_first(&self, count: usize) -> usize {
-        (0..self.row_count().min(count))
-            .map(|index| self.row(index).len())
+        self.row_widths
+            .iter()
+            .take(count)
+            .copied()
             .max()
             .unwrap_or(0)
+    }
+
+    /// The used width of row `index` (0 for an empty row).
+    pub fn row_width(&self, index: usize) -> usize {
+        self.row_widths.get(index).copied().unwrap_or(0)
+    }
+
+    /// How many columns hold any cell.
+    pub fn column_count(&self) -> usize {
+        self.columns.len()
     }
 
     /// Whether an empty row follows a non-empty one among the rows searched for a header.
     pub fn has_gap_near_top(&self) -> bool {
         let top = self.row_count().min(GAP_SEARCH_ROWS);
-        (1..top).any(|index| self.row(index).is_empty() && !self.row(index - 1).is_empty())
+        (1..top).any(|index| self.row_width(index) == 0 && self.row_width(index - 1) > 0)
     }
 
     /// The 1-based source row of row `index`.
@@ -123,29 +174,24 @@ impl Grid {
         self.first_row + index
     }
 
-    /// The cells of row `index`, to move values out of.
-    pub fn row_mut(&mut self, index: usize) -> &mut [Value] {
-        let range = self.row_range(index);
-        self.cells.get_mut(range).unwrap_or_default()
+    /// Moves one column out of the grid, keeping only the rows where `keep` is true, in order.
+    /// Kept rows past the column's last cell are left off: they are empty in it.
+    pub fn take_column(&mut self, column: usize, keep: &[bool]) -> Vec<Value> {
+        let mut values = self
+            .columns
+            .get_mut(column)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let mut kept = 0;
+        for row in 0..values.len() {
+            if keep.get(row).copied().unwrap_or(false) {
+                values.swap(kept, row);
+                kept += 1;
+            }
+        }
+        values.truncate(kept);
+        values
     }
-
-    /// Where row `index` lies in `cells`; empty when out of range.
-    fn row_range(&self, index: usize) -> std::ops::Range<usize> {
-        let start = index
-            .checked_sub(1)
-            .and_then(|previous| self.row_ends.get(previous))
-            .copied()
-            .unwrap_or(0);
-        let end = self.row_ends.get(index).copied().unwrap_or(start);
-        start..end
-    }
-}
-
-/// The row's length without its trailing empty cells.
-pub fn used_width(row: &[Value]) -> usize {
-    row.iter()
-        .rposition(|value| !value.is_empty())
-        .map_or(0, |last| last + 1)
 }
 
 /// Cleans text from a cell: decodes Excel's `_x000D_` escape, unifies line ends, trims.
@@ -191,7 +237,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_are_trimmed_and_cells_taken_once() {
+    fn rows_are_trimmed_and_columns_taken_once() {
         let mut grid = Grid::new(1);
         for value in [Value::Text("a".into()), Value::Empty, Value::Empty] {
             grid.push_cell(value);
@@ -204,12 +250,18 @@ mod tests {
         assert_eq!(grid.row_count(), 3);
         assert_eq!(grid.row(0), [Value::Text("a".into())]);
         assert!(grid.row(1).is_empty());
+        assert_eq!(grid.row(2), [Value::Empty, Value::Number(1.0)]);
         assert_eq!(grid.width_of_first(10), 2);
+        assert_eq!(grid.column_count(), 2);
+        assert!(grid.has_gap_near_top());
         assert_eq!(
-            grid.row_mut(2).get_mut(1).map(std::mem::take),
-            Some(Value::Number(1.0))
+            grid.take_column(1, &[false, true, true]),
+            [Value::Empty, Value::Number(1.0)]
         );
-        assert_eq!(grid.row(2), [Value::Empty, Value::Empty]);
-        assert!(grid.row_mut(7).is_empty());
+        assert!(grid.take_column(1, &[false, true, true]).is_empty());
+        assert_eq!(
+            grid.take_column(0, &[true, false, true]),
+            [Value::Text("a".into())]
+        );
     }
 }

@@ -315,7 +315,7 @@ fn build_survey(
         ),
         None => {
             let first_filled = (0..grid.row_count())
-                .position(|index| !grid.row(index).is_empty())
+                .position(|index| grid.row_width(index) > 0)
                 .unwrap_or(0);
             (first_filled, None, Vec::new(), Vec::new())
         }
@@ -329,32 +329,27 @@ fn build_survey(
         .map(|index| grid.source_row(index));
 
     let mut source_rows = Vec::new();
-    let mut data_rows: Vec<usize> = Vec::new();
+    let mut is_response = vec![false; grid.row_count()];
     // Blank rows between responses are worth a note; those after the last are the sheet's end.
     let mut skipped_blanks = 0usize;
     let mut pending_blanks = 0usize;
     let mut wider_rows = 0usize;
-    let mut has_answers: Vec<bool> = Vec::new();
     for index in data_start..grid.row_count() {
-        let row = grid.row(index);
-        if row.is_empty() {
+        let width = grid.row_width(index);
+        if width == 0 {
             pending_blanks += 1;
             continue;
         }
         skipped_blanks += std::mem::take(&mut pending_blanks);
-        if row.len() > header_width {
+        if width > header_width {
             wider_rows += 1;
         }
-        if has_answers.len() < row.len() {
-            has_answers.resize(row.len(), false);
-        }
-        for (answered, value) in has_answers.iter_mut().zip(row) {
-            *answered |= !value.is_empty();
-        }
         source_rows.push(grid.source_row(index));
-        data_rows.push(index);
+        if let Some(flag) = is_response.get_mut(index) {
+            *flag = true;
+        }
     }
-    if data_rows.is_empty() {
+    if source_rows.is_empty() {
         return Err(ImportError::NoResponses {
             path: path.to_owned(),
             header_row: last_header_row.unwrap_or(grid.first_row),
@@ -369,41 +364,27 @@ fn build_survey(
         report.warn(ImportWarning::RowsWiderThanHeader { count: wider_rows });
     }
 
-    let used_width = has_answers.len().max(header_width);
-    // Columns with neither a heading nor an answer are spacing, or a stray cell's reach: dropped.
-    let kept: Vec<(usize, String)> = (0..used_width)
-        .map(|column| {
-            let name = match (&header_rows, names.get(column)) {
-                (None, _) => format!("Column {}", column_letters(column)),
-                (Some(_), name) => name.cloned().unwrap_or_default(),
-            };
-            (column, name)
-        })
-        .filter(|(column, name)| {
-            !name.trim().is_empty() || has_answers.get(*column).copied().unwrap_or(false)
-        })
-        .collect();
-    let names = header::unique_names(&kept, report);
-    // Moved, not copied: each cell is taken out of the grid once, row by row so the grid is
-    // read in order.
-    let mut values: Vec<Vec<Value>> = kept
-        .iter()
-        .map(|_| Vec::with_capacity(data_rows.len()))
-        .collect();
-    for &row in &data_rows {
-        let cells = grid.row_mut(row);
-        for ((column, _), column_values) in kept.iter().zip(&mut values) {
-            column_values.push(
-                cells
-                    .get_mut(*column)
-                    .map(std::mem::take)
-                    .unwrap_or_default(),
-            );
+    // Each column is moved out of the grid whole. Columns with neither a heading nor an answer
+    // are spacing, or a stray cell's reach: dropped.
+    let used_width = grid.column_count().max(header_width);
+    let mut kept: Vec<(usize, String)> = Vec::new();
+    let mut kept_values: Vec<Vec<Value>> = Vec::new();
+    for column in 0..used_width {
+        let mut values = grid.take_column(column, &is_response);
+        let name = match (&header_rows, names.get(column)) {
+            (None, _) => format!("Column {}", column_letters(column)),
+            (Some(_), name) => name.cloned().unwrap_or_default(),
+        };
+        if !name.trim().is_empty() || values.iter().any(|value| !value.is_empty()) {
+            values.resize(source_rows.len(), Value::Empty);
+            kept.push((column, name));
+            kept_values.push(values);
         }
     }
+    let names = header::unique_names(&kept, report);
     let columns: Vec<Column> = names
         .into_iter()
-        .zip(values)
+        .zip(kept_values)
         .zip(kept.iter().map(|(column, _)| *column))
         .map(|((name, values), index)| {
             let code = codes.get(index).and_then(Option::as_deref);
