@@ -141,11 +141,10 @@ pub fn import_files(
     for path in paths {
         parts.push(import_file(path, options, progress)?);
     }
-    if parts.len() == 1 {
-        return parts.pop().ok_or_else(|| ImportError::NoData {
-            path: std::path::PathBuf::new(),
-        });
-    }
+    let parts = match <[Imported; 1]>::try_from(parts) {
+        Ok([only]) => return Ok(only),
+        Err(several) => several,
+    };
     let mut combined = combine::combine(parts);
     if !combined
         .survey
