@@ -181,3 +181,55 @@ fn a_damaged_file_is_explained_in_the_status_bar_and_the_open_survey_stays() {
         .expect("the sample is still open");
     assert_eq!(session.survey.response_count(), 600);
 }
+
+#[test]
+fn another_worksheet_can_be_chosen_in_the_data_view() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = directory.path().join("two sheets.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in [("Online", 3u32), ("Paper returns", 2u32)] {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).expect("name");
+        sheet.write_string(0, 0, "Role").expect("cell");
+        sheet.write_string(0, 1, "Any comments?").expect("cell");
+        for row in 1..=rows {
+            sheet.write_string(row, 0, "Parent or carer").expect("cell");
+            sheet
+                .write_string(row, 1, format!("We waited {row} years for the EHCP"))
+                .expect("cell");
+        }
+    }
+    workbook.save(&path).expect("saves");
+
+    let mut app = App::new(Settings::default());
+    app.open(path, None, None);
+    app.finish_jobs();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    harness.get_by_label("Data").click();
+    harness.run();
+    let sheet_of = |app: &App| {
+        app.session
+            .as_ref()
+            .and_then(|session| session.survey.sources[0].sheet.clone())
+    };
+    assert_eq!(sheet_of(harness.state()).as_deref(), Some("Online"));
+    harness.get_by_label("Worksheet").click();
+    harness.run();
+    option_button(&harness, "Paper returns").click();
+    harness.run();
+    harness.state_mut().finish_jobs();
+    harness.run();
+    assert_eq!(sheet_of(harness.state()).as_deref(), Some("Paper returns"));
+    assert_eq!(
+        harness
+            .state()
+            .session
+            .as_ref()
+            .expect("session")
+            .survey
+            .response_count(),
+        2
+    );
+}

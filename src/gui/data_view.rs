@@ -13,6 +13,9 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
     for source in &survey.sources {
         ui.label(source.describe());
     }
+    if survey.sources.len() == 1 && session.report.sheets.len() > 1 {
+        sheet_choice_ui(ui, session, commands);
+    }
     if let Some(platform) = session.report.platform {
         ui.label(format!("Laid out like a {platform} export."));
     }
@@ -21,7 +24,7 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
         counted(survey.response_count(), "response")
     ));
     for warning in &session.report.warnings {
-        ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {warning}"));
+        ui.colored_label(ui.visuals().warn_fg_color, format!("Note: {warning}"));
     }
     ui.add_space(6.0);
     TableBuilder::new(ui)
@@ -101,4 +104,29 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
                 });
             });
         });
+}
+
+/// Which worksheet of the workbook is read; choosing another reads it instead.
+fn sheet_choice_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+    let current = session
+        .survey
+        .first_source()
+        .and_then(|source| source.sheet.clone())
+        .unwrap_or_default();
+    ui.horizontal(|ui| {
+        let label = ui.label("Worksheet");
+        let mut chosen = current.clone();
+        egui::ComboBox::from_id_salt("worksheet")
+            .selected_text(&current)
+            .show_ui(ui, |ui| {
+                for sheet in &session.report.sheets {
+                    ui.selectable_value(&mut chosen, sheet.clone(), sheet);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        if chosen != current {
+            commands.push(Command::OpenSheet(chosen));
+        }
+    });
 }

@@ -344,6 +344,15 @@ impl App {
     fn apply_one(&mut self, command: Command) {
         match command {
             Command::Open(path) => self.open(path, None, None),
+            Command::OpenSheet(sheet) => {
+                let source = self
+                    .session
+                    .as_ref()
+                    .and_then(|session| session.survey.first_source());
+                if let Some(path) = source.map(|source| source.path.clone()) {
+                    self.open_files(vec![path], Some(sheet));
+                }
+            }
             Command::AddFile(path) => {
                 let mut paths: Vec<PathBuf> = self
                     .session

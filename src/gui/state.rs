@@ -146,6 +146,8 @@ pub enum Command {
     Open(PathBuf),
     /// Add a file to the open consultation (an easy-read version, typed-up paper returns).
     AddFile(PathBuf),
+    /// Read another worksheet of the open workbook.
+    OpenSheet(String),
     /// A background import and tagging finished.
     Loaded(Box<Session>),
     /// A background re-tagging finished.

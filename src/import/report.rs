@@ -235,6 +235,8 @@ impl fmt::Display for ImportWarning {
 pub struct ImportReport {
     /// The survey tool whose layout the file has, when recognised.
     pub platform: Option<SurveyPlatform>,
+    /// The workbook's visible worksheets, in order (empty for text files).
+    pub sheets: Vec<String>,
     /// In the order they arose.
     pub warnings: Vec<ImportWarning>,
 }

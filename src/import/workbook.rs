@@ -105,6 +105,7 @@ pub fn read_sheet(
         }
     }
     let visible = visible_worksheets(workbook);
+    report.sheets.clone_from(&visible);
     let corrupt = |detail: String| ImportError::Corrupt {
         path: path.to_owned(),
         detail,
