@@ -6,6 +6,13 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 use consultlens::gui::{App, Settings, View, sample_path};
 
+/// The whole app in a window-sized harness.
+fn harness_for(app: App) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
+}
+
 fn harness_on_sample() -> Harness<'static, App> {
     let mut app = App::new(Settings::default());
     app.open(sample_path(), None, None);
@@ -15,9 +22,7 @@ fn harness_on_sample() -> Harness<'static, App> {
         "sample did not load: {:?}",
         app.last_status()
     );
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
+    harness_for(app)
 }
 
 #[test]
@@ -204,9 +209,7 @@ fn another_worksheet_can_be_chosen_in_the_data_view() {
     let mut app = App::new(Settings::default());
     app.open(path, None, None);
     app.finish_jobs();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    let mut harness = harness_for(app);
     harness.get_by_label("Data").click();
     harness.run();
     let sheet_of = |app: &App| {

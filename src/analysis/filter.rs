@@ -16,48 +16,37 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Whether the comment passes every part of the filter.
-    pub fn matches(
-        &self,
-        survey: &Survey,
-        codebook: &Codebook,
-        tagging: &Tagging,
-        comment: CommentRef,
-    ) -> bool {
-        if let Some(theme) = self.theme {
-            let mut wanted = codebook.children(theme);
-            wanted.push(theme);
-            if !wanted.iter().any(|&id| tagging.has_theme(comment, id)) {
-                return false;
-            }
-        }
-        if let Some((column, value)) = &self.attribute
-            && survey.attribute_value(comment.response, *column) != *value
-        {
-            return false;
-        }
-        let needle = self.text.trim();
-        if !needle.is_empty() {
-            let text = survey.comment_text(comment).unwrap_or_default();
-            if !text.to_lowercase().contains(&needle.to_lowercase()) {
-                return false;
-            }
-        }
-        true
-    }
-
-    /// The comments that pass, in survey order.
+    /// The comments that pass every part of the filter, in survey order.
     pub fn apply(
         &self,
         survey: &Survey,
         codebook: &Codebook,
         tagging: &Tagging,
     ) -> Vec<CommentRef> {
+        // Worked out once per pass, not once per comment.
+        let wanted_themes: Option<Vec<ThemeId>> = self.theme.map(|theme| {
+            let mut wanted = codebook.children(theme);
+            wanted.push(theme);
+            wanted
+        });
+        let needle = self.text.trim().to_lowercase();
         tagging
             .comments
             .iter()
             .copied()
-            .filter(|&comment| self.matches(survey, codebook, tagging, comment))
+            .filter(|&comment| {
+                let theme_ok = wanted_themes
+                    .as_ref()
+                    .is_none_or(|wanted| wanted.iter().any(|&id| tagging.has_theme(comment, id)));
+                let attribute_ok = self.attribute.as_ref().is_none_or(|(column, value)| {
+                    survey.attribute_value(comment.response, *column) == *value
+                });
+                let text_ok = needle.is_empty()
+                    || survey
+                        .comment_text(comment)
+                        .is_some_and(|text| text.to_lowercase().contains(&needle));
+                theme_ok && attribute_ok && text_ok
+            })
             .collect()
     }
 }

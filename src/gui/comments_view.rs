@@ -167,9 +167,12 @@ fn meta_line(session: &Session, comment: CommentRef) -> String {
         .get(comment.response.0)
         .copied()
         .unwrap_or_default();
-    let who = survey
-        .respondent_type_column()
-        .map(|column| survey.attribute_value(comment.response, column))
+    // The summary chose the respondent-type column once; rows reuse it every frame.
+    let who = session
+        .summary
+        .by_attribute
+        .as_ref()
+        .map(|crosstab| survey.attribute_value(comment.response, crosstab.attribute))
         .filter(|value| !value.is_empty());
     let question = survey
         .column(comment.column)

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use super::state::{Command, Session};
-use crate::analysis::summarise;
+use crate::analysis::Summary;
 use crate::codebook::Codebook;
 use crate::export;
 use crate::import::{self, ImportOptions};
@@ -160,9 +160,14 @@ pub fn retag(survey: Survey, codebook: &Codebook, progress: &Progress) -> Comman
 }
 
 /// Writes the summary workbook.
-pub fn export(path: PathBuf, survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> Command {
-    let summary = summarise(survey, codebook, tagging, None);
-    match export::write_summary_workbook(&path, survey, codebook, tagging, &summary) {
+pub fn export(
+    path: PathBuf,
+    survey: &Survey,
+    codebook: &Codebook,
+    tagging: &Tagging,
+    summary: &Summary,
+) -> Command {
+    match export::write_summary_workbook(&path, survey, codebook, tagging, summary) {
         Ok(()) => Command::Exported(path),
         Err(error) => Command::Failed(error.to_string()),
     }

@@ -18,6 +18,7 @@ pub use jobs::Jobs;
 pub use state::{Command, Session, Settings, View};
 
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
+use crate::files::display_name;
 use crate::model::counted;
 
 /// The bundled sample consultation, opened when no file is given.
@@ -404,14 +405,15 @@ impl App {
             }
             Command::Export(path) => {
                 let Some(session) = &self.session else { return };
-                let (survey, codebook, tagging) = (
+                let (survey, codebook, tagging, summary) = (
                     session.survey.clone(),
                     session.codebook.clone(),
                     session.tagging.clone(),
+                    session.summary.clone(),
                 );
                 self.jobs
                     .spawn("Exporting the summary", self.waker(), move |_| {
-                        Some(jobs::export(path, &survey, &codebook, &tagging))
+                        Some(jobs::export(path, &survey, &codebook, &tagging, &summary))
                     });
             }
             command => self.apply_to_session(command),
@@ -442,12 +444,14 @@ impl App {
                 session.refilter();
             }
             Command::FilterRespondentType(value) => {
-                session.filter.attribute = value.and_then(|value| {
-                    session
-                        .survey
-                        .respondent_type_column()
-                        .map(|column| (column, value))
-                });
+                // The same column whose groups the list offered.
+                let column = session
+                    .summary
+                    .by_attribute
+                    .as_ref()
+                    .map(|crosstab| crosstab.attribute);
+                session.filter.attribute =
+                    value.and_then(|value| column.map(|column| (column, value)));
                 session.refilter();
             }
             Command::Search(text) => {
@@ -485,12 +489,4 @@ pub fn sources_name(survey: &crate::model::Survey) -> String {
         [only] => display_name(&only.path),
         several => format!("{} files", several.len()),
     }
-}
-
-/// A file's name without its folder.
-pub fn display_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |name| name.to_string_lossy().into_owned(),
-    )
 }

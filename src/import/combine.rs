@@ -3,6 +3,7 @@
 
 use super::report::{ImportReport, ImportWarning};
 use super::{Imported, roles};
+use crate::files::display_name;
 use crate::model::{Column, ColumnRole, Survey, Value};
 
 /// The name of the column that says which file each response came from.
@@ -139,13 +140,6 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
         },
         report,
     }
-}
-
-fn display_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |name| name.to_string_lossy().into_owned(),
-    )
 }
 
 #[cfg(test)]
