@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -150,8 +151,9 @@ pub enum Value {
     /// No answer.
     #[default]
     Empty,
-    /// Text, trimmed.
-    Text(Box<str>),
+    /// Text, trimmed. Shared, so an answer repeated down a column (a shared string in .xlsx, a
+    /// choice in CSV) is held once.
+    Text(Arc<str>),
     /// A number.
     Number(f64),
     /// A date and time.

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use consultlens::import::{ImportOptions, Imported, import_bytes};
+use consultlens::import::{ImportOptions, Imported, import_bytes, own_panics_caught};
 use consultlens::progress::Progress;
 
 const DEFAULT_ITERATIONS: usize = 150;
@@ -38,6 +38,26 @@ const CSV_PIECES: [&str; 24] = [
     "£",
     "caf\u{e9}",
     "_x000D_",
+];
+
+/// Pieces spliced into the XML inside workbook packages.
+const XML_PIECES: [&str; 16] = [
+    "<",
+    ">",
+    "/>",
+    "\"",
+    "&amp;",
+    "&#xD83D;",
+    "&bogus",
+    "<![CDATA[x]]>",
+    "<!-- c -->",
+    "<c r=\"XFD1048576\" t=\"s\"><v>99999999</v></c>",
+    "<row r=\"0\">",
+    "</row>",
+    "<c t=\"inlineStr\"><is><t>x</t></is></c>",
+    "_xD83D_",
+    " s=\"4294967296\"",
+    "<mergeCell ref=\"A1:XFD1048576\"/>",
 ];
 
 struct Seed {
@@ -73,7 +93,7 @@ fn seeds() -> Vec<Seed> {
         .collect()
 }
 
-fn mutate(rng: &mut fastrand::Rng, bytes: &[u8]) -> Vec<u8> {
+fn mutate(rng: &mut fastrand::Rng, bytes: &[u8], pieces: &[&str]) -> Vec<u8> {
     let mut out = bytes.to_vec();
     for _ in 0..rng.usize(1..8) {
         if out.is_empty() {
@@ -95,12 +115,42 @@ fn mutate(rng: &mut fastrand::Rng, bytes: &[u8]) -> Vec<u8> {
                 out.splice(to..to, chunk);
             }
             _ => {
-                let piece = CSV_PIECES[rng.usize(..CSV_PIECES.len())].as_bytes();
+                let piece = pieces[rng.usize(..pieces.len())].as_bytes();
                 out.splice(at..at, piece.iter().copied());
             }
         }
     }
     out
+}
+
+/// A workbook package with one XML part mutated and the zip rebuilt around it, so the mutation
+/// reaches the XML reader instead of failing the zip's checksum.
+fn mutate_package(rng: &mut fastrand::Rng, bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut parts = Vec::new();
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).ok()?;
+        let mut content = Vec::new();
+        part.read_to_end(&mut content).ok()?;
+        parts.push((part.name().ok()?.into_owned(), content));
+    }
+    let xml_parts: Vec<usize> = (0..parts.len())
+        .filter(|index| parts[*index].0.ends_with("xml") || parts[*index].0.ends_with("rels"))
+        .collect();
+    if xml_parts.is_empty() {
+        return None;
+    }
+    let chosen = xml_parts[rng.usize(..xml_parts.len())];
+    parts[chosen].1 = mutate(rng, &parts[chosen].1, &XML_PIECES);
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in &parts {
+        writer
+            .start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .ok()?;
+        writer.write_all(content).ok()?;
+    }
+    Some(writer.finish().ok()?.into_inner())
 }
 
 fn random_csv(rng: &mut fastrand::Rng) -> Vec<u8> {
@@ -191,12 +241,25 @@ fn importer_survives_mutated_and_random_input() {
     let started = Instant::now();
     let (mut accepted, mut refused) = (0usize, 0usize);
     for iteration in 0..iterations {
-        let (name, bytes) = match rng.u8(..4) {
+        let (name, bytes) = match rng.u8(..5) {
             0 => ("random.csv".to_owned(), random_csv(&mut rng)),
             1 => ("random.xlsx".to_owned(), random_workbook(&mut rng)),
+            2 => {
+                let packages: Vec<&Seed> = seeds
+                    .iter()
+                    .filter(|seed| seed.name.ends_with(".xlsx"))
+                    .collect();
+                let seed = packages[rng.usize(..packages.len())];
+                let bytes =
+                    mutate_package(&mut rng, &seed.bytes).unwrap_or_else(|| seed.bytes.clone());
+                (seed.name.clone(), bytes)
+            }
             _ => {
                 let seed = &seeds[rng.usize(..seeds.len())];
-                (seed.name.clone(), mutate(&mut rng, &seed.bytes))
+                (
+                    seed.name.clone(),
+                    mutate(&mut rng, &seed.bytes, &CSV_PIECES),
+                )
             }
         };
         let input = format!("iteration {iteration} ({name}, seed {seed})");
@@ -218,6 +281,11 @@ fn importer_survives_mutated_and_random_input() {
                 refused += 1;
             }
         }
+        assert_eq!(
+            own_panics_caught(),
+            0,
+            "{input}: our own reader panicked (caught at the import boundary)"
+        );
     }
     eprintln!(
         "fuzzed {iterations} inputs in {:.1} s: {accepted} imported, {refused} refused with a message",

@@ -196,20 +196,23 @@ impl Grid {
 
 /// Cleans text from a cell: decodes Excel's `_x000D_` escape, unifies line ends, trims.
 pub fn clean_text(raw: &str) -> Value {
+    // Most cells need no rewriting: one scan, one allocation, straight from the borrowed text.
+    if memchr::memchr(b'_', raw.as_bytes()).is_some() && raw.contains("_x000D_") {
+        return clean_line_ends(&raw.replace("_x000D_", "\r"));
+    }
+    clean_line_ends(raw)
+}
+
+/// Cleans text already free of escapes: unifies line ends and trims.
+pub fn clean_line_ends(raw: &str) -> Value {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Value::Empty;
     }
-    // Most cells need no rewriting: one scan, one allocation, straight from the borrowed text.
-    let needs_rewrite = memchr::memchr2(b'\r', b'_', trimmed.as_bytes()).is_some()
-        && (trimmed.contains('\r') || trimmed.contains("_x000D_"));
-    if !needs_rewrite {
+    if memchr::memchr(b'\r', trimmed.as_bytes()).is_none() {
         return Value::Text(trimmed.into());
     }
-    let text = trimmed
-        .replace("_x000D_", "\r")
-        .replace("\r\n", "\n")
-        .replace('\r', "\n");
+    let text = trimmed.replace("\r\n", "\n").replace('\r', "\n");
     let trimmed = text.trim();
     if trimmed.is_empty() {
         Value::Empty

@@ -5,6 +5,7 @@ use std::cell::Cell;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::report::ImportError;
 
@@ -15,6 +16,15 @@ thread_local! {
 
 static INSTALL_QUIET_HOOK: Once = Once::new();
 
+/// Panics caught whose location is in this crate's own sources: bugs of ours, not a dependency's.
+static OWN_PANICS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many panics in this crate's own code the import boundary has caught, so the fuzz test can
+/// fail on them; a panic in a dependency's reader is only reported as a damaged file.
+pub fn own_panics_caught() -> usize {
+    OWN_PANICS.load(Ordering::Relaxed)
+}
+
 /// Runs `read`, turning a panic inside it into [`ImportError::Corrupt`] for `path`.
 ///
 /// # Errors
@@ -23,11 +33,18 @@ pub fn guarded<T>(
     path: &Path,
     read: impl FnOnce() -> Result<T, ImportError>,
 ) -> Result<T, ImportError> {
-    // Panics caught here are reported once, as the error; others still print as before.
+    // Panics caught here are reported once, as the error; others, and our own (dependencies
+    // are built from absolute registry paths, this crate from `src/`), still print as before.
     INSTALL_QUIET_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !INSIDE_GUARD.with(Cell::get) {
+            let ours = info
+                .location()
+                .is_some_and(|location| location.file().starts_with("src/"));
+            if ours && INSIDE_GUARD.with(Cell::get) {
+                OWN_PANICS.fetch_add(1, Ordering::Relaxed);
+            }
+            if ours || !INSIDE_GUARD.with(Cell::get) {
                 previous(info);
             }
         }));
@@ -55,5 +72,9 @@ mod tests {
         assert!(matches!(error, ImportError::Corrupt { .. }));
         assert!(error.to_string().ends_with("odd.xls"));
         assert_eq!(guarded(Path::new("fine.xls"), || Ok(3)).ok(), Some(3));
+        assert!(
+            own_panics_caught() >= 1,
+            "a panic in src/ is counted as ours"
+        );
     }
 }

@@ -47,6 +47,7 @@ pub fn detect<R: Rows + ?Sized>(rows: &R, width: usize) -> Option<HeaderLayout> 
     // Header cells merged down over empty rows (a two-row merged header) take those rows too.
     while rows.row(last + 1).is_empty()
         && last + 1 < rows.row_count()
+        && last + 1 - first < MAX_HEADER_ROWS
         && rows
             .merged_regions()
             .iter()

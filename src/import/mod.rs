@@ -11,11 +11,14 @@ mod platform;
 mod report;
 mod roles;
 mod workbook;
+mod xlsx;
+mod xml;
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 pub use combine::{SOURCE_COLUMN, normalise_heading};
+pub use guard::own_panics_caught;
 pub use header::column_letters;
 pub use platform::SurveyPlatform;
 pub use report::{ImportError, ImportReport, ImportWarning};
@@ -68,14 +71,22 @@ pub fn import_file(
         .take(csv_file::HEAD_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(read_error)?;
-    if !head.is_empty()
-        && container(&head).is_none()
-        && !looks_binary(&head)
-        && csv_file::is_utf8_head(&head)
-    {
+    let kind = container(&head);
+    if !head.is_empty() && kind.is_none() && !looks_binary(&head) && csv_file::is_utf8_head(&head) {
         // UTF-8 text is parsed straight from the file, so a large CSV is never held whole.
         if let Some(imported) = stream_csv(path, file, &head, progress)? {
             return Ok(imported);
+        }
+    } else if kind == Some(WorkbookKind::Zip) {
+        // A workbook package is read part by part from the file, never held whole.
+        let mut report = ImportReport::default();
+        let input = std::io::BufReader::new(file);
+        let read = guard::guarded(path, || {
+            xlsx::read_sheet(path, input, options.sheet.as_deref(), &mut report, progress)
+        })?;
+        if let Some((sheet, grid)) = read {
+            progress.set_fraction(0.6);
+            return finish(path, Some(sheet), grid, report, progress);
         }
     }
     let bytes = std::fs::read(path).map_err(read_error)?;
@@ -192,7 +203,7 @@ fn read_sheet_grid(
             path: path.to_owned(),
         });
     }
-    let read = guard::guarded(path, || read_grid(path, bytes, options, report))?;
+    let read = guard::guarded(path, || read_grid(path, bytes, options, report, progress))?;
     if progress.is_cancelled() {
         return Err(ImportError::Cancelled {
             path: path.to_owned(),
@@ -242,8 +253,18 @@ fn read_grid(
     bytes: &[u8],
     options: &ImportOptions,
     report: &mut ImportReport,
+    progress: &Progress,
 ) -> Result<(Option<String>, Grid), ImportError> {
     if let Some(kind) = container(bytes) {
+        if kind == WorkbookKind::Zip {
+            let package = std::io::Cursor::new(bytes);
+            let requested = options.sheet.as_deref();
+            if let Some((sheet, grid)) =
+                xlsx::read_sheet(path, package, requested, report, progress)?
+            {
+                return Ok((Some(sheet), grid));
+            }
+        }
         let mut workbook = workbook::open(path, bytes, kind)?;
         let (sheet, grid) =
             workbook::read_sheet(path, &mut workbook, options.sheet.as_deref(), report)?;
@@ -549,6 +570,27 @@ mod tests {
             .collect();
         assert_eq!(names, ["Id", "Comment", "Column WQK"]);
         assert_eq!(imported.survey.source_rows, [2, 1_000_001]);
+    }
+
+    #[test]
+    fn a_long_merge_below_the_header_does_not_swallow_the_responses() {
+        let bytes = xlsx_bytes(|sheet| {
+            sheet.merge_range(0, 0, 999, 0, "Id", &rust_xlsxwriter::Format::new())?;
+            sheet.write_string(0, 1, "Comment")?;
+            for row in 300..310 {
+                sheet.write_string(row, 1, "More speech therapy please")?;
+            }
+            Ok(())
+        });
+        let imported = import_bytes(
+            Path::new("merged.xlsx"),
+            &bytes,
+            &ImportOptions::default(),
+            &Progress::new(),
+        )
+        .expect("imports");
+        assert_eq!(imported.survey.source_rows.len(), 10);
+        assert_eq!(imported.survey.sources[0].header_rows, Some((1, 3)));
     }
 
     #[test]

@@ -1,11 +1,10 @@
-//! Workbooks (.xlsx .xlsm .xlsb .xls .ods) through calamine: sheet choice and cell conversion.
+//! Workbooks other than SpreadsheetML (.xls .xlsb .ods) through calamine, and the sheet choice
+//! all workbooks share.
 
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{
-    Data, DataRef, Ods, Range, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx,
-};
+use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx};
 
 use super::grid::{Grid, MergedRegion, clean_text};
 use super::report::{ImportError, ImportReport, ImportWarning};
@@ -76,14 +75,86 @@ fn is_encrypted_package(bytes: &[u8]) -> bool {
         .any(|window| window == name.as_slice())
 }
 
-/// The names of the visible worksheets, in workbook order.
-fn visible_worksheets<RS: std::io::Read + std::io::Seek>(workbook: &Sheets<RS>) -> Vec<String> {
-    workbook
-        .sheets_metadata()
+/// A sheet as the workbook lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetInfo {
+    /// The name on its tab.
+    pub name: String,
+    /// Whether it is a worksheet (not a chart, dialog or macro sheet).
+    pub is_worksheet: bool,
+    /// Whether its tab shows (not hidden or very hidden).
+    pub visible: bool,
+}
+
+/// Picks the sheet to read: the one asked for, else the visible worksheet with the most cells
+/// (`used_cells` counts them). Notes skipped sheets and lists the visible ones in the report.
+///
+/// # Errors
+/// [`ImportError::SheetNotFound`] for a name the workbook lacks, [`ImportError::NoData`] when no
+/// visible worksheet has a cell, or what `used_cells` returns.
+pub fn choose_sheet(
+    path: &Path,
+    sheets: &[SheetInfo],
+    requested: Option<&str>,
+    report: &mut ImportReport,
+    mut used_cells: impl FnMut(&str) -> Result<usize, ImportError>,
+) -> Result<String, ImportError> {
+    for sheet in sheets {
+        if !sheet.is_worksheet {
+            report.warn(ImportWarning::SkippedNonWorksheet {
+                sheet: sheet.name.clone(),
+            });
+        } else if !sheet.visible {
+            report.warn(ImportWarning::SkippedHiddenSheet {
+                sheet: sheet.name.clone(),
+            });
+        }
+    }
+    let visible: Vec<String> = sheets
         .iter()
-        .filter(|sheet| sheet.typ == SheetType::WorkSheet && sheet.visible == SheetVisible::Visible)
+        .filter(|sheet| sheet.is_worksheet && sheet.visible)
         .map(|sheet| sheet.name.clone())
-        .collect()
+        .collect();
+    report.sheets.clone_from(&visible);
+    if let Some(name) = requested {
+        return sheets
+            .iter()
+            .find(|sheet| sheet.name == name)
+            .map(|sheet| sheet.name.clone())
+            .ok_or_else(|| ImportError::SheetNotFound {
+                path: path.to_owned(),
+                sheet: name.to_owned(),
+                available: visible.clone(),
+            });
+    }
+    if let [only] = visible.as_slice() {
+        return Ok(only.clone());
+    }
+    let mut with_data = Vec::new();
+    for name in &visible {
+        let cells = used_cells(name)?;
+        if cells > 0 {
+            with_data.push((name.clone(), cells));
+        }
+    }
+    // Most cells wins; on a tie, the first sheet.
+    let best = with_data
+        .iter()
+        .enumerate()
+        .max_by_key(|(position, (_, cells))| (*cells, std::cmp::Reverse(*position)))
+        .map(|(position, _)| position)
+        .ok_or_else(|| ImportError::NoData {
+            path: path.to_owned(),
+        })?;
+    let (chosen, _) = with_data.remove(best);
+    if !with_data.is_empty() {
+        let others = with_data.into_iter().map(|(name, _)| name).collect();
+        report.warn(ImportWarning::OtherSheetsWithData {
+            chosen: chosen.clone(),
+            others,
+        });
+    }
+    Ok(chosen)
 }
 
 /// Reads the chosen sheet, or the visible worksheet with the most cells, into a grid.
@@ -93,66 +164,30 @@ pub fn read_sheet(
     requested: Option<&str>,
     report: &mut ImportReport,
 ) -> Result<(String, Grid), ImportError> {
-    for sheet in workbook.sheets_metadata() {
-        if sheet.typ != SheetType::WorkSheet {
-            report.warn(ImportWarning::SkippedNonWorksheet {
-                sheet: sheet.name.clone(),
-            });
-        } else if sheet.visible != SheetVisible::Visible {
-            report.warn(ImportWarning::SkippedHiddenSheet {
-                sheet: sheet.name.clone(),
-            });
-        }
-    }
-    let visible = visible_worksheets(workbook);
-    report.sheets.clone_from(&visible);
     let corrupt = |detail: String| ImportError::Corrupt {
         path: path.to_owned(),
         detail,
     };
-
-    let chosen = if let Some(name) = requested {
+    let sheets: Vec<SheetInfo> = workbook
+        .sheets_metadata()
+        .iter()
+        .map(|sheet| SheetInfo {
+            name: sheet.name.clone(),
+            is_worksheet: sheet.typ == SheetType::WorkSheet,
+            visible: sheet.visible == SheetVisible::Visible,
+        })
+        .collect();
+    let chosen = choose_sheet(path, &sheets, requested, report, |name| {
         workbook
-            .sheet_names()
-            .into_iter()
-            .find(|sheet| sheet == name)
-            .ok_or_else(|| ImportError::SheetNotFound {
-                path: path.to_owned(),
-                sheet: name.to_owned(),
-                available: visible.clone(),
-            })?
-    } else if let [only] = visible.as_slice() {
-        only.clone()
-    } else {
-        let mut with_data = Vec::new();
-        for name in &visible {
-            let cells = used_cell_count(workbook, name).map_err(corrupt)?;
-            if cells > 0 {
-                with_data.push((name.clone(), cells));
-            }
-        }
-        // Most cells wins; on a tie, the first sheet.
-        let best = with_data
-            .iter()
-            .enumerate()
-            .max_by_key(|(position, (_, cells))| (*cells, std::cmp::Reverse(*position)))
-            .map(|(position, _)| position)
-            .ok_or_else(|| ImportError::NoData {
-                path: path.to_owned(),
-            })?;
-        let (chosen, _) = with_data.remove(best);
-        if !with_data.is_empty() {
-            let others = with_data.into_iter().map(|(name, _)| name).collect();
-            report.warn(ImportWarning::OtherSheetsWithData {
-                chosen: chosen.clone(),
-                others,
-            });
-        }
-        chosen
-    };
-    let mut grid = read_grid(workbook, &chosen).map_err(corrupt)?;
-    // Reading merges means parsing the sheet again; they only matter for an empty row under the
-    // top rows' text (a header merged down over it).
+            .worksheet_range(name)
+            .map(|range| range.used_cells().count())
+            .map_err(|error| corrupt(error.to_string()))
+    })?;
+    let range = workbook
+        .worksheet_range(&chosen)
+        .map_err(|error| corrupt(error.to_string()))?;
+    let mut grid = grid_from_range(&range);
+    // Merges only matter for an empty row under the top rows' text (a header merged down).
     if grid.has_gap_near_top() {
         grid.merged = merged_regions(workbook, &chosen, grid.first_row);
     }
@@ -180,77 +215,6 @@ fn merged_regions(workbook: &mut Workbook<'_>, name: &str, first_row: usize) -> 
             })
         })
         .collect()
-}
-
-/// How many non-empty cells a worksheet has.
-fn used_cell_count(workbook: &mut Workbook<'_>, name: &str) -> Result<usize, String> {
-    if let Sheets::Xlsx(xlsx) = workbook {
-        let mut reader = xlsx
-            .worksheet_cells_reader(name)
-            .map_err(|error| error.to_string())?;
-        let mut count = 0;
-        while let Some(cell) = reader.next_cell().map_err(|error| error.to_string())? {
-            if !matches!(cell.get_value(), DataRef::Empty) {
-                count += 1;
-            }
-        }
-        return Ok(count);
-    }
-    let range = workbook
-        .worksheet_range(name)
-        .map_err(|error| error.to_string())?;
-    Ok(range.used_cells().count())
-}
-
-/// Reads a worksheet's cells into rows. Xlsx cells are streamed, so a stray cell far from the
-/// data costs one cell, not a dense grid reaching it.
-fn read_grid(workbook: &mut Workbook<'_>, name: &str) -> Result<Grid, String> {
-    let Sheets::Xlsx(xlsx) = workbook else {
-        let range = workbook
-            .worksheet_range(name)
-            .map_err(|error| error.to_string())?;
-        return Ok(grid_from_range(&range));
-    };
-    let mut reader = xlsx
-        .worksheet_cells_reader(name)
-        .map_err(|error| error.to_string())?;
-    let mut grid: Option<Grid> = None;
-    let mut current_row = 0;
-    let mut error_cells = 0;
-    while let Some(cell) = reader.next_cell().map_err(|error| error.to_string())? {
-        let (row, column) = cell.get_position();
-        let value = match cell.get_value() {
-            DataRef::SharedString(text) => clean_text(text),
-            DataRef::String(text) => clean_text(text),
-            DataRef::Error(_) => {
-                error_cells += 1;
-                Value::Empty
-            }
-            DataRef::Empty => continue,
-            other => convert(&Data::from(other.clone())),
-        };
-        if value.is_empty() {
-            continue;
-        }
-        // Cells arrive row by row, left to right; gaps become empty rows and cells.
-        let row = row as usize;
-        let grid = grid.get_or_insert_with(|| {
-            current_row = row;
-            Grid::new(row + 1)
-        });
-        while current_row < row {
-            grid.end_row();
-            current_row += 1;
-        }
-        while grid.open_row_len() < column as usize {
-            grid.push_cell(Value::Empty);
-        }
-        grid.push_cell(value);
-    }
-    let mut grid = grid.unwrap_or_else(|| Grid::new(1));
-    grid.end_row();
-    grid.error_cells = error_cells;
-    Ok(grid)
 }
 
 /// Converts calamine's cells into rows of values, keeping source row numbers.
