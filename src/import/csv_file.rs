@@ -5,9 +5,22 @@ use std::borrow::Cow;
 use chrono::{NaiveDate, NaiveDateTime};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 
-use super::grid::{Grid, clean_text};
+use super::grid::{Grid, SharedAnswers};
 use super::report::{ImportReport, ImportWarning};
 use crate::model::Value;
+use crate::progress::Progress;
+
+/// Records read between looks at the cancel flag and updates of the progress fraction.
+const RECORDS_PER_PROGRESS: usize = 4096;
+
+/// How big a text file is, for reserving the grid and reporting progress.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvSize {
+    /// Its length in bytes.
+    pub bytes: u64,
+    /// About how many lines it has.
+    pub lines: usize,
+}
 
 /// Decodes text bytes: BOMs first, then strict UTF-8, then a guess tuned for UK Windows files.
 pub fn decode<'bytes>(bytes: &'bytes [u8], report: &mut ImportReport) -> Cow<'bytes, str> {
@@ -119,9 +132,12 @@ fn count_outside_quotes(line: &str, delimiter: char) -> usize {
 }
 
 /// Splits decoded text into a grid of typed values.
-pub fn read_grid(text: &str, delimiter: u8) -> Result<Grid, csv::Error> {
-    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
-    read_grid_from(text.as_bytes(), delimiter, lines)
+pub fn read_grid(text: &str, delimiter: u8, progress: &Progress) -> Result<Grid, csv::Error> {
+    let size = CsvSize {
+        bytes: text.len() as u64,
+        lines: memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1,
+    };
+    read_grid_from(text.as_bytes(), delimiter, size, progress)
 }
 
 /// Bytes read from the top of a text file to choose how to read the rest.
@@ -140,50 +156,67 @@ pub fn is_utf8_head(head: &[u8]) -> bool {
     !other_bom && sniff_bomless_utf16(head).is_none() && valid
 }
 
-/// Parses UTF-8 CSV from `input` into a grid; `expected_lines` sizes the grid up front.
+/// Parses UTF-8 CSV from `input` into a grid, reporting progress up to 0.6; `size` reserves the
+/// grid up front. A cancelled read stops early, for the caller to report.
 ///
 /// # Errors
 /// The csv error, including [`csv::ErrorKind::Utf8`] when the text is not UTF-8 after all.
 pub fn read_grid_from(
     input: impl std::io::Read,
     delimiter: u8,
-    expected_lines: usize,
+    size: CsvSize,
+    progress: &Progress,
 ) -> Result<Grid, csv::Error> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
+        .buffer_capacity(1 << 20)
         .from_reader(input);
     let mut grid = Grid::new(1);
+    let mut shared = SharedAnswers::default();
     let mut record = csv::StringRecord::new();
-    // Lines times the first record's width: close to the final size for survey exports.
-    let lines = expected_lines;
-    if reader.read_record(&mut record)? {
-        grid.reserve(lines, record.len());
-        for field in &record {
-            grid.push_cell(typed_value(field));
-        }
-        grid.end_row();
-    }
+    let mut records = 0usize;
     while reader.read_record(&mut record)? {
-        for field in &record {
-            grid.push_cell(typed_value(field));
+        if records == 0 {
+            // Lines times the first record's width: close to the final size for survey exports.
+            grid.reserve(size.lines, record.len());
+        }
+        for (column, field) in record.iter().enumerate() {
+            grid.push_cell(typed_value(field, column, &mut shared));
         }
         grid.end_row();
+        records += 1;
+        if records.is_multiple_of(RECORDS_PER_PROGRESS) {
+            // A cancelled read stops here; the caller sees the flag and reports it.
+            if progress.is_cancelled() {
+                break;
+            }
+            #[allow(clippy::cast_precision_loss)]
+            let done = reader.position().byte() as f32 / size.bytes.max(1) as f32;
+            progress.set_fraction(0.6 * done.min(1.0));
+        }
     }
     Ok(grid)
 }
 
-/// A CSV field as a number or date when it clearly is one, else text.
-fn typed_value(field: &str) -> Value {
+fn typed_value(field: &str, column: usize, shared: &mut SharedAnswers) -> Value {
     let trimmed = field.trim();
+    // Most fields are words: neither a number nor a date starts with a letter.
+    if !trimmed
+        .bytes()
+        .next()
+        .is_some_and(|byte| byte.is_ascii_digit() || byte == b'-')
+    {
+        return shared.text(column, field);
+    }
     if let Some(number) = parse_plain_number(trimmed) {
         return Value::Number(number);
     }
     if let Some(when) = parse_datetime(trimmed) {
         return Value::DateTime(when);
     }
-    clean_text(field)
+    shared.text(column, field)
 }
 
 /// Plain decimal numbers only: no leading zeros (phone numbers, codes), no exponents.
@@ -273,6 +306,10 @@ fn strip_zone_suffix(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    fn typed(field: &str) -> Value {
+        typed_value(field, 0, &mut SharedAnswers::default())
+    }
+
     #[test]
     fn cp1252_pound_sign_and_curly_apostrophe() {
         let mut report = ImportReport::default();
@@ -313,6 +350,21 @@ mod tests {
     }
 
     #[test]
+    fn a_long_read_reports_progress_and_stops_when_cancelled() {
+        use super::super::grid::Rows;
+        let text: String = (0..RECORDS_PER_PROGRESS * 3)
+            .map(|row| format!("{row},Parent,more support please\n"))
+            .collect();
+        let progress = Progress::new();
+        let grid = read_grid(&text, b',', &progress).expect("parses");
+        assert_eq!(grid.row_count(), RECORDS_PER_PROGRESS * 3);
+        assert!(progress.fraction() > 0.3, "{}", progress.fraction());
+        progress.cancel();
+        let grid = read_grid(&text, b',', &progress).expect("parses");
+        assert_eq!(grid.row_count(), RECORDS_PER_PROGRESS);
+    }
+
+    #[test]
     fn semicolon_delimited_file_is_sniffed() {
         let text = "Id;Comment;Area\n1;\"Hello, world\";North\n2;More;South\n";
         assert_eq!(sniff_delimiter(text, false), b';');
@@ -322,13 +374,10 @@ mod tests {
 
     #[test]
     fn phone_numbers_stay_text_and_numbers_parse() {
-        assert_eq!(
-            typed_value("07700900123"),
-            Value::Text("07700900123".into())
-        );
-        assert_eq!(typed_value("42"), Value::Number(42.0));
-        assert_eq!(typed_value("-3.5"), Value::Number(-3.5));
-        assert_eq!(typed_value("1e5"), Value::Text("1e5".into()));
+        assert_eq!(typed("07700900123"), Value::Text("07700900123".into()));
+        assert_eq!(typed("42"), Value::Number(42.0));
+        assert_eq!(typed("-3.5"), Value::Number(-3.5));
+        assert_eq!(typed("1e5"), Value::Text("1e5".into()));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! A sheet's cells as read from the file, before the header is found.
 
+use std::sync::Arc;
+
 use crate::model::Value;
 
 /// Read access to rows of cells, so header detection works on a grid or on plain rows in tests.
@@ -194,6 +196,62 @@ impl Grid {
     }
 }
 
+/// Answers up to this long are looked for among a column's earlier answers.
+const SHARED_ANSWER_BYTES: usize = 64;
+
+/// Distinct answers remembered per column: enough for any choice list.
+const SHARED_ANSWERS_PER_COLUMN: usize = 32;
+
+/// Lookups after which a column whose answers rarely repeat (names, emails, comments) stops
+/// being looked up.
+const SHARED_ANSWER_TRIAL: usize = 1000;
+
+/// Short answers already seen in each column of a text file, so that a choice repeated down a
+/// column ("Parent or carer", "Agree") is held once rather than once per response.
+#[derive(Debug, Default)]
+pub struct SharedAnswers {
+    columns: Vec<ColumnAnswers>,
+}
+
+#[derive(Debug, Default)]
+struct ColumnAnswers {
+    seen: Vec<Arc<str>>,
+    lookups: usize,
+    hits: usize,
+}
+
+impl SharedAnswers {
+    /// The cleaned text of `raw` in `column`, sharing an earlier equal answer's text.
+    pub fn text(&mut self, column: usize, raw: &str) -> Value {
+        let trimmed = raw.trim();
+        if trimmed.is_empty()
+            || trimmed.len() > SHARED_ANSWER_BYTES
+            || memchr::memchr2(b'\r', b'_', trimmed.as_bytes()).is_some()
+        {
+            return clean_text(raw);
+        }
+        if self.columns.len() <= column {
+            self.columns.resize_with(column + 1, ColumnAnswers::default);
+        }
+        let Some(answers) = self.columns.get_mut(column) else {
+            return clean_text(raw);
+        };
+        if answers.lookups >= SHARED_ANSWER_TRIAL && answers.hits * 4 < answers.lookups {
+            return Value::Text(trimmed.into());
+        }
+        answers.lookups += 1;
+        if let Some(found) = answers.seen.iter().find(|seen| ***seen == *trimmed) {
+            answers.hits += 1;
+            return Value::Text(Arc::clone(found));
+        }
+        let text: Arc<str> = trimmed.into();
+        if answers.seen.len() < SHARED_ANSWERS_PER_COLUMN {
+            answers.seen.push(Arc::clone(&text));
+        }
+        Value::Text(text)
+    }
+}
+
 /// Cleans text from a cell: decodes Excel's `_x000D_` escape, unifies line ends, trims.
 pub fn clean_text(raw: &str) -> Value {
     // Most cells need no rewriting: one scan, one allocation, straight from the borrowed text.
@@ -232,6 +290,25 @@ mod tests {
             Value::Text("ABC\nDEF".into())
         );
         assert_eq!(clean_text("ABC\r\nDEF"), Value::Text("ABC\nDEF".into()));
+    }
+
+    #[test]
+    fn repeated_answers_share_their_text() {
+        let mut shared = SharedAnswers::default();
+        let (Value::Text(first), Value::Text(again), Value::Text(other_column)) = (
+            shared.text(0, " Agree "),
+            shared.text(0, "Agree"),
+            shared.text(1, "Agree"),
+        ) else {
+            panic!("text values");
+        };
+        assert!(Arc::ptr_eq(&first, &again));
+        assert!(!Arc::ptr_eq(&first, &other_column));
+        assert_eq!(
+            shared.text(0, "Line_x000D_two"),
+            Value::Text("Line\ntwo".into())
+        );
+        assert_eq!(shared.text(0, "  "), Value::Empty);
     }
 
     #[test]

@@ -115,11 +115,13 @@ fn stream_csv(
     let head_text = String::from_utf8_lossy(head);
     let delimiter = csv_file::sniff_delimiter(&head_text, extension(path) == "tsv");
     let head_lines = memchr::memchr_iter(b'\n', head).count().max(1);
-    let expected_lines =
-        usize::try_from(file_bytes).unwrap_or(usize::MAX) / (head.len() / head_lines).max(1) + 1;
-    let input = std::io::BufReader::with_capacity(1 << 20, file);
+    let size = csv_file::CsvSize {
+        bytes: file_bytes,
+        lines: usize::try_from(file_bytes).unwrap_or(usize::MAX) / (head.len() / head_lines).max(1)
+            + 1,
+    };
     let grid = guard::guarded(path, || {
-        match csv_file::read_grid_from(input, delimiter, expected_lines) {
+        match csv_file::read_grid_from(file, delimiter, size, progress) {
             Ok(grid) => Ok(Some(grid)),
             Err(error) if matches!(error.kind(), csv::ErrorKind::Utf8 { .. }) => Ok(None),
             Err(error) => Err(ImportError::Corrupt {
@@ -277,10 +279,11 @@ fn read_grid(
     }
     let text = csv_file::decode(bytes, report);
     let delimiter = csv_file::sniff_delimiter(&text, extension(path) == "tsv");
-    let grid = csv_file::read_grid(&text, delimiter).map_err(|error| ImportError::Corrupt {
-        path: path.to_owned(),
-        detail: error.to_string(),
-    })?;
+    let grid =
+        csv_file::read_grid(&text, delimiter, progress).map_err(|error| ImportError::Corrupt {
+            path: path.to_owned(),
+            detail: error.to_string(),
+        })?;
     Ok((None, grid))
 }
 
