@@ -236,3 +236,29 @@ fn another_worksheet_can_be_chosen_in_the_data_view() {
         2
     );
 }
+
+#[test]
+fn a_comment_with_an_emoji_draws_without_a_missing_glyph() {
+    // egui_kittest panics on any character no installed font can draw; the sample has a 😞.
+    let mut harness = harness_on_sample();
+    harness.get_by_label("Comments").click();
+    harness.run();
+    harness.get_by_label("Search comments").click();
+    harness.run();
+    harness
+        .get_by_label("Search comments")
+        .type_text("waiting list for over a year");
+    harness.run();
+    let session = harness.state().session.as_ref().expect("session");
+    let shown: Vec<String> = session
+        .visible_comments
+        .iter()
+        .filter_map(|comment| session.survey.comment_text(*comment))
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        shown.iter().any(|text| text.contains('\u{1F61E}')),
+        "{shown:?}"
+    );
+    harness.get_by_label_contains("\u{1F61E}");
+}

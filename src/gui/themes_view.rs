@@ -173,25 +173,43 @@ fn frequency_chart_ui(
     } else {
         "Respondents"
     };
-    category_plot("theme-frequency", names, 26.0, x_label).show(ui, |plot| {
+    category_plot("theme-frequency", names, 26.0, x_label, show_percent).show(ui, |plot| {
         plot.bar_chart(BarChart::new("Themes", bars).horizontal())
     });
 }
 
 /// A horizontal bar chart frame with one named category per whole-number slot, largest on top.
-fn category_plot<'a>(id: &str, names: Vec<String>, slot_height: f32, x_label: &str) -> Plot<'a> {
+fn category_plot<'a>(
+    id: &str,
+    names: Vec<String>,
+    slot_height: f32,
+    x_label: &str,
+    show_percent: bool,
+) -> Plot<'a> {
     #[allow(clippy::cast_precision_loss)]
     let height = (names.len() as f32 * slot_height + 80.0).max(260.0);
     Plot::new(id)
         .height(height)
         .y_axis_min_width(250.0)
         .y_axis_formatter(move |mark, _| category_label(&names, mark.value))
+        .x_axis_formatter(move |mark, _| value_label(mark.value, show_percent))
         .x_axis_label(x_label)
         .show_grid([true, false])
         .include_x(0.0)
         .allow_scroll(false)
         .allow_zoom(false)
         .allow_drag(false)
+}
+
+/// An x-axis mark: percentages as they are, counts of people only at whole numbers.
+fn value_label(value: f64, show_percent: bool) -> String {
+    if show_percent {
+        return format!("{}%", crate::model::format_number(value));
+    }
+    if (value - value.round()).abs() > 1e-6 || value < 0.0 {
+        return String::new();
+    }
+    crate::model::format_number(value.round())
 }
 
 /// The name at a whole-number slot, counted from the top.
@@ -279,7 +297,7 @@ fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
     } else {
         "Respondents"
     };
-    category_plot("themes-by-group", names, 44.0, x_label)
+    category_plot("themes-by-group", names, 44.0, x_label, show_percent)
         .legend(Legend::default())
         .show(ui, |plot| {
             for chart in charts {
@@ -291,6 +309,13 @@ fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_labelled_only_at_whole_numbers() {
+        assert_eq!(value_label(0.5, false), "");
+        assert_eq!(value_label(2.0, false), "2");
+        assert_eq!(value_label(12.5, true), "12.5%");
+    }
 
     #[test]
     fn category_labels_count_from_the_top() {
