@@ -18,6 +18,11 @@ use super::xml::{Tag, Token, XmlStream, decode_text};
 use crate::model::Value;
 use crate::progress::Progress;
 
+/// Excel's sheet size. A reference beyond it is damage, and must not make the grid reach it: the
+/// cell is placed where its order puts it instead.
+const MAX_ROWS: usize = 1 << 20;
+const MAX_COLUMNS: usize = 1 << 14;
+
 /// Rows parsed between looks at the cancel flag and updates of the progress fraction.
 const ROWS_PER_PROGRESS: usize = 4096;
 
@@ -446,6 +451,7 @@ impl<R: Read + Seek> Package<R> {
                 Token::Start(tag) => match tag.name {
                     b"row" => {
                         let row = number_attribute::<usize>(&tag, b"r")
+                            .filter(|number| *number <= MAX_ROWS)
                             .and_then(|number| number.checked_sub(1))
                             .unwrap_or(next_row);
                         next_row = row + 1;
@@ -815,6 +821,9 @@ fn parse_cell_reference(reference: &str) -> Option<(usize, usize)> {
     }
     let digits = std::str::from_utf8(bytes.get(letters..)?).ok()?;
     let row: usize = digits.parse().ok()?;
+    if row > MAX_ROWS || column > MAX_COLUMNS {
+        return None;
+    }
     Some((row.checked_sub(1)?, column - 1))
 }
 
@@ -1106,6 +1115,28 @@ ok</t></r><rPh><t>ignored reading</t></rPh></si><si><t>sad _xD83D__xDE1E_ &amp; 
     }
 
     #[test]
+    fn references_past_the_sheet_edge_do_not_grow_the_grid() {
+        let bytes = package(&[
+            ("_rels/.rels", ROOT_RELS),
+            (
+                "xl/workbook.xml",
+                r#"<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>"#,
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="s.xml"/></Relationships>"#,
+            ),
+            (
+                "xl/s.xml",
+                r#"<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>Comment</t></is></c></row><row r="99999999999"><c r="A99999999999" t="inlineStr"><is><t>far</t></is></c></row></sheetData></worksheet>"#,
+            ),
+        ]);
+        let (_, grid, _) = ours(&bytes);
+        assert_eq!(grid.row_count(), 2);
+        assert_eq!(grid.row(1), [Value::Text("far".into())]);
+    }
+
+    #[test]
     fn zip_without_a_workbook_is_left_to_calamine() {
         let bytes = package(&[("content.xml", "<office:document-content/>")]);
         let mut report = ImportReport::default();
@@ -1186,6 +1217,8 @@ ok</t></r><rPh><t>ignored reading</t></rPh></si><si><t>sad _xD83D__xDE1E_ &amp; 
             Some((1_048_575, 16_383))
         );
         assert_eq!(parse_cell_reference("A0"), None);
+        assert_eq!(parse_cell_reference("A99999999999"), None);
+        assert_eq!(parse_cell_reference("XFE1"), None);
         assert_eq!(parse_cell_reference("12"), None);
         assert_eq!(
             resolve_target("xl", "worksheets/sheet1.xml"),
