@@ -123,7 +123,9 @@ impl Grid {
             self.columns.resize_with(column + 1, Vec::new);
         }
         if let Some(cells) = self.columns.get_mut(column) {
-            cells.resize(row, Value::Empty);
+            if cells.len() < row {
+                cells.resize(row, Value::Empty);
+            }
             cells.push(value);
         }
     }
@@ -184,6 +186,14 @@ impl Grid {
             .get_mut(column)
             .map(std::mem::take)
             .unwrap_or_default();
+        // Usually the header rows are left out and every row below is kept: one move.
+        let skipped = keep.iter().take_while(|kept| !**kept).count();
+        let rest = keep.get(skipped..values.len()).unwrap_or_default();
+        if skipped <= values.len() && rest.len() == values.len() - skipped && !rest.contains(&false)
+        {
+            values.drain(..skipped);
+            return values;
+        }
         let mut kept = 0;
         for row in 0..values.len() {
             if keep.get(row).copied().unwrap_or(false) {
