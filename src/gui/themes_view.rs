@@ -229,6 +229,9 @@ fn category_label(names: &[String], value: f64) -> String {
         .unwrap_or_default()
 }
 
+/// How far past the longest grouped bar the axis reaches, leaving the legend its own space.
+const LEGEND_ROOM: f64 = 1.6;
+
 fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
     let Some(crosstab) = &session.summary.by_attribute else {
         return;
@@ -297,7 +300,20 @@ fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
     } else {
         "Respondents"
     };
+    #[allow(clippy::cast_precision_loss)]
+    let largest = rows
+        .iter()
+        .flat_map(|row| {
+            if show_percent {
+                row.percents.clone()
+            } else {
+                row.respondents.iter().map(|count| *count as f64).collect()
+            }
+        })
+        .fold(0.0, f64::max);
     category_plot("themes-by-group", names, 44.0, x_label, show_percent)
+        // Room on the right, so the legend in the top corner does not cover the longest bars.
+        .include_x(largest * LEGEND_ROOM)
         .legend(Legend::default())
         .show(ui, |plot| {
             for chart in charts {
