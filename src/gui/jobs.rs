@@ -136,13 +136,17 @@ pub fn load(
     codebook: Codebook,
     progress: &Progress,
 ) -> Command {
-    let imported = match import::import_files(paths, &ImportOptions { sheet }, progress) {
+    let options = ImportOptions { sheet };
+    let imported = match import::import_files(paths, &options, &progress.step(0.0, 0.4)) {
         Ok(imported) => imported,
         Err(error) => return Command::Failed(error.to_string()),
     };
-    let Some(tagging) = tagging::tag_survey(&imported.survey, &codebook, progress) else {
+    let Some(tagging) = tagging::tag_survey(&imported.survey, &codebook, &progress.step(0.4, 0.5))
+    else {
         return Command::Failed("opening was cancelled".to_owned());
     };
+    // The rest is the summary, which reports no steps of its own.
+    progress.step(0.9, 0.1).set_fraction(0.0);
     Command::Loaded(Box::new(Session::new(
         imported.survey,
         imported.report,

@@ -151,8 +151,12 @@ pub fn import_files(
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
     let mut parts = Vec::with_capacity(paths.len());
-    for path in paths {
-        parts.push(import_file(path, options, progress)?);
+    #[allow(clippy::cast_precision_loss)]
+    let share = 1.0 / paths.len().max(1) as f32;
+    for (index, path) in paths.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        let step = progress.step(index as f32 * share, share);
+        parts.push(import_file(path, options, &step)?);
     }
     let parts = match <[Imported; 1]>::try_from(parts) {
         Ok([only]) => return Ok(only),
