@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{Read, Seek};
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use zip::ZipArchive;
@@ -63,6 +64,14 @@ pub struct Package<R> {
     shared_strings_part: Option<String>,
     styles_part: Option<String>,
     date1904: bool,
+    /// Read with the first sheet and kept for the next.
+    lookups: Option<Arc<Lookups>>,
+}
+
+/// What cells refer to by number: the shared strings and which styles show dates.
+struct Lookups {
+    shared_strings: Vec<Value>,
+    date_styles: Vec<bool>,
 }
 
 /// Tokens of one part as it inflates.
@@ -110,6 +119,7 @@ impl<R: Read + Seek> Package<R> {
             shared_strings_part: None,
             styles_part: None,
             date1904: false,
+            lookups: None,
         };
         let workbook_part = package
             .relationships("_rels/.rels")?
@@ -170,18 +180,12 @@ impl<R: Read + Seek> Package<R> {
     /// # Errors
     /// A damaged part, as a detail for the error message.
     pub fn used_cell_count(&mut self, name: &str) -> Result<usize, String> {
-        let shared_strings = self.shared_strings(&Progress::new(), None)?;
-        let date_styles = self.date_styles()?;
+        let lookups = self.lookups(&Progress::new(), None)?;
         let mut count = 0;
         let part = self.sheet_part(name)?;
-        self.parse_sheet(
-            &part,
-            &shared_strings,
-            &date_styles,
-            &Progress::new(),
-            None,
-            |_, _, _| count += 1,
-        )?;
+        self.parse_sheet(&part, &lookups, &Progress::new(), None, |_, _, _| {
+            count += 1;
+        })?;
         Ok(count)
     }
 
@@ -203,10 +207,7 @@ impl<R: Read + Seek> Package<R> {
             start: 0.1,
             width: 0.2,
         };
-        let shared_strings = self
-            .shared_strings(progress, Some(shared_span))
-            .map_err(corrupt)?;
-        let date_styles = self.date_styles().map_err(corrupt)?;
+        let lookups = self.lookups(progress, Some(shared_span)).map_err(corrupt)?;
         let part = self.sheet_part(name).map_err(corrupt)?;
         let mut builder = SparseGrid::default();
         let sheet_span = ProgressSpan {
@@ -216,8 +217,7 @@ impl<R: Read + Seek> Package<R> {
         let tail = self
             .parse_sheet(
                 &part,
-                &shared_strings,
-                &date_styles,
+                &lookups,
                 progress,
                 Some(sheet_span),
                 |row, column, value| builder.place(row, column, value),
@@ -369,6 +369,23 @@ impl<R: Read + Seek> Package<R> {
             .collect())
     }
 
+    /// The shared strings and date styles, read on first use.
+    fn lookups(
+        &mut self,
+        progress: &Progress,
+        span: Option<ProgressSpan>,
+    ) -> Result<Arc<Lookups>, String> {
+        if let Some(lookups) = &self.lookups {
+            return Ok(Arc::clone(lookups));
+        }
+        let lookups = Arc::new(Lookups {
+            shared_strings: self.shared_strings(progress, span)?,
+            date_styles: self.date_styles()?,
+        });
+        self.lookups = Some(Arc::clone(&lookups));
+        Ok(lookups)
+    }
+
     /// The shared string table, each string cleaned into a value once.
     fn shared_strings(
         &mut self,
@@ -430,8 +447,7 @@ impl<R: Read + Seek> Package<R> {
     fn parse_sheet(
         &mut self,
         part: &str,
-        shared_strings: &[Value],
-        date_styles: &[bool],
+        lookups: &Lookups,
         progress: &Progress,
         span: Option<ProgressSpan>,
         mut on_cell: impl FnMut(usize, usize, Value),
@@ -493,7 +509,7 @@ impl<R: Read + Seek> Package<R> {
                 }
                 Token::End(name) => match name {
                     b"c" => {
-                        let value = cell.value(shared_strings, date_styles, date1904);
+                        let value = cell.value(lookups, date1904);
                         if value.is_error {
                             tail.error_cells += 1;
                         } else if !value.value.is_empty() {
@@ -625,7 +641,7 @@ impl CellState {
         }
     }
 
-    fn value(&self, shared_strings: &[Value], date_styles: &[bool], date1904: bool) -> CellValue {
+    fn value(&self, lookups: &Lookups, date1904: bool) -> CellValue {
         let text = self.text.as_str();
         let value = match self.kind {
             CellKind::Error => {
@@ -635,7 +651,7 @@ impl CellState {
                 };
             }
             CellKind::SharedString => parse_index(text)
-                .and_then(|index| shared_strings.get(index))
+                .and_then(|index| lookups.shared_strings.get(index))
                 .cloned()
                 .unwrap_or_default(),
             CellKind::InlineString | CellKind::FormulaString => {
@@ -649,7 +665,13 @@ impl CellState {
             CellKind::IsoDate => super::csv_file::parse_datetime(text.trim())
                 .map_or_else(|| clean_text(text), Value::DateTime),
             CellKind::Number => match text.trim().parse::<f64>() {
-                Ok(number) if date_styles.get(self.style).copied().unwrap_or(false) => {
+                Ok(number)
+                    if lookups
+                        .date_styles
+                        .get(self.style)
+                        .copied()
+                        .unwrap_or(false) =>
+                {
                     serial_to_datetime(number, date1904)
                         .map_or(Value::Number(number), Value::DateTime)
                 }
