@@ -208,7 +208,7 @@ fn typed_value(field: &str, column: usize, shared: &mut SharedAnswers) -> Value 
         .next()
         .is_some_and(|byte| byte.is_ascii_digit() || byte == b'-')
     {
-        return shared.text(column, field);
+        return shared.text(column, trimmed);
     }
     if let Some(number) = parse_plain_number(trimmed) {
         return Value::Number(number);
@@ -216,7 +216,7 @@ fn typed_value(field: &str, column: usize, shared: &mut SharedAnswers) -> Value 
     if let Some(when) = parse_datetime(trimmed) {
         return Value::DateTime(when);
     }
-    shared.text(column, field)
+    shared.text(column, trimmed)
 }
 
 /// Plain decimal numbers only: no leading zeros (phone numbers, codes), no exponents.

@@ -231,20 +231,20 @@ struct ColumnAnswers {
 }
 
 impl SharedAnswers {
-    /// The cleaned text of `raw` in `column`, sharing an earlier equal answer's text.
-    pub fn text(&mut self, column: usize, raw: &str) -> Value {
-        let trimmed = raw.trim();
+    /// The cleaned text of the answer `trimmed` (already trimmed) in `column`, sharing an
+    /// earlier equal answer's text.
+    pub fn text(&mut self, column: usize, trimmed: &str) -> Value {
         if trimmed.is_empty()
             || trimmed.len() > SHARED_ANSWER_BYTES
             || memchr::memchr2(b'\r', b'_', trimmed.as_bytes()).is_some()
         {
-            return clean_text(raw);
+            return clean_text(trimmed);
         }
         if self.columns.len() <= column {
             self.columns.resize_with(column + 1, ColumnAnswers::default);
         }
         let Some(answers) = self.columns.get_mut(column) else {
-            return clean_text(raw);
+            return clean_text(trimmed);
         };
         if answers.lookups >= SHARED_ANSWER_TRIAL && answers.hits * 4 < answers.lookups {
             return Value::Text(trimmed.into());
@@ -306,7 +306,7 @@ mod tests {
     fn repeated_answers_share_their_text() {
         let mut shared = SharedAnswers::default();
         let (Value::Text(first), Value::Text(again), Value::Text(other_column)) = (
-            shared.text(0, " Agree "),
+            shared.text(0, "Agree"),
             shared.text(0, "Agree"),
             shared.text(1, "Agree"),
         ) else {
@@ -318,7 +318,7 @@ mod tests {
             shared.text(0, "Line_x000D_two"),
             Value::Text("Line\ntwo".into())
         );
-        assert_eq!(shared.text(0, "  "), Value::Empty);
+        assert_eq!(shared.text(0, ""), Value::Empty);
     }
 
     #[test]

@@ -13,6 +13,10 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 static IP_ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\d{1,3}(\.\d{1,3}){3}$|^[0-9a-fA-F:]{6,39}$").expect("valid IP pattern")
 });
+/// The longest answers [`EMAIL`], [`IP_ADDRESS`] and [`PHONE`] can match, in bytes.
+const EMAIL_LONGEST: usize = 254;
+const IP_ADDRESS_LONGEST: usize = 39;
+const PHONE_LONGEST: usize = 17;
 static PHONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\+?[0-9 ()-]{10,16}$").expect("valid phone pattern"));
 
@@ -144,10 +148,7 @@ pub fn detect(name: &str, code: Option<&str>, values: &[Value], position: usize)
     if dates * 10 >= answers.len() * 9 {
         return guess(ColumnRole::Timestamp, "the answers are dates and times");
     }
-    let distinct: HashSet<String> = answers
-        .iter()
-        .map(|value| value.display().to_lowercase())
-        .collect();
+    let distinct: HashSet<String> = answers.iter().map(|value| lowercase(value)).collect();
     if numbers.len() * 20 >= answers.len() * 19 {
         return if distinct.len() <= 11 {
             guess(
@@ -197,6 +198,15 @@ fn survey_tool_field(key: &str) -> Option<RoleGuess> {
         _ => return None,
     };
     Some(guess(role, format!("the survey tool's \"{key}\" field")))
+}
+
+/// A value as text, lower-cased; plain ASCII (most answers) without Unicode case mapping.
+fn lowercase(value: &Value) -> String {
+    match value.as_text() {
+        Some(text) if text.is_ascii() => text.to_ascii_lowercase(),
+        Some(text) => text.to_lowercase(),
+        None => value.display().to_lowercase(),
+    }
 }
 
 fn text_role(
@@ -332,18 +342,25 @@ fn personal_by_header(header: &str) -> Option<&'static str> {
 }
 
 fn personal_by_content(texts: &[&str], answered: usize) -> Option<&'static str> {
-    let share = |pattern: &Regex| {
-        texts.iter().filter(|text| pattern.is_match(text)).count() * 2 >= answered
+    // Each pattern only runs on answers short enough to match it: comments never reach a regex.
+    let share = |pattern: &Regex, longest: usize| {
+        texts
+            .iter()
+            .filter(|text| text.len() <= longest && pattern.is_match(text))
+            .count()
+            * 2
+            >= answered
     };
-    if share(&EMAIL) {
+    let has_at = texts.iter().any(|text| text.contains('@'));
+    if has_at && share(&EMAIL, EMAIL_LONGEST) {
         Some("most answers are email addresses")
-    } else if share(&IP_ADDRESS)
+    } else if share(&IP_ADDRESS, IP_ADDRESS_LONGEST)
         && texts
             .iter()
             .any(|text| text.contains('.') || text.contains(':'))
     {
         Some("most answers are IP addresses")
-    } else if share(&PHONE) {
+    } else if share(&PHONE, PHONE_LONGEST) {
         Some("most answers are phone numbers")
     } else {
         None
