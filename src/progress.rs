@@ -53,6 +53,13 @@ impl Progress {
         self.done_millionths.store(millionths, Ordering::Relaxed);
     }
 
+    /// Records how much of this step is done as `done` of `total` units (bytes, rows ...).
+    pub fn set_done_of(&self, done: u64, total: u64) {
+        // Counts of bytes or comments; f32's precision is plenty for a progress bar.
+        #[allow(clippy::cast_precision_loss)]
+        self.set_fraction(done as f32 / total.max(1) as f32);
+    }
+
     /// How much of the whole job is done, from 0.0 to 1.0.
     pub fn fraction(&self) -> f32 {
         #[allow(clippy::cast_precision_loss)]

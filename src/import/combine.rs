@@ -69,9 +69,13 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
                     keys.push(key);
                     files_with.push(Vec::new());
                     role_disagrees.push(false);
+                    // The values move in below; only the description is copied.
                     columns.push(Column {
+                        name: column.name.clone(),
+                        role: column.role,
+                        role_reason: column.role_reason.clone(),
+                        source_index: column.source_index,
                         values: vec![Value::Empty; before],
-                        ..column.clone()
                     });
                     columns.len() - 1
                 });

@@ -156,7 +156,7 @@ pub fn is_utf8_head(head: &[u8]) -> bool {
     !other_bom && sniff_bomless_utf16(head).is_none() && valid
 }
 
-/// Parses UTF-8 CSV from `input` into a grid, reporting progress up to 0.6; `size` reserves the
+/// Parses UTF-8 CSV from `input` into a grid, reporting progress by bytes read; `size` reserves the
 /// grid up front. A cancelled read stops early, for the caller to report.
 ///
 /// # Errors
@@ -192,9 +192,7 @@ pub fn read_grid_from(
             if progress.is_cancelled() {
                 break;
             }
-            #[allow(clippy::cast_precision_loss)]
-            let done = reader.position().byte() as f32 / size.bytes.max(1) as f32;
-            progress.set_fraction(0.6 * done.min(1.0));
+            progress.set_done_of(reader.position().byte(), size.bytes);
         }
     }
     Ok(grid)

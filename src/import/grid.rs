@@ -173,6 +173,22 @@ impl Grid {
         (1..top).any(|index| self.row_width(index) == 0 && self.row_width(index - 1) > 0)
     }
 
+    /// Records the sheet's merged regions, given in 0-based sheet rows, with their rows counted
+    /// from the grid's first row; regions starting above the grid are left out.
+    pub fn set_sheet_merges(&mut self, regions: impl IntoIterator<Item = MergedRegion>) {
+        let top = self.first_row.saturating_sub(1);
+        self.merged = regions
+            .into_iter()
+            .filter_map(|region| {
+                Some(MergedRegion {
+                    first_row: region.first_row.checked_sub(top)?,
+                    last_row: region.last_row.checked_sub(top)?,
+                    ..region
+                })
+            })
+            .collect();
+    }
+
     /// The 1-based source row of row `index`.
     pub fn source_row(&self, index: usize) -> usize {
         self.first_row + index

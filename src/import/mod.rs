@@ -44,6 +44,10 @@ pub struct Imported {
     pub report: ImportReport,
 }
 
+/// The share of one file's progress that reading its cells takes; finding the header and the
+/// column roles takes the rest.
+const READING_SHARE: f32 = 0.6;
+
 /// Rows whose width decides how wide the header must be.
 const HEADER_WIDTH_ROWS: usize = 200;
 
@@ -81,16 +85,15 @@ pub fn import_file(
         // A workbook package is read part by part from the file, never held whole.
         let mut report = ImportReport::default();
         let input = std::io::BufReader::new(file);
+        let reading = progress.step(0.0, READING_SHARE);
         let read = guard::guarded(path, || {
-            xlsx::read_sheet(path, input, options.sheet.as_deref(), &mut report, progress)
+            xlsx::read_sheet(path, input, options.sheet.as_deref(), &mut report, &reading)
         })?;
         if let Some((sheet, grid)) = read {
-            progress.set_fraction(0.6);
             return finish(path, Some(sheet), grid, report, progress);
         }
     }
     let bytes = std::fs::read(path).map_err(read_error)?;
-    progress.set_fraction(0.1);
     let mut report = ImportReport::default();
     let (sheet, grid) = read_sheet_grid(path, &bytes, options, &mut report, progress)?;
     // The cells are copied out; the file's bytes are not needed while the survey is built.
@@ -120,8 +123,9 @@ fn stream_csv(
         lines: usize::try_from(file_bytes).unwrap_or(usize::MAX) / (head.len() / head_lines).max(1)
             + 1,
     };
+    let reading = progress.step(0.0, READING_SHARE);
     let grid = guard::guarded(path, || {
-        match csv_file::read_grid_from(file, delimiter, size, progress) {
+        match csv_file::read_grid_from(file, delimiter, size, &reading) {
             Ok(grid) => Ok(Some(grid)),
             Err(error) if matches!(error.kind(), csv::ErrorKind::Utf8 { .. }) => Ok(None),
             Err(error) => Err(ImportError::Corrupt {
@@ -131,12 +135,6 @@ fn stream_csv(
         }
     })?;
     let Some(grid) = grid else { return Ok(None) };
-    if progress.is_cancelled() {
-        return Err(ImportError::Cancelled {
-            path: path.to_owned(),
-        });
-    }
-    progress.set_fraction(0.6);
     finish(path, None, grid, ImportReport::default(), progress).map(Some)
 }
 
@@ -209,17 +207,11 @@ fn read_sheet_grid(
             path: path.to_owned(),
         });
     }
-    let read = guard::guarded(path, || read_grid(path, bytes, options, report, progress))?;
-    if progress.is_cancelled() {
-        return Err(ImportError::Cancelled {
-            path: path.to_owned(),
-        });
-    }
-    progress.set_fraction(0.6);
-    Ok(read)
+    let reading = progress.step(0.0, READING_SHARE);
+    guard::guarded(path, || read_grid(path, bytes, options, report, &reading))
 }
 
-/// Finds the header and column roles and builds the survey.
+/// Finds the header and column roles and builds the survey, unless the read was cancelled.
 fn finish(
     path: &Path,
     sheet: Option<String>,
@@ -227,6 +219,12 @@ fn finish(
     mut report: ImportReport,
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
+    if progress.is_cancelled() {
+        return Err(ImportError::Cancelled {
+            path: path.to_owned(),
+        });
+    }
+    progress.set_fraction(READING_SHARE);
     if grid.error_cells > 0 {
         report.warn(ImportWarning::ErrorCellsBlanked {
             count: grid.error_cells,
@@ -448,13 +446,18 @@ fn build_survey(
 mod tests {
     use super::*;
 
-    fn import_csv(text: &str) -> Result<Imported, ImportError> {
+    /// Imports `bytes` as a file called `name`, with default options.
+    fn import_named(name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
         import_bytes(
-            Path::new("responses.csv"),
-            text.as_bytes(),
+            Path::new(name),
+            bytes,
             &ImportOptions::default(),
             &Progress::new(),
         )
+    }
+
+    fn import_csv(text: &str) -> Result<Imported, ImportError> {
+        import_named("responses.csv", text.as_bytes())
     }
 
     #[test]
@@ -506,13 +509,7 @@ mod tests {
     #[test]
     fn binary_file_is_not_a_spreadsheet() {
         let bytes = [0x7F, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0];
-        let error = import_bytes(
-            Path::new("program.csv"),
-            &bytes,
-            &ImportOptions::default(),
-            &Progress::new(),
-        )
-        .expect_err("binary");
+        let error = import_named("program.csv", &bytes).expect_err("binary");
         assert!(matches!(error, ImportError::NotASpreadsheet { .. }));
         assert!(error.to_string().ends_with("program.csv"));
     }
@@ -520,13 +517,7 @@ mod tests {
     #[test]
     fn truncated_xlsx_is_reported_as_damaged() {
         let bytes = b"PK\x03\x04 truncated";
-        let error = import_bytes(
-            Path::new("broken.xlsx"),
-            bytes,
-            &ImportOptions::default(),
-            &Progress::new(),
-        )
-        .expect_err("damaged");
+        let error = import_named("broken.xlsx", bytes).expect_err("damaged");
         assert!(matches!(error, ImportError::Corrupt { .. }), "{error}");
     }
 
@@ -562,13 +553,7 @@ mod tests {
             sheet.write_string(1_000_000, 16_000, "stray")?;
             Ok(())
         });
-        let imported = import_bytes(
-            Path::new("stray.xlsx"),
-            &bytes,
-            &ImportOptions::default(),
-            &Progress::new(),
-        )
-        .expect("imports");
+        let imported = import_named("stray.xlsx", &bytes).expect("imports");
         let names: Vec<&str> = imported
             .survey
             .columns
@@ -589,13 +574,7 @@ mod tests {
             }
             Ok(())
         });
-        let imported = import_bytes(
-            Path::new("merged.xlsx"),
-            &bytes,
-            &ImportOptions::default(),
-            &Progress::new(),
-        )
-        .expect("imports");
+        let imported = import_named("merged.xlsx", &bytes).expect("imports");
         assert_eq!(imported.survey.source_rows.len(), 10);
         assert_eq!(imported.survey.sources[0].header_rows, Some((1, 3)));
     }
@@ -609,13 +588,7 @@ mod tests {
             sheet.write_string(1, 3, "We waited a year")?;
             Ok(())
         });
-        let imported = import_bytes(
-            Path::new("gap.xlsx"),
-            &bytes,
-            &ImportOptions::default(),
-            &Progress::new(),
-        )
-        .expect("imports");
+        let imported = import_named("gap.xlsx", &bytes).expect("imports");
         let columns: Vec<(usize, &str)> = imported
             .survey
             .columns

@@ -1,6 +1,7 @@
 //! Workbooks other than SpreadsheetML (.xls .xlsb .ods) through calamine, and the sheet choice
 //! all workbooks share.
 
+use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::Path;
 
@@ -177,42 +178,47 @@ pub fn read_sheet(
             visible: sheet.visible == SheetVisible::Visible,
         })
         .collect();
+    // Sheets read to count their cells are kept, so the chosen one is not read twice.
+    let mut counted: HashMap<String, Range<Data>> = HashMap::new();
     let chosen = choose_sheet(path, &sheets, requested, report, |name| {
-        workbook
+        let range = workbook
             .worksheet_range(name)
-            .map(|range| range.used_cells().count())
-            .map_err(|error| corrupt(error.to_string()))
+            .map_err(|error| corrupt(error.to_string()))?;
+        let cells = range.used_cells().count();
+        counted.insert(name.to_owned(), range);
+        Ok(cells)
     })?;
-    let range = workbook
-        .worksheet_range(&chosen)
-        .map_err(|error| corrupt(error.to_string()))?;
+    let range = match counted.remove(&chosen) {
+        Some(range) => range,
+        None => workbook
+            .worksheet_range(&chosen)
+            .map_err(|error| corrupt(error.to_string()))?,
+    };
+    drop(counted);
     let mut grid = grid_from_range(&range);
     // Merges only matter for an empty row under the top rows' text (a header merged down).
     if grid.has_gap_near_top() {
-        grid.merged = merged_regions(workbook, &chosen, grid.first_row);
+        grid.set_sheet_merges(merged_regions(workbook, &chosen));
     }
     Ok((chosen, grid))
 }
 
-/// The sheet's merged cells, rows counted from the grid's first row (source row `first_row`).
-/// Only .xlsx and .xls record them; a sheet whose merges cannot be read simply has none.
-fn merged_regions(workbook: &mut Workbook<'_>, name: &str, first_row: usize) -> Vec<MergedRegion> {
+/// The sheet's merged cells, in 0-based sheet rows and columns. Only .xlsx and .xls record
+/// them; a sheet whose merges cannot be read simply has none.
+fn merged_regions(workbook: &mut Workbook<'_>, name: &str) -> Vec<MergedRegion> {
     let dimensions = match workbook {
         Sheets::Xlsx(xlsx) => xlsx.merge_cells_by_sheet_name(name).ok(),
         Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(name).ok(),
         _ => None,
     };
-    let top = first_row.saturating_sub(1);
     dimensions
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|region| {
-            Some(MergedRegion {
-                first_row: (region.start.0 as usize).checked_sub(top)?,
-                last_row: (region.end.0 as usize).checked_sub(top)?,
-                first_column: region.start.1 as usize,
-                last_column: region.end.1 as usize,
-            })
+        .map(|region| MergedRegion {
+            first_row: region.start.0 as usize,
+            last_row: region.end.0 as usize,
+            first_column: region.start.1 as usize,
+            last_column: region.end.1 as usize,
         })
         .collect()
 }

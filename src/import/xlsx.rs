@@ -84,13 +84,6 @@ struct Sheet {
     part: Option<String>,
 }
 
-/// Where the range of progress given to one part starts and how wide it is.
-#[derive(Clone, Copy)]
-struct ProgressSpan {
-    start: f32,
-    width: f32,
-}
-
 /// What a sheet's XML gave besides its cells.
 #[derive(Default)]
 struct SheetTail {
@@ -180,16 +173,17 @@ impl<R: Read + Seek> Package<R> {
     /// # Errors
     /// A damaged part, as a detail for the error message.
     pub fn used_cell_count(&mut self, name: &str) -> Result<usize, String> {
-        let lookups = self.lookups(&Progress::new(), None)?;
+        let lookups = self.lookups(&Progress::new())?;
         let mut count = 0;
         let part = self.sheet_part(name)?;
-        self.parse_sheet(&part, &lookups, &Progress::new(), None, |_, _, _| {
+        self.parse_sheet(&part, &lookups, &Progress::new(), |_, _, _| {
             count += 1;
         })?;
         Ok(count)
     }
 
-    /// Reads the sheet named `name` into a grid, reporting progress from 0.1 to 0.6.
+    /// Reads the sheet named `name` into a grid: the shared strings take the first 40 % of
+    /// `progress`, the sheet's cells the rest.
     ///
     /// # Errors
     /// [`ImportError::Corrupt`] for a damaged part, [`ImportError::Cancelled`] when asked to stop.
@@ -203,24 +197,17 @@ impl<R: Read + Seek> Package<R> {
             path: path.to_owned(),
             detail,
         };
-        let shared_span = ProgressSpan {
-            start: 0.1,
-            width: 0.2,
-        };
-        let lookups = self.lookups(progress, Some(shared_span)).map_err(corrupt)?;
+        let lookups = self.lookups(&progress.step(0.0, 0.4)).map_err(corrupt)?;
         let part = self.sheet_part(name).map_err(corrupt)?;
         let mut builder = SparseGrid::default();
-        let sheet_span = ProgressSpan {
-            start: 0.3,
-            width: 0.3,
-        };
         let tail = self
             .parse_sheet(
                 &part,
                 &lookups,
-                progress,
-                Some(sheet_span),
-                |row, column, value| builder.place(row, column, value),
+                &progress.step(0.4, 0.6),
+                |row, column, value| {
+                    builder.place(row, column, value);
+                },
             )
             .map_err(corrupt)?;
         if progress.is_cancelled() {
@@ -232,18 +219,7 @@ impl<R: Read + Seek> Package<R> {
         grid.error_cells = tail.error_cells;
         // Merges only matter for an empty row under the top rows' text (a header merged down).
         if grid.has_gap_near_top() {
-            let top = grid.first_row - 1;
-            grid.merged = tail
-                .merged
-                .into_iter()
-                .filter_map(|region| {
-                    Some(MergedRegion {
-                        first_row: region.first_row.checked_sub(top)?,
-                        last_row: region.last_row.checked_sub(top)?,
-                        ..region
-                    })
-                })
-                .collect();
+            grid.set_sheet_merges(tail.merged);
         }
         Ok(grid)
     }
@@ -370,16 +346,12 @@ impl<R: Read + Seek> Package<R> {
     }
 
     /// The shared strings and date styles, read on first use.
-    fn lookups(
-        &mut self,
-        progress: &Progress,
-        span: Option<ProgressSpan>,
-    ) -> Result<Arc<Lookups>, String> {
+    fn lookups(&mut self, progress: &Progress) -> Result<Arc<Lookups>, String> {
         if let Some(lookups) = &self.lookups {
             return Ok(Arc::clone(lookups));
         }
         let lookups = Arc::new(Lookups {
-            shared_strings: self.shared_strings(progress, span)?,
+            shared_strings: self.shared_strings(progress)?,
             date_styles: self.date_styles()?,
         });
         self.lookups = Some(Arc::clone(&lookups));
@@ -387,11 +359,7 @@ impl<R: Read + Seek> Package<R> {
     }
 
     /// The shared string table, each string cleaned into a value once.
-    fn shared_strings(
-        &mut self,
-        progress: &Progress,
-        span: Option<ProgressSpan>,
-    ) -> Result<Vec<Value>, String> {
+    fn shared_strings(&mut self, progress: &Progress) -> Result<Vec<Value>, String> {
         let Some(part) = self.shared_strings_part.clone() else {
             return Ok(Vec::new());
         };
@@ -430,7 +398,7 @@ impl<R: Read + Seek> Package<R> {
                             if progress.is_cancelled() {
                                 break;
                             }
-                            report_position(progress, span, xml.position(), size);
+                            progress.set_done_of(xml.position(), size);
                         }
                     }
                     _ => {}
@@ -449,7 +417,6 @@ impl<R: Read + Seek> Package<R> {
         part: &str,
         lookups: &Lookups,
         progress: &Progress,
-        span: Option<ProgressSpan>,
         mut on_cell: impl FnMut(usize, usize, Value),
     ) -> Result<SheetTail, String> {
         let date1904 = self.date1904;
@@ -477,7 +444,7 @@ impl<R: Read + Seek> Package<R> {
                             if progress.is_cancelled() {
                                 break;
                             }
-                            report_position(progress, span, xml.position(), size);
+                            progress.set_done_of(xml.position(), size);
                         }
                     }
                     b"c" => {
@@ -860,15 +827,6 @@ fn parse_range(range: &str) -> Option<MergedRegion> {
         first_column,
         last_column,
     })
-}
-
-fn report_position(progress: &Progress, span: Option<ProgressSpan>, position: u64, size: u64) {
-    if let Some(span) = span {
-        // Positions and sizes of parts are far below f32's exact range's significance here.
-        #[allow(clippy::cast_precision_loss)]
-        let done = position as f32 / size.max(1) as f32;
-        progress.set_fraction(span.start + span.width * done.min(1.0));
-    }
 }
 
 /// Excel's built-in number formats that show dates or times (ECMA-376 18.8.30, with the East

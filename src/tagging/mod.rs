@@ -89,8 +89,7 @@ pub fn tag_survey(survey: &Survey, codebook: &Codebook, progress: &Progress) -> 
             if progress.is_cancelled() {
                 return None;
             }
-            #[allow(clippy::cast_precision_loss)]
-            progress.set_fraction(done as f32 / comments.len().max(1) as f32);
+            progress.set_done_of(done as u64, comments.len() as u64);
         }
         tags.push(tag_text(
             &rules,
