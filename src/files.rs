@@ -3,7 +3,9 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`. The file gets
+/// the permissions any new file of the user's gets (their umask), so colleagues sharing the
+/// folder can open it as they could a file saved from Excel.
 ///
 /// # Errors
 /// The I/O error from creating, writing, syncing or renaming the temporary file.
@@ -12,7 +14,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temporary = tempfile::NamedTempFile::new_in(directory)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".consultlens-");
+    // Temporary files are private (0600) by default; ask for what `File::create` asks for and
+    // let the umask narrow it.
+    #[cfg(unix)]
+    builder
+        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o666));
+    let mut temporary = builder.tempfile_in(directory)?;
     temporary.write_all(bytes)?;
     temporary.as_file().sync_all()?;
     temporary.persist(path).map_err(|error| error.error)?;
@@ -54,5 +63,24 @@ mod tests {
             &path,
             &directory.path().join(".").join("out.txt")
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_follow_the_umask_like_any_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let directory = tempfile::tempdir().expect("temp dir");
+        let plain = directory.path().join("plain.txt");
+        std::fs::File::create(&plain).expect("creates");
+        let written = directory.path().join("summary.xlsx");
+        write_atomically(&written, b"bytes").expect("writes");
+        let mode = |path: &Path| {
+            std::fs::metadata(path)
+                .expect("metadata")
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode(&written), mode(&plain));
     }
 }

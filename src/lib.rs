@@ -12,7 +12,7 @@
 //! let imported = import::import_file(&sample, &import::ImportOptions::default(), &progress)?;
 //! let codebook = Codebook::built_in("send-strategy")?;
 //! let tagging = tagging::tag_survey(&imported.survey, &codebook, &progress).ok_or("cancelled")?;
-//! let summary = analysis::summarise(&imported.survey, &codebook, &tagging, None);
+//! let summary = analysis::summarise(&imported.survey, &codebook, &tagging);
 //! for theme in summary.themes.iter().take(3) {
 //!     println!("{}: {} respondents", theme.name, theme.respondents);
 //! }
@@ -24,13 +24,16 @@
 //! ```
 
 pub mod analysis;
+pub mod answers;
 pub mod codebook;
 pub mod export;
 pub mod files;
+pub mod heading;
 pub mod import;
 pub mod model;
 pub mod progress;
 pub mod tagging;
+pub mod wording;
 
 pub mod cli;
 pub mod gui;

@@ -3,9 +3,10 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use consultlens::{cli, gui};
+use consultlens::{cli, gui, import};
 
 fn main() -> ExitCode {
+    import::install_panic_hook();
     let args = cli::Cli::parse();
     match args.command {
         Some(command) => cli::run(command),

@@ -1,11 +1,16 @@
 //! The survey as the rest of the engine sees it: columns of typed values, one row per response.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
+
+use crate::answers::is_non_answer;
+use crate::heading::normalise_heading;
+use crate::wording::format_number;
 
 /// Position of a column in [`Survey::columns`] (0-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -82,67 +87,12 @@ impl ColumnRole {
             ColumnRole::Ignore => "Ignore",
         }
     }
-
-    /// Whether the column's values are categories that can be counted or split by.
-    pub fn is_categorical(self) -> bool {
-        matches!(self, ColumnRole::Attribute | ColumnRole::Closed)
-    }
 }
 
 impl fmt::Display for ColumnRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())
     }
-}
-
-/// Agreement answers in scale order, lower-case.
-pub const AGREEMENT_SCALE: [&str; 7] = [
-    "strongly agree",
-    "agree",
-    "neither agree nor disagree",
-    "disagree",
-    "strongly disagree",
-    "don't know",
-    "not sure",
-];
-
-/// Satisfaction answers in scale order, lower-case.
-pub const SATISFACTION_SCALE: [&str; 6] = [
-    "very satisfied",
-    "satisfied",
-    "neither satisfied nor dissatisfied",
-    "dissatisfied",
-    "very dissatisfied",
-    "don't know",
-];
-
-/// The rating scales closed questions use, each in display order.
-pub const RATING_SCALES: [&[&str]; 3] = [
-    &AGREEMENT_SCALE,
-    &SATISFACTION_SCALE,
-    &["yes", "no", "don't know", "not sure"],
-];
-
-/// The scale that holds every one of `answers` (compared lower-case), if one does.
-pub fn rating_scale_of<'a>(
-    answers: impl IntoIterator<Item = &'a str> + Clone,
-) -> Option<&'static [&'static str]> {
-    RATING_SCALES.into_iter().find(|scale| {
-        answers
-            .clone()
-            .into_iter()
-            .all(|answer| scale.contains(&answer.to_lowercase().as_str()))
-    })
-}
-
-/// The choices in one multiple-choice answer: joined with ";" (Microsoft Forms, SmartSurvey) or,
-/// failing that, with ", " (Google Forms).
-pub fn split_choices(answer: &str) -> impl Iterator<Item = &str> {
-    let separator = if answer.contains(';') { ";" } else { ", " };
-    answer
-        .split(separator)
-        .map(str::trim)
-        .filter(|choice| !choice.is_empty())
 }
 
 /// One cell's value after import.
@@ -185,24 +135,6 @@ impl Value {
             Value::DateTime(when) => when.format("%Y-%m-%d %H:%M:%S").to_string(),
             Value::Bool(flag) => if *flag { "TRUE" } else { "FALSE" }.to_owned(),
         }
-    }
-}
-
-/// "1 response", "600 responses": a count with its noun, "s" added unless it is one.
-pub fn counted(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
-}
-
-/// Formats whole numbers without a trailing `.0`, so `3.0` from .xlsx and `3` from .xls read alike.
-pub fn format_number(number: f64) -> String {
-    if number.fract() == 0.0 && number.abs() < 1e15 {
-        format!("{number:.0}")
-    } else {
-        number.to_string()
     }
 }
 
@@ -331,27 +263,30 @@ impl Survey {
             .unwrap_or(&EMPTY)
     }
 
-    /// Every non-blank free-text answer, by response then column.
+    /// Every free-text answer that says something, by response then column: the comments that
+    /// get themes and are counted.
     pub fn comments(&self) -> Vec<CommentRef> {
+        self.free_text_answers(|text| !is_non_answer(text))
+    }
+
+    /// The free-text answers that say nothing ("n/a", "none", "-" ...), kept out of the counts.
+    pub fn non_answers(&self) -> Vec<CommentRef> {
+        self.free_text_answers(is_non_answer)
+    }
+
+    /// The non-blank free-text answers whose text passes `keep`, by response then column.
+    fn free_text_answers(&self, keep: impl Fn(&str) -> bool) -> Vec<CommentRef> {
         let free_text = self.columns_with_role(ColumnRole::FreeText);
-        let mut comments = Vec::new();
-        for response in 0..self.response_count() {
+        let mut answers = Vec::new();
+        for response in (0..self.response_count()).map(ResponseId) {
             for &column in &free_text {
-                if self
-                    .comment_text(CommentRef {
-                        response: ResponseId(response),
-                        column,
-                    })
-                    .is_some()
-                {
-                    comments.push(CommentRef {
-                        response: ResponseId(response),
-                        column,
-                    });
+                let answer = CommentRef { response, column };
+                if self.comment_text(answer).is_some_and(&keep) {
+                    answers.push(answer);
                 }
             }
         }
-        comments
+        answers
     }
 
     /// The text of a free-text answer, or `None` when blank.
@@ -366,55 +301,26 @@ impl Survey {
     pub fn attribute_value(&self, response: ResponseId, column: ColumnId) -> String {
         self.value(response, column).display()
     }
-
-    /// The attribute column most likely to say who the respondent is (respondent type, role ...).
-    pub fn respondent_type_column(&self) -> Option<ColumnId> {
-        let attributes = self.columns_with_role(ColumnRole::Attribute);
-        let describes_respondent = |id: &ColumnId| {
-            self.column(*id).is_some_and(|column| {
-                let name = column.name.to_lowercase();
-                [
-                    "describes you",
-                    "respondent",
-                    "are you",
-                    "capacity",
-                    "role",
-                    "type of respondent",
-                ]
-                .iter()
-                .any(|hint| name.contains(hint))
-            })
-        };
-        attributes
-            .iter()
-            .copied()
-            .find(describes_respondent)
-            .or_else(|| attributes.first().copied())
-    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Roles the user chose for columns, kept by normalised heading so that they hold when the
+/// survey is read again: another worksheet chosen, another file added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoleChoices(BTreeMap<String, ColumnRole>);
 
-    #[test]
-    fn counts_read_as_english() {
-        assert_eq!(counted(1, "response"), "1 response");
-        assert_eq!(counted(0, "comment"), "0 comments");
-        assert_eq!(counted(600, "response"), "600 responses");
-        assert_eq!(format_number(3.0), "3");
-        assert_eq!(format_number(2.5), "2.5");
+impl RoleChoices {
+    /// Records that the column headed `heading` holds `role`.
+    pub fn choose(&mut self, heading: &str, role: ColumnRole) {
+        self.0.insert(normalise_heading(heading), role);
     }
 
-    #[test]
-    fn choices_split_on_semicolons_before_commas() {
-        assert_eq!(
-            split_choices("CAMHS;Portage, Early help;").collect::<Vec<_>>(),
-            ["CAMHS", "Portage, Early help"]
-        );
-        assert_eq!(
-            split_choices("CAMHS, Portage").collect::<Vec<_>>(),
-            ["CAMHS", "Portage"]
-        );
+    /// Gives each column of `survey` whose heading has a chosen role that role.
+    pub fn apply_to(&self, survey: &mut Survey) {
+        for column in &mut survey.columns {
+            if let Some(&role) = self.0.get(&normalise_heading(&column.name)) {
+                column.role = role;
+                column.role_reason = "chosen by you".to_owned();
+            }
+        }
     }
 }

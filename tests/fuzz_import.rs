@@ -8,7 +8,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use consultlens::import::{ImportOptions, Imported, import_bytes, own_panics_caught};
+use consultlens::import::{
+    ImportOptions, Imported, import_bytes, install_panic_hook, own_panics_caught,
+};
 use consultlens::progress::Progress;
 
 const DEFAULT_ITERATIONS: usize = 150;
@@ -228,6 +230,8 @@ fn check(imported: &Imported, input: &str) {
 
 #[test]
 fn importer_survives_mutated_and_random_input() {
+    // As the program does at start: panics inside the import boundary are counted, not printed.
+    install_panic_hook();
     let iterations = std::env::var("CONSULTLENS_FUZZ_ITERATIONS")
         .ok()
         .and_then(|value| value.parse().ok())

@@ -15,7 +15,7 @@ fn harness_for(app: App) -> Harness<'static, App> {
 
 fn harness_on_sample() -> Harness<'static, App> {
     let mut app = App::new(Settings::default());
-    app.open(sample_path(), None, None);
+    app.open(sample_path(), None);
     app.finish_jobs();
     assert!(
         app.session.is_some(),
@@ -30,7 +30,7 @@ fn sample_opens_on_the_themes_chart_with_its_top_theme() {
     let mut harness = harness_on_sample();
     harness.run();
     let app = harness.state();
-    assert_eq!(app.view, View::Themes);
+    assert_eq!(app.view.view, View::Themes);
     let session = app.session.as_ref().expect("session");
     assert_eq!(session.survey.response_count(), 600);
     let top = session.summary.themes.first().expect("themes");
@@ -55,13 +55,7 @@ fn filtering_comments_by_theme_narrows_the_list() {
     harness.run();
     harness.get_by_label("Comments").click();
     harness.run();
-    let everything = harness
-        .state()
-        .session
-        .as_ref()
-        .expect("session")
-        .visible_comments
-        .len();
+    let everything = harness.state().view.visible_comments.len();
     harness.get_by_label(&format!("Showing {everything} of {everything} comments"));
 
     harness.get_by_label("Theme filter").click();
@@ -74,10 +68,10 @@ fn filtering_comments_by_theme_narrows_the_list() {
     let app = harness.state();
     let session = app.session.as_ref().expect("session");
     let transport = session.codebook.find("transport").expect("transport theme");
-    let shown = session.visible_comments.len();
+    let shown = app.view.visible_comments.len();
     assert!(shown > 0 && shown < everything, "{shown} of {everything}");
     assert!(
-        session
+        app.view
             .visible_comments
             .iter()
             .all(|&comment| session.tagging.has_theme(comment, transport))
@@ -94,10 +88,11 @@ fn searching_comments_filters_by_text() {
     harness.run();
     harness.get_by_label("Search comments").type_text("taxi");
     harness.run();
-    let session = harness.state().session.as_ref().expect("session");
-    assert_eq!(session.filter.text, "taxi");
-    assert!(!session.visible_comments.is_empty());
-    for &comment in &session.visible_comments {
+    let app = harness.state();
+    let session = app.session.as_ref().expect("session");
+    assert_eq!(app.view.filter.text, "taxi");
+    assert!(!app.view.visible_comments.is_empty());
+    for &comment in &app.view.visible_comments {
         let text = session
             .survey
             .comment_text(comment)
@@ -122,15 +117,7 @@ fn export_writes_the_summary_workbook() {
         .get_by_label("Save as")
         .type_text(&out.display().to_string());
     harness.run();
-    assert_eq!(
-        harness
-            .state()
-            .session
-            .as_ref()
-            .expect("session")
-            .export_path,
-        out.display().to_string()
-    );
+    assert_eq!(harness.state().view.export_path, out.display().to_string());
     harness.get_by_label("Export summary workbook").click();
     harness.run();
     harness.state_mut().finish_jobs();
@@ -207,7 +194,7 @@ fn another_worksheet_can_be_chosen_in_the_data_view() {
     workbook.save(&path).expect("saves");
 
     let mut app = App::new(Settings::default());
-    app.open(path, None, None);
+    app.open(path, None);
     app.finish_jobs();
     let mut harness = harness_for(app);
     harness.get_by_label("Data").click();
@@ -249,8 +236,10 @@ fn a_comment_with_an_emoji_draws_without_a_missing_glyph() {
         .get_by_label("Search comments")
         .type_text("waiting list for over a year");
     harness.run();
-    let session = harness.state().session.as_ref().expect("session");
-    let shown: Vec<String> = session
+    let app = harness.state();
+    let session = app.session.as_ref().expect("session");
+    let shown: Vec<String> = app
+        .view
         .visible_comments
         .iter()
         .filter_map(|comment| session.survey.comment_text(*comment))

@@ -61,9 +61,10 @@ Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Na
             "Please tell us why"
         ]
     );
+    // Personal by their headings, even where nobody answered.
     assert_eq!(
         names_with_role(&imported, ColumnRole::Personal),
-        ["IP Address"]
+        ["IP Address", "Email Address", "First Name", "Last Name"]
     );
 }
 

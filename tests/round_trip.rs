@@ -111,7 +111,7 @@ fn import_tag_export_and_read_back() {
 
     let codebook = Codebook::built_in("send-strategy").expect("codebook");
     let tagging = tag_survey(&survey, &codebook, &Progress::new()).expect("tags");
-    let summary = summarise(&survey, &codebook, &tagging, None);
+    let summary = summarise(&survey, &codebook, &tagging);
     let workforce = summary
         .themes
         .iter()
@@ -208,7 +208,7 @@ fn export_refuses_to_overwrite_the_input() {
         .survey;
     let codebook = Codebook::built_in("send-strategy").expect("codebook");
     let tagging = tag_survey(&survey, &codebook, &Progress::new()).expect("tags");
-    let summary = summarise(&survey, &codebook, &tagging, None);
+    let summary = summarise(&survey, &codebook, &tagging);
     let error = write_summary_workbook(&input, &survey, &codebook, &tagging, &summary)
         .expect_err("refuses");
     assert!(error.to_string().contains("will not overwrite"), "{error}");

@@ -1,5 +1,7 @@
 //! Which comments to show: by theme, respondent attribute and text.
 
+use regex::{Regex, RegexBuilder};
+
 use crate::codebook::{Codebook, ThemeId};
 use crate::model::{ColumnId, CommentRef, Survey};
 use crate::tagging::Tagging;
@@ -9,10 +11,13 @@ use crate::tagging::Tagging;
 pub struct Filter {
     /// Only comments with this theme (or, for a group, any theme under it).
     pub theme: Option<ThemeId>,
-    /// Only comments from respondents with this attribute value.
+    /// Only comments from respondents whose answer to the attribute column reads as this value;
+    /// an empty value selects the respondents who left it blank ("Not answered").
     pub attribute: Option<(ColumnId, String)>,
     /// Only comments containing this text, ignoring case.
     pub text: String,
+    /// List the free-text answers that say nothing ("n/a", "none") instead of the comments.
+    pub non_answers: bool,
 }
 
 impl Filter {
@@ -29,24 +34,66 @@ impl Filter {
             wanted.push(theme);
             wanted
         });
-        let needle = self.text.trim().to_lowercase();
-        tagging
-            .comments
-            .iter()
-            .copied()
-            .filter(|&comment| {
-                let theme_ok = wanted_themes
-                    .as_ref()
-                    .is_none_or(|wanted| wanted.iter().any(|&id| tagging.has_theme(comment, id)));
-                let attribute_ok = self.attribute.as_ref().is_none_or(|(column, value)| {
-                    survey.attribute_value(comment.response, *column) == *value
-                });
-                let text_ok = needle.is_empty()
-                    || survey
-                        .comment_text(comment)
-                        .is_some_and(|text| text.to_lowercase().contains(&needle));
-                theme_ok && attribute_ok && text_ok
-            })
-            .collect()
+        let search = text_search(&self.text);
+        let passes = |comment: CommentRef| {
+            let theme_ok = wanted_themes
+                .as_ref()
+                .is_none_or(|wanted| wanted.iter().any(|&id| tagging.has_theme(comment, id)));
+            let attribute_ok = self.attribute.as_ref().is_none_or(|(column, value)| {
+                survey.attribute_value(comment.response, *column) == *value
+            });
+            let text_ok = search.as_ref().is_none_or(|search| {
+                survey
+                    .comment_text(comment)
+                    .is_some_and(|text| search.is_match(text))
+            });
+            theme_ok && attribute_ok && text_ok
+        };
+        if self.non_answers {
+            survey
+                .non_answers()
+                .into_iter()
+                .filter(|&comment| passes(comment))
+                .collect()
+        } else {
+            tagging
+                .comments
+                .iter()
+                .copied()
+                .filter(|&comment| passes(comment))
+                .collect()
+        }
+    }
+}
+
+/// A case-insensitive search for `text` as written, `None` for no search. The comments are
+/// searched as they are, without a lower-cased copy of each per keystroke.
+fn text_search(text: &str) -> Option<Regex> {
+    let needle = text.trim();
+    if needle.is_empty() {
+        return None;
+    }
+    RegexBuilder::new(&regex::escape(needle))
+        .case_insensitive(true)
+        .build()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_ignores_case_beyond_ascii() {
+        let search = text_search("  ÉCOLE ").expect("a search");
+        assert!(search.is_match("Notre école est petite"));
+        assert!(search.is_match("L'ÉCOLE"));
+        assert!(!search.is_match("ecole"));
+        assert!(text_search(" ").is_none());
+        assert!(
+            text_search("a+b (c)")
+                .expect("a search")
+                .is_match("A+B (C)")
+        );
     }
 }

@@ -3,14 +3,17 @@
 //! Percentages of respondents use as their base the respondents who wrote at least one comment
 //! (in the group, for crosstabs), which is what the theme counts can be compared with.
 
+pub mod charts;
 mod filter;
 
 use std::collections::{BTreeSet, HashMap};
 
 pub use filter::Filter;
 
+use crate::answers::{rating_scale_of, split_choices};
 use crate::codebook::{Codebook, ThemeId};
-use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, rating_scale_of, split_choices};
+use crate::heading::{RESPONDENT_TYPE_HINTS, mentions_any};
+use crate::model::{ColumnId, ColumnRole, ResponseId, Survey};
 use crate::tagging::Tagging;
 
 /// How often one theme came up.
@@ -33,10 +36,21 @@ pub struct ThemeCount {
 /// One group of a respondent attribute, such as "Parent or carer".
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttributeGroup {
-    /// The attribute's value.
+    /// The attribute's value as displayed; empty for the respondents who did not answer it.
     pub value: String,
     /// Respondents in the group who wrote at least one comment.
     pub respondents: usize,
+}
+
+impl AttributeGroup {
+    /// The group's name for people: its value, or "Not answered".
+    pub fn label(&self) -> &str {
+        if self.value.is_empty() {
+            "Not answered"
+        } else {
+            &self.value
+        }
+    }
 }
 
 /// One theme across the groups of an attribute.
@@ -86,8 +100,10 @@ pub struct ClosedQuestion {
 pub struct Summary {
     /// Responses in the survey.
     pub responses: usize,
-    /// Non-blank free-text answers.
+    /// Free-text answers that say something: the comments.
     pub comments: usize,
+    /// Free-text answers that say nothing ("n/a", "none", "-"), not counted as comments.
+    pub non_answers: usize,
     /// Respondents who wrote at least one comment: the base of the percentages.
     pub respondents_with_comments: usize,
     /// Comments that no theme covers.
@@ -102,19 +118,22 @@ pub struct Summary {
     pub closed: Vec<ClosedQuestion>,
 }
 
-/// Summarises the survey's tagging. `by` picks the crosstab attribute; `None` uses the
-/// respondent-type column when there is one.
-pub fn summarise(
-    survey: &Survey,
-    codebook: &Codebook,
-    tagging: &Tagging,
-    by: Option<ColumnId>,
-) -> Summary {
-    let themes_by_respondent = themes_by_respondent(codebook, tagging);
+/// Summarises the survey's tagging, split by the respondent-type column when there is one.
+pub fn summarise(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> Summary {
+    let response_themes = themes_by_response(tagging, survey.response_count());
     let commenters: BTreeSet<ResponseId> = tagging
         .comments
         .iter()
         .map(|comment| comment.response)
+        .collect();
+    let themes_by_respondent: HashMap<ResponseId, &[ThemeId]> = commenters
+        .iter()
+        .map(|&response| {
+            let themes = response_themes
+                .get(response.0)
+                .map_or(&[][..], Vec::as_slice);
+            (response, themes)
+        })
         .collect();
     let base = commenters.len();
 
@@ -158,12 +177,12 @@ pub fn summarise(
     sort_counts(&mut groups);
 
     let untagged_comments = tagging.iter().filter(|(_, tags)| tags.is_empty()).count();
-    let attribute = by.or_else(|| survey.respondent_type_column());
-    let by_attribute = attribute
+    let by_attribute = respondent_type_column(survey)
         .map(|column| crosstab(survey, column, &commenters, &themes, &themes_by_respondent));
     Summary {
         responses: survey.response_count(),
         comments: tagging.comments.len(),
+        non_answers: survey.non_answers().len(),
         respondents_with_comments: base,
         untagged_comments,
         themes,
@@ -173,20 +192,35 @@ pub fn summarise(
     }
 }
 
-fn themes_by_respondent(
-    codebook: &Codebook,
-    tagging: &Tagging,
-) -> HashMap<ResponseId, BTreeSet<ThemeId>> {
-    let mut by_respondent: HashMap<ResponseId, BTreeSet<ThemeId>> = HashMap::new();
+/// The themes each response raised in any of its comments, sorted, indexed by response.
+pub fn themes_by_response(tagging: &Tagging, responses: usize) -> Vec<Vec<ThemeId>> {
+    let mut themes: Vec<Vec<ThemeId>> = vec![Vec::new(); responses];
     for (comment, tags) in tagging.iter() {
-        let entry = by_respondent.entry(comment.response).or_default();
-        entry.extend(
-            tags.iter()
-                .map(|tag| tag.theme)
-                .filter(|&theme| codebook.theme(theme).is_some()),
-        );
+        if let Some(raised) = themes.get_mut(comment.response.0) {
+            raised.extend(tags.iter().map(|tag| tag.theme));
+        }
     }
-    by_respondent
+    for raised in &mut themes {
+        raised.sort_unstable();
+        raised.dedup();
+    }
+    themes
+}
+
+/// The attribute column most likely to say who the respondent is (respondent type, role ...),
+/// else the first attribute.
+pub fn respondent_type_column(survey: &Survey) -> Option<ColumnId> {
+    let attributes = survey.columns_with_role(ColumnRole::Attribute);
+    let describes_respondent = |id: &ColumnId| {
+        survey
+            .column(*id)
+            .is_some_and(|column| mentions_any(&column.name, &RESPONDENT_TYPE_HINTS))
+    };
+    attributes
+        .iter()
+        .copied()
+        .find(describes_respondent)
+        .or_else(|| attributes.first().copied())
 }
 
 fn sort_counts(counts: &mut [ThemeCount]) {
@@ -214,16 +248,9 @@ fn crosstab(
     attribute: ColumnId,
     commenters: &BTreeSet<ResponseId>,
     themes: &[ThemeCount],
-    themes_by_respondent: &HashMap<ResponseId, BTreeSet<ThemeId>>,
+    themes_by_respondent: &HashMap<ResponseId, &[ThemeId]>,
 ) -> Crosstab {
-    let group_of = |response: ResponseId| {
-        let value = survey.attribute_value(response, attribute);
-        if value.is_empty() {
-            "Not answered".to_owned()
-        } else {
-            value
-        }
-    };
+    let group_of = |response: ResponseId| survey.attribute_value(response, attribute);
     let mut sizes: HashMap<String, usize> = HashMap::new();
     for &response in commenters {
         *sizes.entry(group_of(response)).or_default() += 1;
@@ -337,7 +364,7 @@ fn order_by_rating_scale(counts: &mut [(String, usize)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Column, SourceFile, Value};
+    use crate::model::{Column, CommentRef, SourceFile, Value};
     use crate::progress::Progress;
     use std::path::{Path, PathBuf};
 
@@ -412,7 +439,7 @@ mod tests {
     fn counts_respondents_once_across_questions() {
         let (survey, codebook) = fixture();
         let tagging = tag_fixture(&survey, &codebook);
-        let summary = summarise(&survey, &codebook, &tagging, None);
+        let summary = summarise(&survey, &codebook, &tagging);
         assert_eq!(
             (
                 summary.responses,
@@ -443,7 +470,7 @@ mod tests {
     fn crosstab_splits_by_respondent_type() {
         let (survey, codebook) = fixture();
         let tagging = tag_fixture(&survey, &codebook);
-        let crosstab = summarise(&survey, &codebook, &tagging, None)
+        let crosstab = summarise(&survey, &codebook, &tagging)
             .by_attribute
             .expect("crosstab");
         let groups: Vec<(&str, usize)> = crosstab
@@ -461,7 +488,7 @@ mod tests {
     fn agreement_answers_keep_scale_order() {
         let (survey, codebook) = fixture();
         let tagging = tag_fixture(&survey, &codebook);
-        let summary = summarise(&survey, &codebook, &tagging, None);
+        let summary = summarise(&survey, &codebook, &tagging);
         let agree = summary
             .closed
             .iter()
@@ -509,6 +536,62 @@ mod tests {
             ..Filter::default()
         };
         assert_eq!(text.apply(&survey, &codebook, &tagging).len(), 1);
+    }
+
+    #[test]
+    fn not_answered_group_filters_to_respondents_who_left_it_blank() {
+        let (mut survey, codebook) = fixture();
+        survey.columns[0].values[1] = Value::Empty;
+        let tagging = tag_fixture(&survey, &codebook);
+        let crosstab = summarise(&survey, &codebook, &tagging)
+            .by_attribute
+            .expect("crosstab");
+        let blank = crosstab
+            .groups
+            .iter()
+            .find(|group| group.label() == "Not answered")
+            .expect("a group for the blank answers");
+        assert_eq!(blank.respondents, 1);
+        let shown = Filter {
+            attribute: Some((crosstab.attribute, blank.value.clone())),
+            ..Filter::default()
+        }
+        .apply(&survey, &codebook, &tagging);
+        assert_eq!(
+            shown,
+            [CommentRef {
+                response: ResponseId(1),
+                column: ColumnId(2)
+            }]
+        );
+    }
+
+    #[test]
+    fn answers_that_say_nothing_are_not_comments() {
+        let (mut survey, codebook) = fixture();
+        survey.columns[3].values[1] = Value::Text("N/A".into());
+        survey.columns[3].values[2] = Value::Text(" - ".into());
+        let tagging = tag_fixture(&survey, &codebook);
+        let summary = summarise(&survey, &codebook, &tagging);
+        assert_eq!((summary.comments, summary.non_answers), (4, 2));
+        assert_eq!(summary.respondents_with_comments, 3);
+        let listed = Filter {
+            non_answers: true,
+            ..Filter::default()
+        }
+        .apply(&survey, &codebook, &tagging);
+        assert_eq!(listed.len(), 2);
+        assert!(listed.iter().all(|answer| answer.column == ColumnId(3)));
+    }
+
+    #[test]
+    fn the_respondent_type_column_is_found_by_whole_words() {
+        let (mut survey, _) = fixture();
+        survey.columns.insert(
+            0,
+            text_column("Controller", ColumnRole::Attribute, &["a", "b", "a", "b"]),
+        );
+        assert_eq!(respondent_type_column(&survey), Some(ColumnId(1)));
     }
 
     fn tag_fixture(survey: &Survey, codebook: &Codebook) -> Tagging {

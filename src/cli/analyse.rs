@@ -11,9 +11,9 @@ use crate::analysis;
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
 use crate::export;
 use crate::import::{self, ImportOptions};
-use crate::model::counted;
 use crate::progress::Progress;
 use crate::tagging;
+use crate::wording::counted;
 
 use super::inspect::shorten;
 
@@ -53,7 +53,7 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
     let survey = imported.survey;
     let tagging =
         tagging::tag_survey(&survey, &codebook, &progress).context("tagging was cancelled")?;
-    let summary = analysis::summarise(&survey, &codebook, &tagging, None);
+    let summary = analysis::summarise(&survey, &codebook, &tagging);
 
     writeln!(
         out,

@@ -74,6 +74,14 @@ pub enum CodebookError {
         /// What is wrong.
         detail: String,
     },
+    /// The codebook could not be written as TOML.
+    #[error("could not write the codebook \"{name}\" as TOML: {detail}")]
+    Serialise {
+        /// The codebook's name.
+        name: String,
+        /// What the TOML writer said.
+        detail: String,
+    },
     /// Neither a file nor a built-in codebook.
     #[error("there is no codebook file or built-in codebook called \"{name}\" (built in: {})", BUILT_IN.iter().map(|(key, _)| *key).collect::<Vec<_>>().join(", "))]
     NotFound {
@@ -97,10 +105,29 @@ pub const BUILT_IN: [(&str, &str); 2] = [
 /// The codebook used when none is chosen.
 pub const DEFAULT_CODEBOOK: &str = "send-strategy";
 
-/// Colour-blind-safe colours (Okabe-Ito) for themes that name none.
-pub const PALETTE: [&str; 8] = [
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+/// A colour as red, green and blue.
+pub type Rgb = [u8; 3];
+
+/// Colour-blind-safe colours (Okabe-Ito), for themes that name none and for respondent groups;
+/// the first is the default.
+pub const PALETTE: [Rgb; 8] = [
+    [0x00, 0x72, 0xB2],
+    [0xE6, 0x9F, 0x00],
+    [0x00, 0x9E, 0x73],
+    [0xCC, 0x79, 0xA7],
+    [0x56, 0xB4, 0xE9],
+    [0xD5, 0x5E, 0x00],
+    [0xF0, 0xE4, 0x42],
+    [0x00, 0x00, 0x00],
 ];
+
+/// The palette's colour at `index`, going round again after the last.
+pub fn palette_colour(index: usize) -> Rgb {
+    PALETTE
+        .get(index % PALETTE.len())
+        .copied()
+        .unwrap_or_default()
+}
 
 impl Codebook {
     /// Parses a codebook from TOML text; `path` names it in messages.
@@ -168,9 +195,13 @@ impl Codebook {
     /// The codebook as TOML text, in the same format it loads from.
     ///
     /// # Errors
-    /// Only if the codebook cannot be represented in TOML, which the types rule out in practice.
-    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
-        toml::to_string_pretty(self)
+    /// [`CodebookError::Serialise`] if the codebook cannot be written as TOML, which its types
+    /// rule out in practice.
+    pub fn to_toml(&self) -> Result<String, CodebookError> {
+        toml::to_string_pretty(self).map_err(|error| CodebookError::Serialise {
+            name: self.name.clone(),
+            detail: error.to_string(),
+        })
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -181,6 +212,14 @@ impl Codebook {
             }
             if !keys.insert(theme.key.as_str()) {
                 return Err(format!("two themes have the id \"{}\"", theme.key));
+            }
+            if let Some(colour) = &theme.colour
+                && parse_hex_colour(colour).is_none()
+            {
+                return Err(format!(
+                    "theme \"{}\" has the colour \"{colour}\"; write colours as #RRGGBB, such as #0072B2",
+                    theme.key
+                ));
             }
         }
         for theme in &self.themes {
@@ -257,31 +296,30 @@ impl Codebook {
             .collect()
     }
 
-    /// The theme's colour: its own, its parent's, or one from the palette.
-    pub fn colour(&self, id: ThemeId) -> &str {
-        let own = self.theme(id).and_then(|theme| theme.colour.as_deref());
-        let inherited = || {
-            self.parent_of(id)
-                .and_then(|parent| self.theme(parent))
+    /// The theme's colour: its own, its parent's, or its group's from the palette.
+    pub fn colour(&self, id: ThemeId) -> Rgb {
+        let named = |id: ThemeId| {
+            self.theme(id)
                 .and_then(|theme| theme.colour.as_deref())
+                .and_then(parse_hex_colour)
         };
-        own.or_else(inherited).unwrap_or_else(|| {
-            let top = self.parent_of(id).unwrap_or(id);
-            let position = self
-                .top_level()
-                .iter()
-                .position(|&candidate| candidate == top)
-                .unwrap_or(0);
-            PALETTE
-                .get(position % PALETTE.len())
-                .copied()
-                .unwrap_or("#0072B2")
-        })
+        let parent = self.parent_of(id);
+        named(id)
+            .or_else(|| parent.and_then(named))
+            .unwrap_or_else(|| {
+                let top = parent.unwrap_or(id);
+                let position = self
+                    .top_level()
+                    .iter()
+                    .position(|&candidate| candidate == top)
+                    .unwrap_or(0);
+                palette_colour(position)
+            })
     }
 }
 
 /// Parses `#RRGGBB` into red, green and blue.
-pub fn parse_hex_colour(colour: &str) -> Option<[u8; 3]> {
+fn parse_hex_colour(colour: &str) -> Option<Rgb> {
     let hex = colour.strip_prefix('#')?;
     if hex.len() != 6 {
         return None;
@@ -384,8 +422,17 @@ mod tests {
     fn children_inherit_colour() {
         let text = "name = \"X\"\n[[theme]]\nid = \"g\"\nname = \"G\"\ncolour = \"#112233\"\n[[theme]]\nid = \"c\"\nname = \"C\"\nparent = \"g\"\n";
         let codebook = Codebook::from_toml(text, Path::new("x.toml")).expect("parses");
-        assert_eq!(codebook.colour(ThemeId(1)), "#112233");
-        assert_eq!(parse_hex_colour("#112233"), Some([0x11, 0x22, 0x33]));
+        assert_eq!(codebook.colour(ThemeId(1)), [0x11, 0x22, 0x33]);
+        assert_eq!(parse_hex_colour("#11223"), None);
+        let unnamed = Codebook::from_toml(
+            "name = \"X\"\n[[theme]]\nid = \"a\"\nname = \"A\"\n",
+            Path::new("x.toml"),
+        )
+        .expect("parses");
+        assert_eq!(unnamed.colour(ThemeId(0)), PALETTE[0]);
+        let wrong = "name = \"X\"\n[[theme]]\nid = \"a\"\nname = \"A\"\ncolour = \"blue\"\n";
+        let error = Codebook::from_toml(wrong, Path::new("x.toml")).expect_err("not a colour");
+        assert!(error.to_string().contains("#RRGGBB"), "{error}");
         assert_eq!(codebook.leaf_themes(), [ThemeId(1)]);
     }
 }

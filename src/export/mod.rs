@@ -1,34 +1,7 @@
 //! Summary -> files. The only module that names rust_xlsxwriter.
 
+mod error;
 mod workbook;
 
-use std::path::PathBuf;
-
-pub use workbook::{SHEET_NAMES, summary_workbook_bytes, write_summary_workbook};
-
-/// An export that could not be written. Each message names the file last.
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    /// The output would replace the survey being analysed.
-    #[error("will not overwrite the survey being analysed; choose another name for the summary: {}", .path.display())]
-    WouldOverwriteInput {
-        /// The output path.
-        path: PathBuf,
-    },
-    /// The workbook could not be built.
-    #[error("could not build the summary workbook ({detail}): {}", .path.display())]
-    Workbook {
-        /// The output path.
-        path: PathBuf,
-        /// What rust_xlsxwriter said.
-        detail: String,
-    },
-    /// The file could not be written.
-    #[error("could not write the summary ({source}); is it open in Excel? {}", .path.display())]
-    Write {
-        /// The output path.
-        path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
-    },
-}
+pub use error::ExportError;
+pub use workbook::{SHEET_NAMES, write_summary_workbook};

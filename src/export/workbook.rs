@@ -5,8 +5,8 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::ExportError;
-use crate::analysis::Summary;
+use super::error::ExportError;
+use crate::analysis::{Summary, themes_by_response};
 use crate::codebook::Codebook;
 use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, Value};
 use crate::tagging::Tagging;
@@ -29,6 +29,12 @@ struct Inputs<'a> {
     summary: &'a Summary,
 }
 
+/// A figure of the Overview sheet: counts are numbers, so colleagues can calculate with them.
+enum OverviewValue {
+    Text(String),
+    Count(usize),
+}
+
 /// Cell styles shared by the sheets.
 struct Styles {
     title: Format,
@@ -36,6 +42,7 @@ struct Styles {
     wrap: Format,
     percent: Format,
     date: Format,
+    count: Format,
 }
 
 impl Styles {
@@ -50,6 +57,10 @@ impl Styles {
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             percent: Format::new().set_num_format("0.0%"),
             date: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+            count: Format::new()
+                .set_num_format("#,##0")
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::Top),
         }
     }
 }
@@ -87,10 +98,7 @@ pub fn write_summary_workbook(
 }
 
 /// The summary workbook as .xlsx bytes.
-///
-/// # Errors
-/// The rust_xlsxwriter error if the workbook cannot be assembled.
-pub fn summary_workbook_bytes(
+fn summary_workbook_bytes(
     survey: &Survey,
     codebook: &Codebook,
     tagging: &Tagging,
@@ -165,30 +173,80 @@ fn overview_sheet(
         .take(5)
         .map(|theme| format!("{} ({})", theme.name, theme.respondents))
         .collect();
-    let rows: Vec<(&str, String)> = vec![
-        ("Source files", survey.sources.iter().map(crate::model::SourceFile::describe).collect::<Vec<_>>().join("\n")),
-        ("Created", chrono::Local::now().format("%Y-%m-%d %H:%M").to_string()),
-        ("Responses", summary.responses.to_string()),
-        ("Free-text questions", column_names(ColumnRole::FreeText)),
-        ("Comments (non-blank free-text answers)", summary.comments.to_string()),
-        ("Respondents who wrote at least one comment", summary.respondents_with_comments.to_string()),
-        ("Comments no theme covers", summary.untagged_comments.to_string()),
-        ("Most common themes (respondents)", top_themes.join("; ")),
-        ("Codebook", inputs.codebook.name.clone()),
+    let text = |value: String| OverviewValue::Text(value);
+    let sources = survey
+        .sources
+        .iter()
+        .map(crate::model::SourceFile::describe)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let rows = [
+        ("Source files", text(sources)),
+        (
+            "Created",
+            text(chrono::Local::now().format("%Y-%m-%d %H:%M").to_string()),
+        ),
+        ("Responses", OverviewValue::Count(summary.responses)),
+        (
+            "Free-text questions",
+            text(column_names(ColumnRole::FreeText)),
+        ),
+        (
+            "Comments (free-text answers that say something)",
+            OverviewValue::Count(summary.comments),
+        ),
+        (
+            "Answers that say nothing (\"n/a\", \"none\", \"-\"), not counted as comments",
+            OverviewValue::Count(summary.non_answers),
+        ),
+        (
+            "Respondents who wrote at least one comment",
+            OverviewValue::Count(summary.respondents_with_comments),
+        ),
+        (
+            "Comments no theme covers",
+            OverviewValue::Count(summary.untagged_comments),
+        ),
+        (
+            "Most common themes (respondents)",
+            text(top_themes.join("; ")),
+        ),
+        ("Codebook", text(inputs.codebook.name.clone())),
         (
             "Method",
-            "Comments were tagged by the codebook's keyword rules: case-insensitive, whole words, \
-             word forms matched by stemming, phrases in order, exclusions applied. \
-             A respondent counts once per theme however many of their comments raise it."
-                .to_owned(),
+            text(
+                "Comments were tagged by the codebook's keyword rules: case-insensitive, whole \
+                 words, word forms matched by stemming, phrases in order, exclusions applied. \
+                 A respondent counts once per theme however many of their comments raise it. \
+                 Answers that say nothing, such as \"n/a\", \"none\", \"no comment\" or \"-\", \
+                 are not counted as comments."
+                    .to_owned(),
+            ),
         ),
-        ("Percentages", "Of respondents who wrote at least one comment (in the group, for the split by respondent type).".to_owned()),
-        ("Left out (personal data)", column_names(ColumnRole::Personal)),
+        (
+            "Percentages",
+            text(
+                "Of respondents who wrote at least one comment (in the group, for the split by \
+                 respondent type)."
+                    .to_owned(),
+            ),
+        ),
+        (
+            "Left out (personal data)",
+            text(column_names(ColumnRole::Personal)),
+        ),
     ];
     for (index, (label, value)) in rows.iter().enumerate() {
         let row = cell_row(index + 2);
         sheet.write_string_with_format(row, 0, *label, &styles.header)?;
-        sheet.write_string_with_format(row, 1, value, &styles.wrap)?;
+        match value {
+            OverviewValue::Text(text) => {
+                sheet.write_string_with_format(row, 1, text, &styles.wrap)?;
+            }
+            OverviewValue::Count(number) => {
+                sheet.write_number_with_format(row, 1, count(*number), &styles.count)?;
+            }
+        }
     }
     sheet.set_column_width(0, 42)?;
     sheet.set_column_width(1, 90)?;
@@ -414,13 +472,7 @@ fn coded_responses_sheet(
     );
     header_row(sheet, 0, &headers, styles)?;
 
-    let mut themes_of_response: Vec<std::collections::BTreeSet<crate::codebook::ThemeId>> =
-        vec![std::collections::BTreeSet::new(); survey.response_count()];
-    for (comment, tags) in inputs.tagging.iter() {
-        if let Some(themes) = themes_of_response.get_mut(comment.response.0) {
-            themes.extend(tags.iter().map(|tag| tag.theme));
-        }
-    }
+    let themes_of_response = themes_by_response(inputs.tagging, survey.response_count());
     let themes_column = exported.len() + 1;
     for (response, themes) in themes_of_response.iter().enumerate() {
         let row = cell_row(response + 1);

@@ -1,7 +1,7 @@
 //! The Comments view: every comment with its theme chips, filtered by theme, respondent type and
 //! text, in a list that only lays out the rows on screen.
 
-use super::state::{Command, Session};
+use super::state::{Command, Session, ViewState};
 use super::widgets::{highlighted_text, theme_chip};
 use crate::model::CommentRef;
 
@@ -10,37 +10,51 @@ use crate::model::CommentRef;
 const ROW_TEXT_LINES: usize = 2;
 
 /// Filters and the comment list.
-pub fn comments_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
-    filters_ui(ui, session, commands);
+pub fn comments_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    view: &ViewState,
+    commands: &mut Vec<Command>,
+) {
+    filters_ui(ui, session, view, commands);
     ui.separator();
     egui::Panel::right("comment-detail")
         .resizable(true)
         .default_size(380.0)
-        .show(ui, |ui| detail_ui(ui, session));
-    let total = session.tagging.comments.len();
-    let shown = session.visible_comments.len();
-    ui.label(format!("Showing {shown} of {total} comments"));
+        .show(ui, |ui| detail_ui(ui, session, view));
+    let shown = view.visible_comments.len();
+    if view.filter.non_answers {
+        ui.label(format!(
+            "Showing {shown} of {} answers that say nothing; they are not counted as comments",
+            session.summary.non_answers
+        ));
+    } else {
+        ui.label(format!(
+            "Showing {shown} of {} comments",
+            session.tagging.comments.len()
+        ));
+    }
     let row_height =
         ui.text_style_height(&egui::TextStyle::Body) * (ROW_TEXT_LINES as f32 + 2.6) + 12.0;
     egui::ScrollArea::vertical()
         .auto_shrink(false)
         .show_rows(ui, row_height, shown, |ui, rows| {
-            for comment in session.visible_comments.get(rows).unwrap_or_default() {
-                comment_row_ui(ui, session, *comment, row_height, commands);
+            for comment in view.visible_comments.get(rows).unwrap_or_default() {
+                comment_row_ui(ui, session, view, *comment, row_height, commands);
             }
         });
 }
 
-fn filters_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+fn filters_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, commands: &mut Vec<Command>) {
     let codebook = &session.codebook;
     ui.horizontal_wrapped(|ui| {
         ui.label("Theme");
-        let selected_name = session
+        let selected_name = view
             .filter
             .theme
             .and_then(|theme| codebook.theme(theme))
             .map_or("All themes", |theme| theme.name.as_str());
-        let mut theme = session.filter.theme;
+        let mut theme = view.filter.theme;
         egui::ComboBox::from_id_salt("theme-filter")
             .selected_text(selected_name)
             .width(260.0)
@@ -68,25 +82,32 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>)
             })
             .response
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Theme filter"));
-        if theme != session.filter.theme {
+        if theme != view.filter.theme {
             commands.push(Command::FilterTheme(theme));
         }
 
         if let Some(crosstab) = &session.summary.by_attribute {
             ui.label(&crosstab.attribute_name);
-            let current = session
+            let current = view
                 .filter
                 .attribute
                 .as_ref()
                 .map(|(_, value)| value.clone());
+            let current_label = current.as_ref().map_or("Everyone", |value| {
+                crosstab
+                    .groups
+                    .iter()
+                    .find(|group| group.value == *value)
+                    .map_or(value.as_str(), |group| group.label())
+            });
             let mut chosen = current.clone();
             egui::ComboBox::from_id_salt("respondent-filter")
-                .selected_text(current.clone().unwrap_or_else(|| "Everyone".to_owned()))
+                .selected_text(current_label)
                 .width(220.0)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut chosen, None, "Everyone");
                     for group in &crosstab.groups {
-                        ui.selectable_value(&mut chosen, Some(group.value.clone()), &group.value);
+                        ui.selectable_value(&mut chosen, Some(group.value.clone()), group.label());
                     }
                 })
                 .response
@@ -99,7 +120,7 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>)
         }
 
         ui.label("Search");
-        let mut text = session.filter.text.clone();
+        let mut text = view.filter.text.clone();
         let search = ui.add(
             egui::TextEdit::singleline(&mut text)
                 .hint_text("words in the comment")
@@ -108,8 +129,21 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>)
         search.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Search comments")
         });
-        if text != session.filter.text {
+        if text != view.filter.text {
             commands.push(Command::Search(text));
+        }
+
+        let mut non_answers = view.filter.non_answers;
+        ui.checkbox(
+            &mut non_answers,
+            format!(
+                "Show answers that say nothing ({})",
+                session.summary.non_answers
+            ),
+        )
+        .on_hover_text("Answers such as \"n/a\", \"none\" or \"-\" are not counted as comments");
+        if non_answers != view.filter.non_answers {
+            commands.push(Command::ShowNonAnswers(non_answers));
         }
     });
 }
@@ -117,6 +151,7 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>)
 fn comment_row_ui(
     ui: &mut egui::Ui,
     session: &Session,
+    view: &ViewState,
     comment: CommentRef,
     row_height: f32,
     commands: &mut Vec<Command>,
@@ -124,7 +159,7 @@ fn comment_row_ui(
     let survey = &session.survey;
     let text = survey.comment_text(comment).unwrap_or_default();
     let tags = session.tagging.tags_of(comment);
-    let selected = session.selected_comment == Some(comment);
+    let selected = view.selected_comment == Some(comment);
     let frame = egui::Frame::new()
         .inner_margin(egui::Margin::symmetric(6, 4))
         .fill(if selected {
@@ -184,8 +219,8 @@ fn meta_line(session: &Session, comment: CommentRef) -> String {
     parts.join(" · ")
 }
 
-fn detail_ui(ui: &mut egui::Ui, session: &Session) {
-    let Some(comment) = session.selected_comment else {
+fn detail_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState) {
+    let Some(comment) = view.selected_comment else {
         ui.label("Select a comment to read it in full and see why each theme was given.");
         return;
     };

@@ -4,7 +4,8 @@ use egui_extras::{Column as TableColumn, TableBuilder};
 
 use super::state::{Command, Session};
 use crate::import::column_letters;
-use crate::model::{ColumnId, ColumnRole, counted};
+use crate::model::{ColumnId, ColumnRole};
+use crate::wording::counted;
 
 /// Lists the columns, their roles and why; a role change re-tags the comments.
 pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {

@@ -2,12 +2,18 @@
 
 use std::path::PathBuf;
 
-use super::state::{Command, Session};
+use super::state::{Command, FilePurpose, Session, ViewState};
 use crate::export::SHEET_NAMES;
 use crate::model::ColumnRole;
 
 /// The export path, a button to choose it, and the button that writes the workbook.
-pub fn export_ui(ui: &mut egui::Ui, session: &Session, busy: bool, commands: &mut Vec<Command>) {
+pub fn export_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    view: &ViewState,
+    busy: bool,
+    commands: &mut Vec<Command>,
+) {
     ui.heading("Export the summary workbook");
     ui.label(format!(
         "An Excel workbook for colleagues, with these sheets: {}. The themes sheet has a bar chart you can edit in Excel or PowerPoint.",
@@ -31,25 +37,25 @@ pub fn export_ui(ui: &mut egui::Ui, session: &Session, busy: bool, commands: &mu
     ui.add_space(8.0);
     ui.horizontal(|ui| {
         let label = ui.label("Save as");
-        let mut path = session.export_path.clone();
+        let mut path = view.export_path.clone();
         ui.add(egui::TextEdit::singleline(&mut path).desired_width(520.0))
             .labelled_by(label.id);
-        if path != session.export_path {
+        if path != view.export_path {
             commands.push(Command::SetExportPath(path));
         }
         if ui
             .add_enabled(!busy, egui::Button::new("Choose…"))
             .clicked()
         {
-            commands.push(Command::ChooseExportPath);
+            commands.push(Command::PickFile(FilePurpose::Export));
         }
     });
     ui.add_space(8.0);
-    let can_export = !busy && !session.export_path.trim().is_empty();
+    let can_export = !busy && !view.export_path.trim().is_empty();
     if ui
         .add_enabled(can_export, egui::Button::new("Export summary workbook"))
         .clicked()
     {
-        commands.push(Command::Export(PathBuf::from(session.export_path.trim())));
+        commands.push(Command::Export(PathBuf::from(view.export_path.trim())));
     }
 }

@@ -1,15 +1,16 @@
-//! Work that must not block the frame: import, tagging, export and file dialogs, each on a
-//! named thread that reports back with a [`Command`].
+//! Work that must not block the frame: import, tagging, summary, export and file choosers, each
+//! on a named thread that reports back with a [`Command`].
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 
-use super::state::{Command, Session};
-use crate::analysis::Summary;
+use super::state::{Command, Retagged, Session};
+use crate::analysis::{Summary, summarise};
 use crate::codebook::Codebook;
 use crate::export;
-use crate::import::{self, ImportOptions};
-use crate::model::Survey;
+use crate::files::display_name;
+use crate::import::{self, ImportError, ImportOptions};
+use crate::model::{RoleChoices, Survey};
 use crate::progress::Progress;
 use crate::tagging::{self, Tagging};
 
@@ -129,37 +130,75 @@ fn deliver(sender: &Sender<Option<Command>>, command: Option<Command>) {
     }
 }
 
-/// Imports (combining several files into one survey), tags and summarises.
-pub fn load(
-    paths: &[PathBuf],
-    sheet: Option<String>,
-    codebook: Codebook,
-    progress: &Progress,
-) -> Command {
-    let options = ImportOptions { sheet };
-    let imported = match import::import_files(paths, &options, &progress.step(0.0, 0.4)) {
-        Ok(imported) => imported,
-        Err(error) => return Command::Failed(error.to_string()),
-    };
-    let Some(tagging) = tagging::tag_survey(&imported.survey, &codebook, &progress.step(0.4, 0.5))
-    else {
-        return Command::Failed("opening was cancelled".to_owned());
-    };
-    // The rest is the summary, which reports no steps of its own.
-    progress.step(0.9, 0.1).set_fraction(0.0);
-    Command::Loaded(Box::new(Session::new(
-        imported.survey,
-        imported.report,
-        codebook,
-        tagging,
-    )))
+/// What a load is asked to open.
+#[derive(Debug)]
+pub struct LoadRequest {
+    /// The files, combined into one survey.
+    pub paths: Vec<PathBuf>,
+    /// The worksheet to read.
+    pub sheet: Option<String>,
+    /// The themes to tag with.
+    pub codebook: Codebook,
+    /// Column roles the user chose before, given again to the files read.
+    pub role_choices: RoleChoices,
+    /// The request this answers.
+    pub generation: u64,
 }
 
-/// Re-tags a survey after its roles changed.
-pub fn retag(survey: Survey, codebook: &Codebook, progress: &Progress) -> Command {
+/// Imports (combining several files into one survey), tags and summarises.
+pub fn load(request: LoadRequest, progress: &Progress) -> Command {
+    let LoadRequest {
+        paths,
+        sheet,
+        codebook,
+        role_choices,
+        generation,
+    } = request;
+    let options = ImportOptions { sheet };
+    let mut imported = match import::import_files(&paths, &options, &progress.step(0.0, 0.4)) {
+        Ok(imported) => imported,
+        Err(ImportError::Cancelled { path }) => {
+            return Command::Cancelled(format!("opening {}", display_name(&path)));
+        }
+        Err(error) => return Command::Failed(error.to_string()),
+    };
+    role_choices.apply_to(&mut imported.survey);
+    let Some(tagging) = tagging::tag_survey(&imported.survey, &codebook, &progress.step(0.4, 0.5))
+    else {
+        return Command::Cancelled("opening the files".to_owned());
+    };
+    let summary = summarise(&imported.survey, &codebook, &tagging);
+    progress.set_fraction(1.0);
+    Command::Loaded(Box::new(Session {
+        survey: imported.survey,
+        report: imported.report,
+        codebook,
+        tagging,
+        summary,
+        role_choices,
+        generation,
+    }))
+}
+
+/// Re-tags and summarises a survey after its roles changed.
+pub fn retag(
+    survey: Survey,
+    codebook: &Codebook,
+    (session_generation, generation): (u64, u64),
+    progress: &Progress,
+) -> Command {
     match tagging::tag_survey(&survey, codebook, progress) {
-        Some(tagging) => Command::Retagged(Box::new((survey, tagging))),
-        None => Command::Failed("re-tagging was cancelled".to_owned()),
+        Some(tagging) => {
+            let summary = summarise(&survey, codebook, &tagging);
+            Command::Retagged(Box::new(Retagged {
+                session_generation,
+                generation,
+                survey,
+                tagging,
+                summary,
+            }))
+        }
+        None => Command::Cancelled("re-tagging the comments".to_owned()),
     }
 }
 
@@ -175,26 +214,4 @@ pub fn export(
         Ok(()) => Command::Exported(path),
         Err(error) => Command::Failed(error.to_string()),
     }
-}
-
-/// Asks for a survey file with the system's dialog.
-pub fn pick_survey_file() -> Option<PathBuf> {
-    rfd::FileDialog::new()
-        .set_title("Open a consultation export")
-        .add_filter("Survey exports", &crate::import::SUPPORTED_EXTENSIONS)
-        .pick_file()
-}
-
-/// Asks where to save the summary with the system's dialog.
-pub fn pick_export_file(suggested: &std::path::Path) -> Option<PathBuf> {
-    let mut dialog = rfd::FileDialog::new()
-        .set_title("Save the summary workbook")
-        .add_filter("Excel workbook", &["xlsx"]);
-    if let Some(directory) = suggested.parent() {
-        dialog = dialog.set_directory(directory);
-    }
-    if let Some(name) = suggested.file_name() {
-        dialog = dialog.set_file_name(name.to_string_lossy());
-    }
-    dialog.save_file()
 }

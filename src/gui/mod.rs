@@ -1,11 +1,14 @@
 //! The window: eframe, egui, egui_plot and rfd live here and nowhere else.
 //!
-//! UI code reads the state and pushes [`Command`]s; [`App::apply`] at the end of the frame is the
-//! only place the session changes.
+//! State has four homes: [`Settings`] (kept between runs), the open [`Session`], the
+//! [`ViewState`] (what the user is looking at) and the running [`Jobs`], with a [`StatusLog`]
+//! beside them. UI code reads the state and pushes [`Command`]s; [`App::apply`] at the end of
+//! the frame is the only place any of it changes.
 
 mod comments_view;
 mod data_view;
 mod export_view;
+mod file_chooser;
 mod jobs;
 mod state;
 mod themes_view;
@@ -15,11 +18,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub use jobs::Jobs;
-pub use state::{Command, Session, Settings, View};
+pub use state::{
+    Command, FilePurpose, PathPrompt, Retagged, Session, Settings, StatusLog, StatusMessage, View,
+    ViewState,
+};
 
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
 use crate::files::display_name;
-use crate::model::counted;
+use crate::model::RoleChoices;
+use crate::wording::counted;
+use jobs::LoadRequest;
 
 /// The bundled sample consultation, opened when no file is given.
 pub fn sample_path() -> PathBuf {
@@ -35,6 +43,7 @@ const UI_SCALES: [f32; 6] = [0.75, 1.0, 1.25, 1.5, 1.75, 2.0];
 
 /// Opens the window on `file`, or on the bundled sample.
 pub fn run(file: Option<PathBuf>, sheet: Option<String>) -> ExitCode {
+    file_chooser::listen_for_failures();
     let file = file.unwrap_or_else(sample_path);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -53,7 +62,8 @@ pub fn run(file: Option<PathBuf>, sheet: Option<String>) -> ExitCode {
                 .and_then(|storage| eframe::get_value::<Settings>(storage, SETTINGS_KEY))
                 .unwrap_or_default();
             let mut app = App::new(settings);
-            app.open(file, sheet, Some(creation.egui_ctx.clone()));
+            app.repaint = Some(creation.egui_ctx.clone());
+            app.open(file, sheet);
             Ok(Box::new(app))
         }),
     );
@@ -66,13 +76,14 @@ pub fn run(file: Option<PathBuf>, sheet: Option<String>) -> ExitCode {
     }
 }
 
-/// A message in the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusMessage {
-    /// The text.
-    pub text: String,
-    /// Whether it reports a problem.
-    pub is_error: bool,
+/// Which requests' results are still wanted: each background result carries the request it
+/// answers, and only the newest request of its kind is applied.
+#[derive(Debug, Default)]
+struct Generations {
+    /// The newest request to open files.
+    load: u64,
+    /// The newest role change.
+    retag: u64,
 }
 
 /// The whole application state.
@@ -82,14 +93,13 @@ pub struct App {
     pub settings: Settings,
     /// The open consultation, once loaded.
     pub session: Option<Session>,
-    /// The tab shown.
-    pub view: View,
+    /// What the user is looking at.
+    pub view: ViewState,
     /// Background work under way.
     pub jobs: Jobs,
-    /// Messages for the status bar, newest last.
-    pub status: Vec<StatusMessage>,
-    /// The codebook applied to newly opened files.
-    pub codebook: Codebook,
+    /// Messages for the status bar and the log.
+    pub log: StatusLog,
+    generations: Generations,
     commands: Vec<Command>,
     repaint: Option<egui::Context>,
 }
@@ -97,49 +107,58 @@ pub struct App {
 impl App {
     /// An app with nothing open.
     pub fn new(settings: Settings) -> Self {
-        let (codebook, status) = match Codebook::built_in(DEFAULT_CODEBOOK) {
-            Ok(codebook) => (codebook, Vec::new()),
-            Err(error) => (
-                Codebook {
-                    name: "Empty".to_owned(),
-                    description: String::new(),
-                    themes: Vec::new(),
-                },
-                vec![StatusMessage {
-                    text: error.to_string(),
-                    is_error: true,
-                }],
-            ),
-        };
         Self {
             settings,
             session: None,
-            view: View::Themes,
+            view: ViewState::default(),
             jobs: Jobs::default(),
-            status,
-            codebook,
+            log: StatusLog::default(),
+            generations: Generations::default(),
             commands: Vec::new(),
             repaint: None,
         }
     }
 
-    /// Starts opening a file in the background; `repaint` wakes the window when it is done.
-    pub fn open(&mut self, path: PathBuf, sheet: Option<String>, repaint: Option<egui::Context>) {
-        if repaint.is_some() {
-            self.repaint = repaint;
+    /// Starts opening a file in the background, with the default codebook.
+    pub fn open(&mut self, path: PathBuf, sheet: Option<String>) {
+        match Codebook::built_in(DEFAULT_CODEBOOK) {
+            Ok(codebook) => {
+                self.load(vec![path], sheet, codebook, RoleChoices::default());
+            }
+            Err(error) => self.log.push(error.to_string(), true),
         }
-        self.open_files(vec![path], sheet);
     }
 
-    /// Starts importing files as one consultation in the background.
-    fn open_files(&mut self, paths: Vec<PathBuf>, sheet: Option<String>) {
-        let codebook = self.codebook.clone();
+    /// Starts reading the open consultation's files again, keeping its codebook and the roles
+    /// the user chose.
+    fn reload(&mut self, paths: Vec<PathBuf>, sheet: Option<String>) {
+        let Some(session) = &self.session else { return };
+        let (codebook, role_choices) = (session.codebook.clone(), session.role_choices.clone());
+        self.load(paths, sheet, codebook, role_choices);
+    }
+
+    /// Starts importing files as one consultation in the background; a newer load supersedes it.
+    fn load(
+        &mut self,
+        paths: Vec<PathBuf>,
+        sheet: Option<String>,
+        codebook: Codebook,
+        role_choices: RoleChoices,
+    ) {
+        self.generations.load += 1;
         let label = match paths.as_slice() {
             [only] => format!("Opening {}", display_name(only)),
             several => format!("Opening {} files", several.len()),
         };
+        let request = LoadRequest {
+            paths,
+            sheet,
+            codebook,
+            role_choices,
+            generation: self.generations.load,
+        };
         self.jobs.spawn(label, self.waker(), move |progress| {
-            Some(jobs::load(&paths, sheet, codebook, progress))
+            Some(jobs::load(request, progress))
         });
     }
 
@@ -168,21 +187,7 @@ impl App {
 
     /// The most recent status message.
     pub fn last_status(&self) -> Option<&StatusMessage> {
-        self.status.last()
-    }
-
-    fn info(&mut self, text: String) {
-        self.status.push(StatusMessage {
-            text,
-            is_error: false,
-        });
-    }
-
-    fn error(&mut self, text: String) {
-        self.status.push(StatusMessage {
-            text,
-            is_error: true,
-        });
+        self.log.last()
     }
 
     /// The whole interface; takes no eframe types so tests can drive it.
@@ -198,6 +203,8 @@ impl App {
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
+        self.log_window_ui(ui);
+        self.path_prompt_ui(ui);
 
         self.apply();
         if self.jobs.is_busy() {
@@ -222,6 +229,7 @@ impl App {
     }
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        let mut commands = Vec::new();
         ui.horizontal(|ui| {
             ui.heading("ConsultLens");
             ui.separator();
@@ -232,10 +240,7 @@ impl App {
                 )
                 .clicked()
             {
-                let waker = self.waker();
-                self.jobs.spawn("Choosing a file", waker, |_| {
-                    jobs::pick_survey_file().map(Command::Open)
-                });
+                commands.push(Command::PickFile(FilePurpose::Open));
             }
             if self.session.is_some()
                 && ui
@@ -243,36 +248,35 @@ impl App {
                     .on_hover_text("Add another export of this consultation, such as an easy-read version or typed-up paper returns")
                     .clicked()
             {
-                let waker = self.waker();
-                self.jobs.spawn("Choosing a file", waker, |_| jobs::pick_survey_file().map(Command::AddFile));
+                commands.push(Command::PickFile(FilePurpose::Add));
             }
             ui.separator();
             for view in View::ALL {
                 if ui
-                    .selectable_label(self.view == view, view.label())
+                    .selectable_label(self.view.view == view, view.label())
                     .clicked()
                 {
-                    self.push(Command::ShowView(view));
+                    commands.push(Command::ShowView(view));
                 }
             }
             ui.separator();
             ui.label("Size");
+            let mut scale = self.settings.ui_scale;
             egui::ComboBox::from_id_salt("ui-scale")
-                .selected_text(format!("{:.0}%", self.settings.ui_scale * 100.0))
+                .selected_text(format!("{:.0}%", scale * 100.0))
                 .width(70.0)
                 .show_ui(ui, |ui| {
-                    for scale in UI_SCALES {
-                        ui.selectable_value(
-                            &mut self.settings.ui_scale,
-                            scale,
-                            format!("{:.0}%", scale * 100.0),
-                        );
+                    for option in UI_SCALES {
+                        ui.selectable_value(&mut scale, option, format!("{:.0}%", option * 100.0));
                     }
                 })
                 .response
                 .widget_info(|| {
                     egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Interface size")
                 });
+            if scale.to_bits() != self.settings.ui_scale.to_bits() {
+                commands.push(Command::SetUiScale(scale));
+            }
             if let Some(session) = &self.session {
                 ui.separator();
                 ui.label(format!(
@@ -283,6 +287,7 @@ impl App {
                 ));
             }
         });
+        self.commands.extend(commands);
     }
 
     fn status_ui(&mut self, ui: &mut egui::Ui) {
@@ -302,15 +307,82 @@ impl App {
             if let Some(job) = cancel.and_then(|index| self.jobs.running().get(index)) {
                 job.progress.cancel();
             }
-            if let Some(message) = self.status.last() {
-                let colour = if message.is_error {
-                    ui.visuals().error_fg_color
-                } else {
-                    ui.visuals().text_color()
-                };
-                ui.colored_label(colour, &message.text);
+            if !self.log.is_empty()
+                && ui
+                    .button(format!("Messages ({})", self.log.len()))
+                    .on_hover_text("Every message since ConsultLens started, newest first")
+                    .clicked()
+            {
+                self.commands.push(Command::ShowLog(!self.view.log_open));
+            }
+            if let Some(message) = self.log.last() {
+                ui.colored_label(message_colour(ui, message), &message.text);
             }
         });
+    }
+
+    /// Every message kept, newest first, in a window the user opens from the status bar.
+    fn log_window_ui(&mut self, ui: &egui::Ui) {
+        if !self.view.log_open {
+            return;
+        }
+        let mut open = true;
+        egui::Window::new("Messages")
+            .open(&mut open)
+            .default_width(640.0)
+            .default_height(320.0)
+            .show(ui.ctx(), |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    for message in self.log.messages().rev() {
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label(egui::RichText::new(&message.time).weak().monospace());
+                            ui.colored_label(message_colour(ui, message), &message.text);
+                        });
+                    }
+                });
+            });
+        if !open {
+            self.commands.push(Command::ShowLog(false));
+        }
+    }
+
+    /// Asks for a path to be typed when the computer has no file chooser.
+    fn path_prompt_ui(&mut self, ui: &egui::Ui) {
+        let Some(prompt) = &self.view.path_prompt else {
+            return;
+        };
+        let mut commands = Vec::new();
+        egui::Window::new("Type the file's path")
+            .collapsible(false)
+            .default_width(560.0)
+            .show(ui.ctx(), |ui| {
+                ui.label(
+                    "This computer has no file chooser that ConsultLens can show. Type or paste the file's full path instead.",
+                );
+                let label = ui.label("File path");
+                let mut text = prompt.text.clone();
+                let field = ui
+                    .add(egui::TextEdit::singleline(&mut text).desired_width(520.0))
+                    .labelled_by(label.id);
+                if !field.has_focus() && !field.lost_focus() && prompt.text.is_empty() {
+                    field.request_focus();
+                }
+                if text != prompt.text {
+                    commands.push(Command::EditTypedPath(text));
+                }
+                let entered = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+                ui.horizontal(|ui| {
+                    if ui.button(prompt.purpose.action()).clicked() || entered {
+                        commands.push(Command::UseTypedPath);
+                    }
+                    if ui.button("Cancel").clicked()
+                        || ui.input(|input| input.key_pressed(egui::Key::Escape))
+                    {
+                        commands.push(Command::CloseTypedPath);
+                    }
+                });
+            });
+        self.commands.extend(commands);
     }
 
     fn central_ui(&mut self, ui: &mut egui::Ui) {
@@ -325,16 +397,21 @@ impl App {
             return;
         };
         let mut commands = Vec::new();
-        match self.view {
+        let view = &self.view;
+        match view.view {
             View::Data => data_view::data_ui(ui, session, &mut commands),
-            View::Comments => comments_view::comments_ui(ui, session, &mut commands),
-            View::Themes => themes_view::themes_ui(ui, session, &self.settings, &mut commands),
-            View::Export => export_view::export_ui(ui, session, self.jobs.is_busy(), &mut commands),
+            View::Comments => comments_view::comments_ui(ui, session, view, &mut commands),
+            View::Themes => {
+                themes_view::themes_ui(ui, session, view, &self.settings, &mut commands);
+            }
+            View::Export => {
+                export_view::export_ui(ui, session, view, self.jobs.is_busy(), &mut commands);
+            }
         }
         self.commands.extend(commands);
     }
 
-    /// Applies the queued commands: the only place the session changes.
+    /// Applies the queued commands: the only place the state changes.
     pub fn apply(&mut self) {
         let commands = std::mem::take(&mut self.commands);
         for command in commands {
@@ -344,14 +421,14 @@ impl App {
 
     fn apply_one(&mut self, command: Command) {
         match command {
-            Command::Open(path) => self.open(path, None, None),
+            Command::Open(path) => self.open(path, None),
             Command::OpenSheet(sheet) => {
                 let source = self
                     .session
                     .as_ref()
                     .and_then(|session| session.survey.first_source());
                 if let Some(path) = source.map(|source| source.path.clone()) {
-                    self.open_files(vec![path], Some(sheet));
+                    self.reload(vec![path], Some(sheet));
                 }
             }
             Command::AddFile(path) => {
@@ -367,42 +444,69 @@ impl App {
                             .collect()
                     })
                     .unwrap_or_default();
+                if paths.is_empty() {
+                    self.open(path, None);
+                    return;
+                }
                 if !paths.contains(&path) {
                     paths.push(path);
                 }
-                self.open_files(paths, None);
+                self.reload(paths, None);
             }
-            Command::Loaded(session) => {
-                let session = *session;
-                self.info(format!(
-                    "Opened {}: {}, {}",
-                    sources_name(&session.survey),
-                    counted(session.survey.response_count(), "response"),
-                    counted(session.tagging.comments.len(), "comment")
-                ));
-                let warnings: Vec<String> = session
-                    .report
-                    .warnings
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
-                for warning in warnings {
-                    self.info(format!("Note: {warning}"));
-                }
-                self.session = Some(session);
+            Command::PickFile(purpose) => {
+                let suggested = PathBuf::from(&self.view.export_path);
+                self.jobs.spawn("Choosing a file", self.waker(), move |_| {
+                    file_chooser::choose(purpose, &suggested)
+                });
             }
-            Command::Retagged(retagged) => {
-                let (survey, tagging) = *retagged;
-                if let Some(session) = &mut self.session {
-                    session.retagged(survey, tagging);
+            Command::FileChooserUnavailable(purpose) => {
+                let text = match purpose {
+                    FilePurpose::Export => self.view.export_path.clone(),
+                    FilePurpose::Open | FilePurpose::Add => String::new(),
+                };
+                self.view.path_prompt = Some(PathPrompt { purpose, text });
+                self.log.push(
+                    "There is no file chooser on this computer; type the file's path instead."
+                        .to_owned(),
+                    false,
+                );
+            }
+            Command::EditTypedPath(text) => {
+                if let Some(prompt) = &mut self.view.path_prompt {
+                    prompt.text = text;
                 }
             }
-            Command::Failed(message) => self.error(message),
-            Command::ShowView(view) => self.view = view,
+            Command::UseTypedPath => {
+                let Some(prompt) = self.view.path_prompt.take() else {
+                    return;
+                };
+                let path = PathBuf::from(prompt.text.trim());
+                if path.as_os_str().is_empty() {
+                    self.view.path_prompt = Some(prompt);
+                    return;
+                }
+                self.apply_one(match prompt.purpose {
+                    FilePurpose::Open => Command::Open(path),
+                    FilePurpose::Add => Command::AddFile(path),
+                    FilePurpose::Export => Command::SetExportPath(path.display().to_string()),
+                });
+            }
+            Command::CloseTypedPath => self.view.path_prompt = None,
+            Command::Loaded(session) => self.loaded(*session),
+            Command::Retagged(retagged) => self.retagged(*retagged),
+            Command::Failed(message) => self.log.push(message, true),
+            Command::Cancelled(what) => self.log.push(format!("Cancelled {what}."), false),
+            Command::ShowView(view) => self.view.view = view,
             Command::ShowPercent(show) => self.settings.show_percent = show,
-            Command::Exported(path) => {
-                self.info(format!("Saved the summary workbook to {}", path.display()))
-            }
+            Command::SetUiScale(scale) => self.settings.ui_scale = scale,
+            Command::ShowLog(open) => self.view.log_open = open,
+            Command::ChartGroup(group) => self.view.chart_group = group,
+            Command::SetExportPath(path) => self.view.export_path = path,
+            Command::SelectComment(comment) => self.view.selected_comment = Some(comment),
+            Command::Exported(path) => self.log.push(
+                format!("Saved the summary workbook to {}", path.display()),
+                false,
+            ),
             Command::Export(path) => {
                 let Some(session) = &self.session else { return };
                 let (survey, codebook, tagging, summary) = (
@@ -416,60 +520,110 @@ impl App {
                         Some(jobs::export(path, &survey, &codebook, &tagging, &summary))
                     });
             }
-            command => self.apply_to_session(command),
+            Command::SetRole(column, role) => self.set_role(column, role),
+            Command::FilterTheme(theme) => {
+                self.view.filter.theme = theme;
+                self.refilter();
+            }
+            Command::FilterRespondentType(value) => {
+                // The same column whose groups the list offered.
+                let column = self
+                    .session
+                    .as_ref()
+                    .and_then(|session| session.summary.by_attribute.as_ref())
+                    .map(|crosstab| crosstab.attribute);
+                self.view.filter.attribute =
+                    value.and_then(|value| column.map(|column| (column, value)));
+                self.refilter();
+            }
+            Command::Search(text) => {
+                self.view.filter.text = text;
+                self.refilter();
+            }
+            Command::ShowNonAnswers(show) => {
+                self.view.filter.non_answers = show;
+                self.refilter();
+            }
         }
     }
 
-    fn apply_to_session(&mut self, command: Command) {
+    fn refilter(&mut self) {
+        if let Some(session) = &self.session {
+            self.view.refilter(session);
+        }
+    }
+
+    /// A finished load, unless a newer request to open files has superseded it.
+    fn loaded(&mut self, session: Session) {
+        if session.generation != self.generations.load {
+            return;
+        }
+        self.log.push(
+            format!(
+                "Opened {}: {}, {}",
+                sources_name(&session.survey),
+                counted(session.survey.response_count(), "response"),
+                counted(session.summary.comments, "comment")
+            ),
+            false,
+        );
+        for warning in &session.report.warnings {
+            self.log.push(format!("Note: {warning}"), false);
+        }
+        self.view.reset_for(&session);
+        self.session = Some(session);
+    }
+
+    /// Records the role chosen for a column and starts tagging again with it.
+    fn set_role(&mut self, column: crate::model::ColumnId, role: crate::model::ColumnRole) {
         let waker = self.waker();
         let Some(session) = &mut self.session else {
             return;
         };
-        match command {
-            Command::SetRole(column, role) => {
-                let Some(target) = session.survey.columns.get_mut(column.0) else {
-                    return;
-                };
-                target.role = role;
-                target.role_reason = "chosen by you".to_owned();
-                let survey = session.survey.clone();
-                let codebook = session.codebook.clone();
-                self.jobs
-                    .spawn("Re-tagging comments", waker, move |progress| {
-                        Some(jobs::retag(survey, &codebook, progress))
-                    });
-            }
-            Command::FilterTheme(theme) => {
-                session.filter.theme = theme;
-                session.refilter();
-            }
-            Command::FilterRespondentType(value) => {
-                // The same column whose groups the list offered.
-                let column = session
-                    .summary
-                    .by_attribute
-                    .as_ref()
-                    .map(|crosstab| crosstab.attribute);
-                session.filter.attribute =
-                    value.and_then(|value| column.map(|column| (column, value)));
-                session.refilter();
-            }
-            Command::Search(text) => {
-                session.filter.text = text;
-                session.refilter();
-            }
-            Command::SelectComment(comment) => session.selected_comment = Some(comment),
-            Command::ChartGroup(group) => session.chart_group = group,
-            Command::SetExportPath(path) => session.export_path = path,
-            Command::ChooseExportPath => {
-                let suggested = PathBuf::from(&session.export_path);
-                self.jobs.spawn("Choosing where to save", waker, move |_| {
-                    jobs::pick_export_file(&suggested)
-                        .map(|path| Command::SetExportPath(path.display().to_string()))
-                });
-            }
-            _ => {}
+        let Some(target) = session.survey.columns.get(column.0) else {
+            return;
+        };
+        session.role_choices.choose(&target.name, role);
+        let mut survey = session.survey.clone();
+        session.role_choices.apply_to(&mut survey);
+        self.generations.retag += 1;
+        let generations = (session.generation, self.generations.retag);
+        let codebook = session.codebook.clone();
+        self.jobs
+            .spawn("Re-tagging comments", waker, move |progress| {
+                Some(jobs::retag(survey, &codebook, generations, progress))
+            });
+    }
+
+    /// A finished re-tagging, unless the session changed or a newer role change superseded it.
+    fn retagged(&mut self, retagged: Retagged) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        if retagged.session_generation != session.generation
+            || retagged.generation != self.generations.retag
+        {
+            return;
         }
+        session.survey = retagged.survey;
+        session.tagging = retagged.tagging;
+        session.summary = retagged.summary;
+        // A respondent-type filter on a column that no longer splits the summary is dropped.
+        let split_by = session
+            .summary
+            .by_attribute
+            .as_ref()
+            .map(|crosstab| crosstab.attribute);
+        if self
+            .view
+            .filter
+            .attribute
+            .as_ref()
+            .is_some_and(|(column, _)| Some(*column) != split_by)
+        {
+            self.view.filter.attribute = None;
+        }
+        self.view.refilter(session);
     }
 }
 
@@ -480,6 +634,14 @@ impl eframe::App for App {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}
+
+fn message_colour(ui: &egui::Ui, message: &StatusMessage) -> egui::Color32 {
+    if message.is_error {
+        ui.visuals().error_fg_color
+    } else {
+        ui.visuals().text_color()
     }
 }
 

@@ -1,13 +1,15 @@
-//! The window's state: settings, the open session, and the commands that change them.
+//! The window's state in its homes: persisted settings, the open session with what is derived
+//! from it, what the user is looking at, and the status log; and the commands that change them.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Filter, Summary, summarise};
+use crate::analysis::{Filter, Summary};
 use crate::codebook::{Codebook, ThemeId};
 use crate::import::ImportReport;
-use crate::model::{ColumnId, ColumnRole, CommentRef, Survey};
+use crate::model::{ColumnId, ColumnRole, CommentRef, RoleChoices, Survey};
 use crate::tagging::Tagging;
 
 /// Choices kept between runs.
@@ -57,7 +59,8 @@ impl View {
     }
 }
 
-/// An open consultation: the survey, its codebook and tagging, and what the user is looking at.
+/// An open consultation: the survey and the user's decisions about it, with the tagging and
+/// summary derived from them.
 #[derive(Debug)]
 pub struct Session {
     /// The responses.
@@ -70,6 +73,17 @@ pub struct Session {
     pub tagging: Tagging,
     /// Counts behind the charts.
     pub summary: Summary,
+    /// The column roles the user chose, kept when the files are read again.
+    pub role_choices: RoleChoices,
+    /// The request to open files that made this session; work started for it carries it.
+    pub generation: u64,
+}
+
+/// What the user is looking at: kept apart from the session, and reset when another opens.
+#[derive(Debug)]
+pub struct ViewState {
+    /// The tab shown.
+    pub view: View,
     /// Which comments the Comments view lists.
     pub filter: Filter,
     /// The comments passing `filter`, kept so the list is not refiltered every frame.
@@ -80,40 +94,51 @@ pub struct Session {
     pub export_path: String,
     /// The theme group the charts show; `None` shows every theme.
     pub chart_group: Option<ThemeId>,
+    /// Whether the status log is open.
+    pub log_open: bool,
+    /// A path typed by hand, asked for when the computer has no file chooser.
+    pub path_prompt: Option<PathPrompt>,
 }
 
-impl Session {
-    /// A session for a freshly imported and tagged survey.
-    pub fn new(survey: Survey, report: ImportReport, codebook: Codebook, tagging: Tagging) -> Self {
-        let summary = summarise(&survey, &codebook, &tagging, None);
-        let export_path = default_export_path(
-            survey
-                .first_source()
-                .map_or(Path::new("consultation"), |source| &source.path),
-        )
-        .display()
-        .to_string();
-        let mut session = Self {
-            survey,
-            report,
-            codebook,
-            tagging,
-            summary,
+impl Default for ViewState {
+    fn default() -> Self {
+        Self {
+            view: View::Themes,
             filter: Filter::default(),
             visible_comments: Vec::new(),
             selected_comment: None,
-            export_path,
+            export_path: String::new(),
             chart_group: None,
+            log_open: false,
+            path_prompt: None,
+        }
+    }
+}
+
+impl ViewState {
+    /// Looks at a newly opened session from the start, on the same tab.
+    pub fn reset_for(&mut self, session: &Session) {
+        *self = Self {
+            view: self.view,
+            log_open: self.log_open,
+            export_path: default_export_path(
+                session
+                    .survey
+                    .first_source()
+                    .map_or(Path::new("consultation"), |source| &source.path),
+            )
+            .display()
+            .to_string(),
+            ..Self::default()
         };
-        session.refilter();
-        session
+        self.refilter(session);
     }
 
-    /// Recomputes the visible comments after the filter changed.
-    pub fn refilter(&mut self) {
-        self.visible_comments = self
-            .filter
-            .apply(&self.survey, &self.codebook, &self.tagging);
+    /// Recomputes the visible comments after the filter or the session changed.
+    pub fn refilter(&mut self, session: &Session) {
+        self.visible_comments =
+            self.filter
+                .apply(&session.survey, &session.codebook, &session.tagging);
         if self
             .selected_comment
             .is_some_and(|selected| !self.visible_comments.contains(&selected))
@@ -121,13 +146,90 @@ impl Session {
             self.selected_comment = None;
         }
     }
+}
 
-    /// Replaces the tagging (after a role change) and everything computed from it.
-    pub fn retagged(&mut self, survey: Survey, tagging: Tagging) {
-        self.survey = survey;
-        self.tagging = tagging;
-        self.summary = summarise(&self.survey, &self.codebook, &self.tagging, None);
-        self.refilter();
+/// What a file path is wanted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilePurpose {
+    /// A survey export to open.
+    Open,
+    /// Another export of the open consultation.
+    Add,
+    /// Where to save the summary workbook.
+    Export,
+}
+
+impl FilePurpose {
+    /// The button that uses the path.
+    pub fn action(self) -> &'static str {
+        match self {
+            FilePurpose::Open => "Open",
+            FilePurpose::Add => "Add file",
+            FilePurpose::Export => "Use this path",
+        }
+    }
+}
+
+/// A path being typed by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathPrompt {
+    /// What it is for.
+    pub purpose: FilePurpose,
+    /// The path so far.
+    pub text: String,
+}
+
+/// A message in the status bar and the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a problem.
+    pub is_error: bool,
+    /// When it arose, as hours and minutes.
+    pub time: String,
+}
+
+/// The most recent messages, newest last; the status bar shows the last, the log all of them.
+#[derive(Debug, Default)]
+pub struct StatusLog {
+    messages: VecDeque<StatusMessage>,
+}
+
+/// Messages the log keeps.
+const LOG_LENGTH: usize = 200;
+
+impl StatusLog {
+    /// Adds a message, forgetting the oldest beyond [`LOG_LENGTH`].
+    pub fn push(&mut self, text: String, is_error: bool) {
+        if self.messages.len() == LOG_LENGTH {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(StatusMessage {
+            text,
+            is_error,
+            time: chrono::Local::now().format("%H:%M:%S").to_string(),
+        });
+    }
+
+    /// The newest message.
+    pub fn last(&self) -> Option<&StatusMessage> {
+        self.messages.back()
+    }
+
+    /// Every message kept, oldest first.
+    pub fn messages(&self) -> impl DoubleEndedIterator<Item = &StatusMessage> {
+        self.messages.iter()
+    }
+
+    /// How many messages are kept.
+    pub fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    /// Whether there is no message.
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
     }
 }
 
@@ -139,6 +241,21 @@ pub fn default_export_path(source: &Path) -> PathBuf {
     source.with_file_name(format!("{stem} summary.xlsx"))
 }
 
+/// A finished re-tagging, for the session it was started from.
+#[derive(Debug)]
+pub struct Retagged {
+    /// The generation of the session it was started for.
+    pub session_generation: u64,
+    /// The role change it answers; only the newest is applied.
+    pub generation: u64,
+    /// The survey with the new roles.
+    pub survey: Survey,
+    /// Its tagging.
+    pub tagging: Tagging,
+    /// Its summary, computed with it off the UI thread.
+    pub summary: Summary,
+}
+
 /// Everything that changes the state; applied at the end of the frame.
 #[derive(Debug)]
 pub enum Command {
@@ -148,28 +265,40 @@ pub enum Command {
     AddFile(PathBuf),
     /// Read another worksheet of the open workbook.
     OpenSheet(String),
+    /// Ask for a file with the system's file chooser.
+    PickFile(FilePurpose),
+    /// The computer has no file chooser: ask for the path to be typed.
+    FileChooserUnavailable(FilePurpose),
+    /// Edit the path being typed.
+    EditTypedPath(String),
+    /// Use the path typed.
+    UseTypedPath,
+    /// Stop asking for a path.
+    CloseTypedPath,
     /// A background import and tagging finished.
     Loaded(Box<Session>),
     /// A background re-tagging finished.
-    Retagged(Box<(Survey, Tagging)>),
+    Retagged(Box<Retagged>),
     /// A background job failed; the message says why.
     Failed(String),
+    /// A background job was cancelled by the user; says what stopped.
+    Cancelled(String),
     /// Switch tab.
     ShowView(View),
     /// Change a column's role and re-tag.
     SetRole(ColumnId, ColumnRole),
     /// Filter comments by theme.
     FilterTheme(Option<ThemeId>),
-    /// Filter comments by the respondent-type value.
+    /// Filter comments by the respondent-type value (empty for "Not answered").
     FilterRespondentType(Option<String>),
     /// Filter comments by text.
     Search(String),
+    /// List the answers that say nothing instead of the comments.
+    ShowNonAnswers(bool),
     /// Show one comment in full.
     SelectComment(CommentRef),
     /// Set where the summary is written.
     SetExportPath(String),
-    /// Ask where to write the summary with the system's save dialog.
-    ChooseExportPath,
     /// Write the summary workbook (in the background).
     Export(PathBuf),
     /// A background export finished.
@@ -178,4 +307,8 @@ pub enum Command {
     ShowPercent(bool),
     /// Chart only the themes under one group.
     ChartGroup(Option<ThemeId>),
+    /// Draw the whole interface at this size.
+    SetUiScale(f32),
+    /// Open or close the status log.
+    ShowLog(bool),
 }

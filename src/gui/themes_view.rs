@@ -1,13 +1,13 @@
 //! The Themes view: how often each theme came up, and how that differs by respondent type.
 
-use egui::Color32;
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
-use super::state::{Command, Session, Settings};
-use super::widgets::{theme_chip, theme_colour};
+use super::state::{Command, Session, Settings, ViewState};
+use super::widgets::{colour32, theme_chip, theme_colour};
 use crate::analysis::ThemeCount;
-use crate::codebook::{PALETTE, ThemeId};
-use crate::model::counted;
+use crate::analysis::charts::{comparison_rows, frequency_bars};
+use crate::codebook::{ThemeId, palette_colour};
+use crate::wording::{counted, format_number};
 
 /// Themes compared across respondent groups: enough to read, few enough to fit.
 const MAX_GROUPED_THEMES: usize = 10;
@@ -18,6 +18,7 @@ const MAX_GROUPS: usize = 6;
 pub fn themes_ui(
     ui: &mut egui::Ui,
     session: &Session,
+    view: &ViewState,
     settings: &Settings,
     commands: &mut Vec<Command>,
 ) {
@@ -37,7 +38,7 @@ pub fn themes_ui(
             commands.push(Command::ShowPercent(true));
         }
         ui.separator();
-        group_choice_ui(ui, session, commands);
+        group_choice_ui(ui, session, view.chart_group, commands);
         ui.separator();
         ui.label(format!(
             "{} wrote {}; {} no theme.",
@@ -52,17 +53,20 @@ pub fn themes_ui(
     egui::ScrollArea::vertical()
         .auto_shrink(false)
         .show(ui, |ui| {
-            let raised: Vec<&ThemeCount> = summary
-                .themes
-                .iter()
-                .filter(|theme| theme.respondents > 0)
-                .collect();
+            let raised = frequency_bars(summary, &session.codebook, view.chart_group);
             ui.heading(format!(
                 "Themes raised (respondents who commented, n={})",
                 summary.respondents_with_comments
             ));
+            if let Some(group) = view.chart_group.and_then(|id| session.codebook.theme(id)) {
+                ui.label(format!(
+                    "Only the themes under \"{}\": {} of them raised.",
+                    group.name,
+                    raised.len()
+                ));
+            }
             if raised.is_empty() {
-                ui.label("No comment matched any theme of the codebook.");
+                ui.label("No comment matched any theme shown.");
             } else {
                 group_legend_ui(ui, session);
                 frequency_chart_ui(ui, session, &raised, settings.show_percent);
@@ -75,19 +79,17 @@ pub fn themes_ui(
                         "Groups differ in size: switch to % of respondents to compare them fairly.",
                     );
                 }
-                grouped_chart_ui(ui, session, settings.show_percent);
+                grouped_chart_ui(ui, session, view.chart_group, settings.show_percent);
             }
         });
 }
 
-/// Whether a theme belongs to the group chosen for the charts.
-fn in_chart_group(session: &Session, theme: ThemeId) -> bool {
-    session
-        .chart_group
-        .is_none_or(|group| session.codebook.parent_of(theme) == Some(group) || theme == group)
-}
-
-fn group_choice_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+fn group_choice_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    chart_group: Option<ThemeId>,
+    commands: &mut Vec<Command>,
+) {
     let codebook = &session.codebook;
     let label = ui.label("Themes from");
     let name_of = |group: Option<ThemeId>| {
@@ -95,7 +97,7 @@ fn group_choice_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Comm
             .and_then(|id| codebook.theme(id))
             .map_or_else(|| "All groups".to_owned(), |theme| theme.name.clone())
     };
-    let mut chosen = session.chart_group;
+    let mut chosen = chart_group;
     egui::ComboBox::from_id_salt("chart-group")
         .selected_text(name_of(chosen))
         .width(240.0)
@@ -111,7 +113,7 @@ fn group_choice_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Comm
         })
         .response
         .labelled_by(label.id);
-    if chosen != session.chart_group {
+    if chosen != chart_group {
         commands.push(Command::ChartGroup(chosen));
     }
 }
@@ -204,12 +206,12 @@ fn category_plot<'a>(
 /// An x-axis mark: percentages as they are, counts of people only at whole numbers.
 fn value_label(value: f64, show_percent: bool) -> String {
     if show_percent {
-        return format!("{}%", crate::model::format_number(value));
+        return format!("{}%", format_number(value));
     }
     if (value - value.round()).abs() > 1e-6 || value < 0.0 {
         return String::new();
     }
-    crate::model::format_number(value.round())
+    format_number(value.round())
 }
 
 /// The name at a whole-number slot, counted from the top.
@@ -232,18 +234,16 @@ fn category_label(names: &[String], value: f64) -> String {
 /// How far past the longest grouped bar the axis reaches, leaving the legend its own space.
 const LEGEND_ROOM: f64 = 1.6;
 
-fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
+fn grouped_chart_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    chart_group: Option<ThemeId>,
+    show_percent: bool,
+) {
     let Some(crosstab) = &session.summary.by_attribute else {
         return;
     };
-    let rows: Vec<_> = crosstab
-        .rows
-        .iter()
-        .filter(|row| {
-            row.respondents.iter().any(|count| *count > 0) && in_chart_group(session, row.theme)
-        })
-        .take(MAX_GROUPED_THEMES)
-        .collect();
+    let rows = comparison_rows(crosstab, &session.codebook, chart_group, MAX_GROUPED_THEMES);
     if rows.is_empty() {
         ui.label("No themes to compare.");
         return;
@@ -256,12 +256,7 @@ fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
         .iter()
         .enumerate()
         .map(|(group_index, group)| {
-            let colour = PALETTE
-                .get(group_index)
-                .and_then(|hex| crate::codebook::parse_hex_colour(hex))
-                .map_or(Color32::GRAY, |[red, green, blue]| {
-                    Color32::from_rgb(red, green, blue)
-                });
+            let colour = colour32(palette_colour(group_index));
             #[allow(clippy::cast_precision_loss)]
             let offset = -0.4 + bar_width * (group_index as f64 + 0.5);
             let bars = rows
@@ -285,11 +280,13 @@ fn grouped_chart_ui(ui: &mut egui::Ui, session: &Session, show_percent: bool) {
                         .fill(colour)
                         .name(format!(
                             "{} — {}: {respondents} of {} ({share:.1}%)",
-                            row.name, group.value, group.respondents
+                            row.name,
+                            group.label(),
+                            group.respondents
                         ))
                 })
                 .collect();
-            BarChart::new(format!("{} (n={})", group.value, group.respondents), bars)
+            BarChart::new(format!("{} (n={})", group.label(), group.respondents), bars)
                 .color(colour)
                 .horizontal()
         })

@@ -3,13 +3,17 @@
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId};
 
-use crate::codebook::{Codebook, ThemeId, parse_hex_colour};
+use crate::codebook::{Codebook, Rgb, ThemeId};
 use crate::tagging::{Span, Tag};
+
+/// A colour for egui.
+pub fn colour32([red, green, blue]: Rgb) -> Color32 {
+    Color32::from_rgb(red, green, blue)
+}
 
 /// The theme's colour for egui.
 pub fn theme_colour(codebook: &Codebook, theme: ThemeId) -> Color32 {
-    let [red, green, blue] = parse_hex_colour(codebook.colour(theme)).unwrap_or([0, 114, 178]);
-    Color32::from_rgb(red, green, blue)
+    colour32(codebook.colour(theme))
 }
 
 /// Black or white, whichever reads better on `background`.

@@ -1,29 +1,14 @@
 //! Several exports of one consultation (online survey, easy-read version, typed-up paper returns)
 //! combined into one survey: columns matched by their normalised heading, a Source attribute added.
 
-use super::report::{ImportReport, ImportWarning};
-use super::{Imported, roles};
+use super::report::{ImportReport, ImportWarning, Imported};
+use super::roles;
 use crate::files::display_name;
+use crate::heading::normalise_heading;
 use crate::model::{Column, ColumnRole, Survey, Value};
 
 /// The name of the column that says which file each response came from.
 pub const SOURCE_COLUMN: &str = "Source";
-
-/// A heading reduced to lower-case words, so "Any other comments?" matches "any other comments".
-pub fn normalise_heading(name: &str) -> String {
-    name.chars()
-        .map(|character| {
-            if character.is_alphanumeric() {
-                character.to_ascii_lowercase()
-            } else {
-                ' '
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// Combines imported files in order. Warnings of each file are kept, naming the file.
 pub fn combine(parts: Vec<Imported>) -> Imported {
@@ -136,6 +121,17 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
             values: file_of_response,
         },
     );
+    if !columns
+        .iter()
+        .any(|column| column.role == ColumnRole::FreeText)
+    {
+        let files = sources
+            .iter()
+            .map(|source| source.path.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        report.warn(ImportWarning::NoFreeTextColumn { file: files });
+    }
     Imported {
         survey: Survey {
             sources,
@@ -212,18 +208,6 @@ mod tests {
                     column: "Postcode".to_owned(),
                     missing_from: vec!["online.csv".to_owned()],
                 })
-        );
-    }
-
-    #[test]
-    fn headings_normalise_case_and_punctuation() {
-        assert_eq!(
-            normalise_heading("  Any other   comments?"),
-            "any other comments"
-        );
-        assert_eq!(
-            normalise_heading("Q1 - Views (optional)"),
-            "q1 views optional"
         );
     }
 }

@@ -1,21 +1,104 @@
-//! Delimited text (.csv .tsv): encoding detection, delimiter sniffing, cell typing.
+//! Delimited text (.csv .tsv): telling text from binary, encoding detection, delimiter sniffing,
+//! cell typing. UTF-8 is parsed straight from the file, so a large CSV is never held whole.
 
 use std::borrow::Cow;
+use std::io::{Read, Seek, SeekFrom};
 
-use chrono::{NaiveDate, NaiveDateTime};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 
+use super::dates::parse_datetime;
 use super::grid::{Grid, SharedAnswers};
-use super::report::{ImportReport, ImportWarning};
+use super::reader::{SheetInfo, SheetReader};
+use super::report::{ImportReport, ImportWarning, ReadError};
 use crate::model::Value;
 use crate::progress::Progress;
 
 /// Records read between looks at the cancel flag and updates of the progress fraction.
 const RECORDS_PER_PROGRESS: usize = 4096;
 
+/// A text file opened for reading, with the bytes read from its top to choose how.
+pub struct TextFile<R> {
+    input: R,
+    head: Vec<u8>,
+    is_tsv: bool,
+}
+
+impl<R: Read + Seek> TextFile<R> {
+    /// A text file whose first bytes are `head`; `is_tsv` when its name says tab-separated.
+    pub fn new(input: R, head: Vec<u8>, is_tsv: bool) -> Self {
+        Self {
+            input,
+            head,
+            is_tsv,
+        }
+    }
+
+    /// Parses UTF-8 straight from the file; `None` when it turns out not to be UTF-8 further on.
+    fn read_utf8(&mut self, progress: &Progress) -> Result<Option<Grid>, ReadError> {
+        let length = self.input.seek(SeekFrom::End(0))?;
+        self.input.seek(SeekFrom::Start(0))?;
+        let head_lines = memchr::memchr_iter(b'\n', &self.head).count().max(1);
+        let size = CsvSize {
+            bytes: length,
+            lines: usize::try_from(length).unwrap_or(usize::MAX)
+                / (self.head.len() / head_lines).max(1)
+                + 1,
+        };
+        let delimiter = sniff_delimiter(&String::from_utf8_lossy(&self.head), self.is_tsv);
+        match read_grid_from(&mut self.input, delimiter, size, progress) {
+            Ok(grid) => Ok(Some(grid)),
+            Err(error) if matches!(error.kind(), csv::ErrorKind::Utf8 { .. }) => Ok(None),
+            Err(error) => Err(ReadError::Damaged(error.to_string())),
+        }
+    }
+}
+
+impl<R: Read + Seek> SheetReader for TextFile<R> {
+    fn sheets(&self) -> Option<Vec<SheetInfo>> {
+        None
+    }
+
+    fn count_cells(&mut self, _name: &str) -> Result<usize, ReadError> {
+        Ok(0)
+    }
+
+    fn read(
+        &mut self,
+        _sheet: Option<&str>,
+        report: &mut ImportReport,
+        progress: &Progress,
+    ) -> Result<Grid, ReadError> {
+        if is_utf8_head(&self.head)
+            && let Some(grid) = self.read_utf8(progress)?
+        {
+            return Ok(grid);
+        }
+        // Other encodings are decoded whole first.
+        self.input.seek(SeekFrom::Start(0))?;
+        let mut bytes = Vec::new();
+        self.input.read_to_end(&mut bytes)?;
+        let text = decode(&bytes, report);
+        let delimiter = sniff_delimiter(&text, self.is_tsv);
+        read_grid(&text, delimiter, progress).map_err(|error| ReadError::Damaged(error.to_string()))
+    }
+}
+
+/// Text files have no control bytes other than tab, form feed and line ends; UTF-16 text, whose
+/// zero bytes alternate, is recognised by the decoder first.
+pub fn looks_binary(head: &[u8]) -> bool {
+    let sample = head.get(..head.len().min(8192)).unwrap_or_default();
+    let utf16 = Encoding::for_bom(sample).is_some() || sniff_bomless_utf16(sample).is_some();
+    let zeros = sample.iter().filter(|byte| **byte == 0).count();
+    let controls = sample
+        .iter()
+        .filter(|byte| **byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r' | 0x0C | 0))
+        .count();
+    !utf16 && (zeros > 0 || controls * 100 > sample.len())
+}
+
 /// How big a text file is, for reserving the grid and reporting progress.
 #[derive(Debug, Clone, Copy)]
-pub struct CsvSize {
+struct CsvSize {
     /// Its length in bytes.
     pub bytes: u64,
     /// About how many lines it has.
@@ -23,7 +106,7 @@ pub struct CsvSize {
 }
 
 /// Decodes text bytes: BOMs first, then strict UTF-8, then a guess tuned for UK Windows files.
-pub fn decode<'bytes>(bytes: &'bytes [u8], report: &mut ImportReport) -> Cow<'bytes, str> {
+fn decode<'bytes>(bytes: &'bytes [u8], report: &mut ImportReport) -> Cow<'bytes, str> {
     if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
         let body = bytes.get(bom_length..).unwrap_or_default();
         return decode_with(encoding, body, report);
@@ -62,7 +145,7 @@ fn decode_with<'bytes>(
 }
 
 /// UTF-16 without a BOM shows as a zero byte beside most ASCII bytes.
-pub(super) fn sniff_bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+fn sniff_bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = bytes.get(..bytes.len().min(4096))?;
     let pairs = sample.len() / 2;
     if pairs < 4 {
@@ -87,7 +170,7 @@ pub(super) fn sniff_bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// Picks the delimiter that splits the first lines most consistently.
-pub fn sniff_delimiter(text: &str, is_tsv: bool) -> u8 {
+fn sniff_delimiter(text: &str, is_tsv: bool) -> u8 {
     if is_tsv {
         return b'\t';
     }
@@ -132,7 +215,7 @@ fn count_outside_quotes(line: &str, delimiter: char) -> usize {
 }
 
 /// Splits decoded text into a grid of typed values.
-pub fn read_grid(text: &str, delimiter: u8, progress: &Progress) -> Result<Grid, csv::Error> {
+fn read_grid(text: &str, delimiter: u8, progress: &Progress) -> Result<Grid, csv::Error> {
     let size = CsvSize {
         bytes: text.len() as u64,
         lines: memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1,
@@ -140,12 +223,9 @@ pub fn read_grid(text: &str, delimiter: u8, progress: &Progress) -> Result<Grid,
     read_grid_from(text.as_bytes(), delimiter, size, progress)
 }
 
-/// Bytes read from the top of a text file to choose how to read the rest.
-pub const HEAD_BYTES: usize = 64 * 1024;
-
 /// Whether the top of a text file shows UTF-8 (with or without its BOM), which can be parsed
 /// straight from the file instead of being read whole and decoded first.
-pub fn is_utf8_head(head: &[u8]) -> bool {
+fn is_utf8_head(head: &[u8]) -> bool {
     let other_bom =
         Encoding::for_bom(head).is_some_and(|(encoding, _)| encoding != encoding_rs::UTF_8);
     // A character cut off by the end of the head is fine; an invalid byte is not.
@@ -161,7 +241,7 @@ pub fn is_utf8_head(head: &[u8]) -> bool {
 ///
 /// # Errors
 /// The csv error, including [`csv::ErrorKind::Utf8`] when the text is not UTF-8 after all.
-pub fn read_grid_from(
+fn read_grid_from(
     input: impl std::io::Read,
     delimiter: u8,
     size: CsvSize,
@@ -229,81 +309,6 @@ fn parse_plain_number(text: &str) -> Option<f64> {
         && !(whole.len() > 1 && whole.starts_with('0'))
         && !(digits.contains('.') && fraction.is_empty());
     if plausible { text.parse().ok() } else { None }
-}
-
-const DATETIME_FORMATS: [&str; 10] = [
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%Y/%m/%d %I:%M:%S %p",
-    "%Y/%m/%d %H:%M:%S",
-];
-
-const DATE_FORMATS: [&str; 3] = ["%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y"];
-
-/// Parses the date-time layouts survey platforms write; day-first wins when both could fit.
-pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
-    let text = text.trim();
-    let starts_with_digit = text
-        .bytes()
-        .next()
-        .is_some_and(|byte| byte.is_ascii_digit());
-    if !starts_with_digit || !(8..=32).contains(&text.len()) {
-        return None;
-    }
-    if let Some(when) = parse_iso_datetime(text) {
-        return Some(when);
-    }
-    let text = strip_zone_suffix(text);
-    DATETIME_FORMATS
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(&text, format).ok())
-        .or_else(|| {
-            DATE_FORMATS
-                .iter()
-                .find_map(|format| NaiveDate::parse_from_str(&text, format).ok())
-                .and_then(|date| date.and_hms_opt(0, 0, 0))
-        })
-}
-
-/// `2026-03-02 09:14:05` (or with a `T`), read without chrono's format parser: exports hold
-/// hundreds of thousands of these.
-fn parse_iso_datetime(text: &str) -> Option<NaiveDateTime> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 19
-        || bytes.get(4) != Some(&b'-')
-        || bytes.get(7) != Some(&b'-')
-        || bytes.get(13) != Some(&b':')
-    {
-        return None;
-    }
-    // Digits read straight from the bytes: this runs for every cell of a timestamp column.
-    let number = |range: std::ops::Range<usize>| {
-        bytes.get(range)?.iter().try_fold(0u32, |total, byte| {
-            byte.is_ascii_digit()
-                .then(|| total * 10 + u32::from(byte - b'0'))
-        })
-    };
-    let year = i32::try_from(number(0..4)?).ok()?;
-    let date = NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)?;
-    matches!(bytes.get(10), Some(b' ' | b'T')).then_some(())?;
-    (bytes.get(16) == Some(&b':')).then_some(())?;
-    date.and_hms_opt(number(11..13)?, number(14..16)?, number(17..19)?)
-}
-
-/// Google Forms writes "2024/01/29 2:33:06 PM GMT"; the zone name adds nothing we use.
-fn strip_zone_suffix(text: &str) -> Cow<'_, str> {
-    for zone in [" GMT", " BST", " UTC", "Z"] {
-        if let Some(stripped) = text.strip_suffix(zone) {
-            return Cow::Owned(stripped.to_owned());
-        }
-    }
-    Cow::Borrowed(text)
 }
 
 #[cfg(test)]
@@ -382,14 +387,5 @@ mod tests {
         assert_eq!(typed("42"), Value::Number(42.0));
         assert_eq!(typed("-3.5"), Value::Number(-3.5));
         assert_eq!(typed("1e5"), Value::Text("1e5".into()));
-    }
-
-    #[test]
-    fn survey_platform_dates_parse() {
-        let expected = NaiveDate::from_ymd_opt(2026, 3, 2).and_then(|d| d.and_hms_opt(9, 14, 5));
-        assert_eq!(parse_datetime("2026-03-02 09:14:05"), expected);
-        assert_eq!(parse_datetime("02/03/2026 09:14:05"), expected);
-        assert_eq!(parse_datetime("2026/03/02 9:14:05 AM GMT"), expected);
-        assert_eq!(parse_datetime("not a date"), None);
     }
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::escapes::unescape_ooxml;
 use crate::model::Value;
 
 /// Read access to rows of cells, so header detection works on a grid or on plain rows in tests.
@@ -278,17 +279,13 @@ impl SharedAnswers {
     }
 }
 
-/// Cleans text from a cell: decodes Excel's `_x000D_` escape, unifies line ends, trims.
+/// Cleans text from a cell: decodes Excel's `_xHHHH_` escapes, unifies line ends, trims.
 pub fn clean_text(raw: &str) -> Value {
-    // Most cells need no rewriting: one scan, one allocation, straight from the borrowed text.
-    if memchr::memchr(b'_', raw.as_bytes()).is_some() && raw.contains("_x000D_") {
-        return clean_line_ends(&raw.replace("_x000D_", "\r"));
-    }
-    clean_line_ends(raw)
+    clean_line_ends(&unescape_ooxml(raw))
 }
 
 /// Cleans text already free of escapes: unifies line ends and trims.
-pub fn clean_line_ends(raw: &str) -> Value {
+fn clean_line_ends(raw: &str) -> Value {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Value::Empty;

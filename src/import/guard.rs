@@ -4,7 +4,6 @@
 use std::cell::Cell;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::sync::Once;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::report::ImportError;
@@ -14,15 +13,34 @@ thread_local! {
     static INSIDE_GUARD: Cell<bool> = const { Cell::new(false) };
 }
 
-static INSTALL_QUIET_HOOK: Once = Once::new();
-
 /// Panics caught whose location is in this crate's own sources: bugs of ours, not a dependency's.
 static OWN_PANICS: AtomicUsize = AtomicUsize::new(0);
 
-/// How many panics in this crate's own code the import boundary has caught, so the fuzz test can
-/// fail on them; a panic in a dependency's reader is only reported as a damaged file.
+/// How many panics in this crate's own code the import boundary has caught while the hook of
+/// [`install_panic_hook`] was in place, so the fuzz test can fail on them; a panic in a
+/// dependency's reader is only reported as a damaged file.
 pub fn own_panics_caught() -> usize {
     OWN_PANICS.load(Ordering::Relaxed)
+}
+
+/// Installs the process-wide panic hook that keeps a dependency's panic inside the import
+/// boundary quiet (it is reported once, as a damaged file) and counts panics in our own code
+/// there. Programs call it once at start; a library must not change a process-wide hook itself.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // Dependencies are built from absolute registry paths, this crate from `src/`.
+        let ours = info
+            .location()
+            .is_some_and(|location| location.file().starts_with("src/"));
+        let inside = INSIDE_GUARD.with(Cell::get);
+        if ours && inside {
+            OWN_PANICS.fetch_add(1, Ordering::Relaxed);
+        }
+        if ours || !inside {
+            previous(info);
+        }
+    }));
 }
 
 /// Runs `read`, turning a panic inside it into [`ImportError::Corrupt`] for `path`.
@@ -33,22 +51,6 @@ pub fn guarded<T>(
     path: &Path,
     read: impl FnOnce() -> Result<T, ImportError>,
 ) -> Result<T, ImportError> {
-    // Panics caught here are reported once, as the error; others, and our own (dependencies
-    // are built from absolute registry paths, this crate from `src/`), still print as before.
-    INSTALL_QUIET_HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let ours = info
-                .location()
-                .is_some_and(|location| location.file().starts_with("src/"));
-            if ours && INSIDE_GUARD.with(Cell::get) {
-                OWN_PANICS.fetch_add(1, Ordering::Relaxed);
-            }
-            if ours || !INSIDE_GUARD.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
     let was_inside = INSIDE_GUARD.with(|inside| inside.replace(true));
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(read));
     INSIDE_GUARD.with(|inside| inside.set(was_inside));
@@ -66,6 +68,7 @@ mod tests {
 
     #[test]
     fn a_panicking_reader_becomes_a_damaged_file_error() {
+        install_panic_hook();
         let outcome: Result<(), ImportError> =
             guarded(Path::new("odd.xls"), || panic!("reader bug"));
         let error = outcome.expect_err("caught");

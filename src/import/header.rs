@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::grid::Rows;
+use super::platform::is_tool_field;
 use super::report::{ImportReport, ImportWarning};
 use crate::model::Value;
 
@@ -212,34 +213,6 @@ fn is_import_id_json(text: &str) -> bool {
     text.starts_with('{') && text.contains("ImportId")
 }
 
-/// Column names that Qualtrics writes above its question codes.
-const QUALTRICS_FIELDS: [&str; 24] = [
-    "StartDate",
-    "EndDate",
-    "Status",
-    "IPAddress",
-    "Progress",
-    "Duration (in seconds)",
-    "Finished",
-    "RecordedDate",
-    "ResponseId",
-    "ResponseID",
-    "ResponseSet",
-    "RecipientLastName",
-    "RecipientFirstName",
-    "RecipientEmail",
-    "ExternalReference",
-    "ExternalDataReference",
-    "LocationLatitude",
-    "LocationLongitude",
-    "LocationAccuracy",
-    "DistributionChannel",
-    "UserLanguage",
-    "Name",
-    "EmailAddress",
-    "Q_RecaptchaScore",
-];
-
 /// A question code: letters, then a number, then at most a short suffix (`Q1`, `QID2_TEXT`,
 /// `V10`, `Ident 3`, `Q2 - Topics`).
 fn is_question_code(text: &str) -> bool {
@@ -251,14 +224,12 @@ fn is_question_code(text: &str) -> bool {
     (1..=8).contains(&letters) && text.len() <= 24 && rest.starts_with(|c: char| c.is_ascii_digit())
 }
 
-/// A row of question codes with at most some Qualtrics metadata names among them.
+/// A row of question codes with at most some survey-tool field names among them (Qualtrics
+/// writes its metadata fields' names in the code row).
 fn is_code_row(cells: &[Value]) -> bool {
     let texts: Vec<&str> = cells.iter().filter_map(Value::as_text).collect();
     let codes = texts.iter().filter(|text| is_question_code(text)).count();
-    let known = texts
-        .iter()
-        .filter(|text| QUALTRICS_FIELDS.contains(text))
-        .count();
+    let known = texts.iter().filter(|text| is_tool_field(text)).count();
     codes >= 1 && (codes + known) * 10 >= texts.len() * 6
 }
 

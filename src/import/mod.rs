@@ -1,32 +1,42 @@
-//! Files to [`Survey`]: format sniffing, sheet choice, header detection and column roles.
+//! Files to [`Survey`], in one straight line:
 //!
-//! This is the only module that names calamine, csv or the encoding crates.
+//! 1. [`sniff`] tells from the first bytes what the file is and opens its reader: our own
+//!    [`xlsx`] reader, [`calamine_reader`] for .xls, .xlsb and .ods, or [`csv_file`] for text;
+//! 2. [`sheets`] chooses the worksheet and the reader gives its cells as a [`grid`];
+//! 3. [`build`] finds the header ([`header`]), reads written dates ([`dates`]), gives each column
+//!    its role ([`roles`]) and names the survey tool ([`platform`]);
+//! 4. [`combine`] joins several files of one consultation.
+//!
+//! A panic inside any of it is caught at one boundary ([`guard`]) and reported as a damaged file.
+//! This is the only module that names calamine, csv, zip or the encoding crates.
 
+mod build;
+mod calamine_reader;
 mod combine;
 mod csv_file;
+mod dates;
+mod escapes;
 mod grid;
 mod guard;
 mod header;
 mod platform;
+mod reader;
 mod report;
 mod roles;
-mod workbook;
+mod sheets;
+mod sniff;
 mod xlsx;
-mod xml;
 
-use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
+use std::io::{BufReader, Cursor, Read, Seek};
+use std::path::{Path, PathBuf};
 
-pub use combine::{SOURCE_COLUMN, normalise_heading};
-pub use guard::own_panics_caught;
+pub use combine::SOURCE_COLUMN;
+pub use guard::{install_panic_hook, own_panics_caught};
 pub use header::column_letters;
 pub use platform::SurveyPlatform;
-pub use report::{ImportError, ImportReport, ImportWarning};
+pub use report::{ImportError, ImportReport, ImportWarning, Imported};
 
-use crate::model::{Column, ColumnRole, SourceFile, Survey, Value};
 use crate::progress::Progress;
-use grid::{Grid, Rows};
-use workbook::WorkbookKind;
 
 /// Choices the user makes before importing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,27 +45,16 @@ pub struct ImportOptions {
     pub sheet: Option<String>,
 }
 
-/// A survey and what the importer noticed on the way.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Imported {
-    /// The responses.
-    pub survey: Survey,
-    /// Warnings about partial problems.
-    pub report: ImportReport,
-}
-
 /// The share of one file's progress that reading its cells takes; finding the header and the
 /// column roles takes the rest.
 const READING_SHARE: f32 = 0.6;
-
-/// Rows whose width decides how wide the header must be.
-const HEADER_WIDTH_ROWS: usize = 200;
 
 /// The file extensions the importer reads.
 pub const SUPPORTED_EXTENSIONS: [&str; 8] =
     ["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt"];
 
-/// Reads a survey export. The file is only ever read, never written or locked.
+/// Reads a survey export. The file is only ever read, never written or locked, and never held
+/// whole when it is a workbook package or UTF-8 text.
 ///
 /// # Errors
 /// An [`ImportError`] naming the file when it cannot be read, is not a spreadsheet, is
@@ -65,77 +64,24 @@ pub fn import_file(
     options: &ImportOptions,
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
-    let read_error = |source| ImportError::Read {
+    let file = std::fs::File::open(path).map_err(|source| ImportError::Read {
         path: path.to_owned(),
         source,
-    };
-    let mut file = std::fs::File::open(path).map_err(read_error)?;
-    let mut head = Vec::with_capacity(csv_file::HEAD_BYTES);
-    (&mut file)
-        .take(csv_file::HEAD_BYTES as u64)
-        .read_to_end(&mut head)
-        .map_err(read_error)?;
-    let kind = container(&head);
-    if !head.is_empty() && kind.is_none() && !looks_binary(&head) && csv_file::is_utf8_head(&head) {
-        // UTF-8 text is parsed straight from the file, so a large CSV is never held whole.
-        if let Some(imported) = stream_csv(path, file, &head, progress)? {
-            return Ok(imported);
-        }
-    } else if kind == Some(WorkbookKind::Zip) {
-        // A workbook package is read part by part from the file, never held whole.
-        let mut report = ImportReport::default();
-        let input = std::io::BufReader::new(file);
-        let reading = progress.step(0.0, READING_SHARE);
-        let read = guard::guarded(path, || {
-            xlsx::read_sheet(path, input, options.sheet.as_deref(), &mut report, &reading)
-        })?;
-        if let Some((sheet, grid)) = read {
-            return finish(path, Some(sheet), grid, report, progress);
-        }
-    }
-    let bytes = std::fs::read(path).map_err(read_error)?;
-    let mut report = ImportReport::default();
-    let (sheet, grid) = read_sheet_grid(path, &bytes, options, &mut report, progress)?;
-    // The cells are copied out; the file's bytes are not needed while the survey is built.
-    drop(bytes);
-    finish(path, sheet, grid, report, progress)
+    })?;
+    import_from(path, BufReader::new(file), options, progress)
 }
 
-/// Imports a UTF-8 text file from the open file; `None` when it turns out not to be UTF-8
-/// further on, to be read again and decoded.
-fn stream_csv(
+/// Reads a survey export already in memory; `path` names it in messages.
+///
+/// # Errors
+/// As [`import_file`].
+pub fn import_bytes(
     path: &Path,
-    mut file: std::fs::File,
-    head: &[u8],
+    bytes: &[u8],
+    options: &ImportOptions,
     progress: &Progress,
-) -> Result<Option<Imported>, ImportError> {
-    let read_error = |source| ImportError::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let file_bytes = file.metadata().map_err(read_error)?.len();
-    file.seek(SeekFrom::Start(0)).map_err(read_error)?;
-    let head_text = String::from_utf8_lossy(head);
-    let delimiter = csv_file::sniff_delimiter(&head_text, extension(path) == "tsv");
-    let head_lines = memchr::memchr_iter(b'\n', head).count().max(1);
-    let size = csv_file::CsvSize {
-        bytes: file_bytes,
-        lines: usize::try_from(file_bytes).unwrap_or(usize::MAX) / (head.len() / head_lines).max(1)
-            + 1,
-    };
-    let reading = progress.step(0.0, READING_SHARE);
-    let grid = guard::guarded(path, || {
-        match csv_file::read_grid_from(file, delimiter, size, &reading) {
-            Ok(grid) => Ok(Some(grid)),
-            Err(error) if matches!(error.kind(), csv::ErrorKind::Utf8 { .. }) => Ok(None),
-            Err(error) => Err(ImportError::Corrupt {
-                path: path.to_owned(),
-                detail: error.to_string(),
-            }),
-        }
-    })?;
-    let Some(grid) = grid else { return Ok(None) };
-    finish(path, None, grid, ImportReport::default(), progress).map(Some)
+) -> Result<Imported, ImportError> {
+    import_from(path, Cursor::new(bytes), options, progress)
 }
 
 /// Reads several exports of one consultation into one survey, matching columns by heading and
@@ -144,7 +90,7 @@ fn stream_csv(
 /// # Errors
 /// The first file's [`ImportError`] that stops it; each message names its file.
 pub fn import_files(
-    paths: &[std::path::PathBuf],
+    paths: &[PathBuf],
     options: &ImportOptions,
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
@@ -156,295 +102,47 @@ pub fn import_files(
         let step = progress.step(index as f32 * share, share);
         parts.push(import_file(path, options, &step)?);
     }
-    let parts = match <[Imported; 1]>::try_from(parts) {
-        Ok([only]) => return Ok(only),
-        Err(several) => several,
-    };
-    let mut combined = combine::combine(parts);
-    if !combined
-        .survey
-        .columns
-        .iter()
-        .any(|column| column.role == ColumnRole::FreeText)
-    {
-        let files = paths
-            .iter()
-            .map(|path| path.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        combined
-            .report
-            .warn(ImportWarning::NoFreeTextColumn { file: files });
+    match <[Imported; 1]>::try_from(parts) {
+        Ok([only]) => Ok(only),
+        Err(several) => Ok(combine::combine(several)),
     }
-    Ok(combined)
 }
 
-/// Reads a survey export already in memory; `path` names it in messages and picks the format.
-///
-/// # Errors
-/// As [`import_file`].
-pub fn import_bytes(
+/// The whole way from a file's bytes to a survey, inside the one panic boundary.
+fn import_from<R: Read + Seek>(
     path: &Path,
-    bytes: &[u8],
+    input: R,
     options: &ImportOptions,
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
-    let mut report = ImportReport::default();
-    let (sheet, grid) = read_sheet_grid(path, bytes, options, &mut report, progress)?;
-    finish(path, sheet, grid, report, progress)
-}
-
-/// The chosen sheet's cells, or why there are none.
-fn read_sheet_grid(
-    path: &Path,
-    bytes: &[u8],
-    options: &ImportOptions,
-    report: &mut ImportReport,
-    progress: &Progress,
-) -> Result<(Option<String>, Grid), ImportError> {
-    if bytes.is_empty() {
-        return Err(ImportError::EmptyFile {
-            path: path.to_owned(),
-        });
-    }
-    let reading = progress.step(0.0, READING_SHARE);
-    guard::guarded(path, || read_grid(path, bytes, options, report, &reading))
-}
-
-/// Finds the header and column roles and builds the survey, unless the read was cancelled.
-fn finish(
-    path: &Path,
-    sheet: Option<String>,
-    grid: Grid,
-    mut report: ImportReport,
-    progress: &Progress,
-) -> Result<Imported, ImportError> {
-    if progress.is_cancelled() {
-        return Err(ImportError::Cancelled {
-            path: path.to_owned(),
-        });
-    }
-    progress.set_fraction(READING_SHARE);
-    if grid.error_cells > 0 {
-        report.warn(ImportWarning::ErrorCellsBlanked {
-            count: grid.error_cells,
-        });
-    }
-    let survey = build_survey(path, sheet, grid, &mut report)?;
-    progress.set_fraction(1.0);
-    Ok(Imported { survey, report })
-}
-
-fn extension(path: &Path) -> String {
-    path.extension()
-        .map(|extension| extension.to_string_lossy().to_lowercase())
-        .unwrap_or_default()
-}
-
-/// Workbooks are recognised by their first bytes, not their extension, so a renamed file still opens.
-fn container(bytes: &[u8]) -> Option<WorkbookKind> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        Some(WorkbookKind::Zip)
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        Some(WorkbookKind::Compound)
-    } else {
-        None
-    }
-}
-
-fn read_grid(
-    path: &Path,
-    bytes: &[u8],
-    options: &ImportOptions,
-    report: &mut ImportReport,
-    progress: &Progress,
-) -> Result<(Option<String>, Grid), ImportError> {
-    if let Some(kind) = container(bytes) {
-        if kind == WorkbookKind::Zip {
-            let package = std::io::Cursor::new(bytes);
-            let requested = options.sheet.as_deref();
-            if let Some((sheet, grid)) =
-                xlsx::read_sheet(path, package, requested, report, progress)?
-            {
-                return Ok((Some(sheet), grid));
-            }
+    guard::guarded(path, || {
+        let mut reader = sniff::open_reader(path, input)?;
+        let mut report = ImportReport::default();
+        let (sheet, grid) = sheets::read_chosen_sheet(
+            path,
+            reader.as_mut(),
+            options.sheet.as_deref(),
+            &mut report,
+            &progress.step(0.0, READING_SHARE),
+        )?;
+        // The reader is done; its buffers are not needed while the survey is built.
+        drop(reader);
+        if progress.is_cancelled() {
+            return Err(ImportError::Cancelled {
+                path: path.to_owned(),
+            });
         }
-        let mut workbook = workbook::open(path, bytes, kind)?;
-        let (sheet, grid) =
-            workbook::read_sheet(path, &mut workbook, options.sheet.as_deref(), report)?;
-        return Ok((Some(sheet), grid));
-    }
-    if looks_binary(bytes) {
-        return Err(ImportError::NotASpreadsheet {
-            path: path.to_owned(),
-        });
-    }
-    let text = csv_file::decode(bytes, report);
-    let delimiter = csv_file::sniff_delimiter(&text, extension(path) == "tsv");
-    let grid =
-        csv_file::read_grid(&text, delimiter, progress).map_err(|error| ImportError::Corrupt {
-            path: path.to_owned(),
-            detail: error.to_string(),
-        })?;
-    Ok((None, grid))
-}
-
-/// Text files have no control bytes other than tab, form feed and line ends; UTF-16 text, whose
-/// zero bytes alternate, is recognised by the decoder first.
-fn looks_binary(bytes: &[u8]) -> bool {
-    let sample = bytes.get(..bytes.len().min(8192)).unwrap_or_default();
-    let utf16 = encoding_rs::Encoding::for_bom(sample).is_some()
-        || csv_file::sniff_bomless_utf16(sample).is_some();
-    let zeros = sample.iter().filter(|byte| **byte == 0).count();
-    let controls = sample
-        .iter()
-        .filter(|byte| **byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r' | 0x0C | 0))
-        .count();
-    !utf16 && (zeros > 0 || controls * 100 > sample.len())
-}
-
-fn build_survey(
-    path: &Path,
-    sheet: Option<String>,
-    mut grid: Grid,
-    report: &mut ImportReport,
-) -> Result<Survey, ImportError> {
-    if grid.width_of_first(usize::MAX) == 0 {
-        return Err(ImportError::NoData {
-            path: path.to_owned(),
-        });
-    }
-    // The header is judged on the top rows only, so a stray cell far below cannot widen it.
-    let top_width = grid.width_of_first(HEADER_WIDTH_ROWS);
-    let layout = header::detect(&grid, top_width);
-    if layout.is_none() {
-        report.warn(ImportWarning::NoHeaderRow);
-    }
-    if let Some(layout) = &layout {
-        let header_cells = (layout.first..=layout.last)
-            .flat_map(|index| grid.row(index).iter().filter_map(Value::as_text))
-            .collect();
-        report.platform = platform::recognise(&platform::HeaderMarks {
-            names: &layout.names,
-            codes: &layout.codes,
-            header_cells,
-            sheet: sheet.as_deref(),
-        });
-    }
-    let (data_start, header_rows, names, codes) = match layout {
-        Some(layout) => (
-            layout.last + 1,
-            Some((grid.source_row(layout.first), grid.source_row(layout.last))),
-            layout.names,
-            layout.codes,
-        ),
-        None => {
-            let first_filled = (0..grid.row_count())
-                .position(|index| grid.row_width(index) > 0)
-                .unwrap_or(0);
-            (first_filled, None, Vec::new(), Vec::new())
-        }
-    };
-    let header_width = names
-        .iter()
-        .rposition(|name| !name.is_empty())
-        .map_or(0, |last| last + 1);
-    let last_header_row = data_start
-        .checked_sub(1)
-        .map(|index| grid.source_row(index));
-
-    let mut source_rows = Vec::new();
-    let mut is_response = vec![false; grid.row_count()];
-    // Blank rows between responses are worth a note; those after the last are the sheet's end.
-    let mut skipped_blanks = 0usize;
-    let mut pending_blanks = 0usize;
-    let mut wider_rows = 0usize;
-    for index in data_start..grid.row_count() {
-        let width = grid.row_width(index);
-        if width == 0 {
-            pending_blanks += 1;
-            continue;
-        }
-        skipped_blanks += std::mem::take(&mut pending_blanks);
-        if width > header_width {
-            wider_rows += 1;
-        }
-        source_rows.push(grid.source_row(index));
-        if let Some(flag) = is_response.get_mut(index) {
-            *flag = true;
-        }
-    }
-    if source_rows.is_empty() {
-        return Err(ImportError::NoResponses {
-            path: path.to_owned(),
-            header_row: last_header_row.unwrap_or(grid.first_row),
-        });
-    }
-    if skipped_blanks > 0 {
-        report.warn(ImportWarning::BlankRowsSkipped {
-            count: skipped_blanks,
-        });
-    }
-    if wider_rows > 0 && header_rows.is_some() {
-        report.warn(ImportWarning::RowsWiderThanHeader { count: wider_rows });
-    }
-
-    // Each column is moved out of the grid whole. Columns with neither a heading nor an answer
-    // are spacing, or a stray cell's reach: dropped.
-    let used_width = grid.column_count().max(header_width);
-    let mut kept: Vec<(usize, String)> = Vec::new();
-    let mut kept_values: Vec<Vec<Value>> = Vec::new();
-    for column in 0..used_width {
-        let mut values = grid.take_column(column, &is_response);
-        let name = match (&header_rows, names.get(column)) {
-            (None, _) => format!("Column {}", column_letters(column)),
-            (Some(_), name) => name.cloned().unwrap_or_default(),
-        };
-        if !name.trim().is_empty() || values.iter().any(|value| !value.is_empty()) {
-            values.resize(source_rows.len(), Value::Empty);
-            kept.push((column, name));
-            kept_values.push(values);
-        }
-    }
-    let names = header::unique_names(&kept, report);
-    let columns: Vec<Column> = names
-        .into_iter()
-        .zip(kept_values)
-        .zip(kept.iter().map(|(column, _)| *column))
-        .map(|((name, values), index)| {
-            let code = codes.get(index).and_then(Option::as_deref);
-            let guess = roles::detect(&name, code, &values, index);
-            Column {
-                name,
-                role: guess.role,
-                role_reason: guess.reason,
-                source_index: Some(index),
-                values,
-            }
-        })
-        .collect();
-    if !columns
-        .iter()
-        .any(|column| column.role == ColumnRole::FreeText)
-    {
-        report.warn(ImportWarning::NoFreeTextColumn {
-            file: path.display().to_string(),
-        });
-    }
-    Ok(Survey {
-        sources: vec![SourceFile {
-            path: path.to_owned(),
-            sheet,
-            header_rows,
-        }],
-        columns,
-        source_rows,
+        progress.set_fraction(READING_SHARE);
+        let survey = build::build_survey(path, sheet, grid, &mut report)?;
+        progress.set_fraction(1.0);
+        Ok(Imported { survey, report })
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ColumnRole;
 
     /// Imports `bytes` as a file called `name`, with default options.
     fn import_named(name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
@@ -621,7 +319,7 @@ mod tests {
             );
         }
         bytes.extend(b"3001,\xA3500 is not enough\n");
-        assert!(bytes.len() > csv_file::HEAD_BYTES);
+        assert!(bytes.len() > sniff::HEAD_BYTES);
         std::fs::write(&path, &bytes).expect("writes");
         let imported =
             import_file(&path, &ImportOptions::default(), &Progress::new()).expect("imports");

@@ -4,7 +4,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::combine::normalise_heading;
+use crate::heading::normalise_heading;
+use crate::model::ColumnRole;
 
 /// A survey tool whose export layout ConsultLens recognises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,6 +36,90 @@ impl fmt::Display for SurveyPlatform {
     }
 }
 
+/// A column a survey tool adds about the response itself, known by its field name.
+struct ToolField {
+    /// The name as the tool writes it (compared by letters and digits only, ignoring case).
+    name: &'static str,
+    /// What the column holds.
+    role: ColumnRole,
+    /// The tool whose exports it marks, when it is that tool's own.
+    marks: Option<SurveyPlatform>,
+}
+
+const fn field(name: &'static str, role: ColumnRole, marks: Option<SurveyPlatform>) -> ToolField {
+    ToolField { name, role, marks }
+}
+
+const QUALTRICS: Option<SurveyPlatform> = Some(SurveyPlatform::Qualtrics);
+const SURVEYMONKEY: Option<SurveyPlatform> = Some(SurveyPlatform::SurveyMonkey);
+const MICROSOFT_FORMS: Option<SurveyPlatform> = Some(SurveyPlatform::MicrosoftForms);
+
+/// The fields survey tools add, the one list of them: roles, header detection (a row of
+/// question codes may hold them) and platform recognition all read it.
+const TOOL_FIELDS: [ToolField; 32] = [
+    field("Start time", ColumnRole::Timestamp, MICROSOFT_FORMS),
+    field("Completion time", ColumnRole::Timestamp, MICROSOFT_FORMS),
+    field("Name", ColumnRole::Personal, None),
+    field("Timestamp", ColumnRole::Timestamp, None),
+    field("Respondent ID", ColumnRole::Identifier, SURVEYMONKEY),
+    field("Collector ID", ColumnRole::Identifier, SURVEYMONKEY),
+    field("StartDate", ColumnRole::Timestamp, QUALTRICS),
+    field("EndDate", ColumnRole::Timestamp, None),
+    field("RecordedDate", ColumnRole::Timestamp, QUALTRICS),
+    field("ResponseId", ColumnRole::Identifier, QUALTRICS),
+    field("_recordId", ColumnRole::Identifier, QUALTRICS),
+    field("ResponseSet", ColumnRole::Ignore, QUALTRICS),
+    field("Status", ColumnRole::Ignore, None),
+    field("Progress", ColumnRole::Ignore, None),
+    field("Duration (in seconds)", ColumnRole::Ignore, QUALTRICS),
+    field("Duration", ColumnRole::Ignore, None),
+    field("Finished", ColumnRole::Ignore, None),
+    field("IPAddress", ColumnRole::Personal, None),
+    field("RecipientLastName", ColumnRole::Personal, QUALTRICS),
+    field("RecipientFirstName", ColumnRole::Personal, QUALTRICS),
+    field("RecipientEmail", ColumnRole::Personal, QUALTRICS),
+    field("EmailAddress", ColumnRole::Personal, None),
+    field("ExternalReference", ColumnRole::Identifier, QUALTRICS),
+    field("ExternalDataReference", ColumnRole::Identifier, QUALTRICS),
+    field("LocationLatitude", ColumnRole::Personal, QUALTRICS),
+    field("LocationLongitude", ColumnRole::Personal, QUALTRICS),
+    field("LocationAccuracy", ColumnRole::Personal, QUALTRICS),
+    field("DistributionChannel", ColumnRole::Ignore, QUALTRICS),
+    field("UserLanguage", ColumnRole::Ignore, QUALTRICS),
+    field("Q_RecaptchaScore", ColumnRole::Ignore, QUALTRICS),
+    field("Submit date", ColumnRole::Timestamp, None),
+    field("Date submitted", ColumnRole::Timestamp, None),
+];
+
+/// A field name reduced to its letters and digits, lower-case: `Start Date` and `startDate`
+/// are the same field.
+fn field_key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|character| character.to_ascii_lowercase())
+        .collect()
+}
+
+fn tool_field(name: &str) -> Option<&'static ToolField> {
+    let key = field_key(name);
+    if key.is_empty() {
+        return None;
+    }
+    TOOL_FIELDS
+        .iter()
+        .find(|field| field_key(field.name) == key)
+}
+
+/// The role of a column a survey tool adds, by its name or code, with the field's name.
+pub fn tool_field_role(name: &str) -> Option<(ColumnRole, &'static str)> {
+    tool_field(name).map(|field| (field.role, field.name))
+}
+
+/// Whether `name` is a field a survey tool adds.
+pub fn is_tool_field(name: &str) -> bool {
+    tool_field(name).is_some()
+}
+
 /// What the header shows, for recognising the platform.
 pub struct HeaderMarks<'a> {
     /// The combined column names.
@@ -47,48 +132,48 @@ pub struct HeaderMarks<'a> {
     pub sheet: Option<&'a str>,
 }
 
+/// Fields of a tool's own that together name it.
+const MARKS_NEEDED: usize = 2;
+
 /// The platform whose marks the header carries, if any.
 pub fn recognise(marks: &HeaderMarks<'_>) -> Option<SurveyPlatform> {
-    let names: Vec<String> = marks
-        .names
-        .iter()
-        .map(|name| normalise_heading(name))
-        .collect();
-    let has = |wanted: &str| names.iter().any(|name| name == wanted);
-    let starts = |prefix: &[&str]| {
-        names
-            .iter()
-            .map(String::as_str)
-            .take(prefix.len())
-            .eq(prefix.iter().copied())
-    };
-    let cells = || {
+    let marked = |platform: SurveyPlatform| {
         marks
-            .header_cells
+            .names
             .iter()
-            .map(|cell| normalise_heading(cell))
+            .chain(marks.codes.iter().flatten())
+            .filter_map(|name| tool_field(name))
+            .filter(|field| field.marks == Some(platform))
+            .map(|field| field.name)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+            >= MARKS_NEEDED
     };
-
     if marks
         .codes
         .iter()
         .flatten()
         .any(|code| code.starts_with("QID"))
-        || (has("responseid") && has("startdate"))
+        || marked(SurveyPlatform::Qualtrics)
     {
         return Some(SurveyPlatform::Qualtrics);
     }
-    if starts(&["id", "start time", "completion time", "email", "name"]) {
+    if marked(SurveyPlatform::MicrosoftForms) {
         return Some(SurveyPlatform::MicrosoftForms);
     }
-    if (has("respondent id") && has("collector id"))
-        || cells().any(|cell| cell == "open ended response")
+    if marked(SurveyPlatform::SurveyMonkey)
+        || marks
+            .header_cells
+            .iter()
+            .any(|cell| normalise_heading(cell) == "open ended response")
     {
         return Some(SurveyPlatform::SurveyMonkey);
     }
-    if names.first().is_some_and(|first| first == "timestamp")
-        || marks.sheet == Some("Form Responses 1")
-    {
+    let first_is_timestamp = marks
+        .names
+        .first()
+        .is_some_and(|first| normalise_heading(first) == "timestamp");
+    if first_is_timestamp || marks.sheet == Some("Form Responses 1") {
         return Some(SurveyPlatform::GoogleForms);
     }
     let numbered = marks
@@ -158,5 +243,25 @@ mod tests {
             Some(SurveyPlatform::NumberedQuestions)
         );
         assert_eq!(recognise_names(&["Role", "Comment"]), None);
+        assert_eq!(
+            recognise_names(&["Respondent ID", "Start Date", "End Date", "IP Address"]),
+            None,
+            "one mark of SurveyMonkey and none of its others"
+        );
+    }
+
+    #[test]
+    fn tool_fields_are_matched_by_letters_and_digits() {
+        assert_eq!(
+            tool_field_role("startDate"),
+            Some((ColumnRole::Timestamp, "StartDate"))
+        );
+        assert_eq!(
+            tool_field_role("Start Date").map(|(role, _)| role),
+            Some(ColumnRole::Timestamp)
+        );
+        assert!(is_tool_field("IP Address"));
+        assert!(!is_tool_field("Comment"));
+        assert!(!is_tool_field("--"));
     }
 }

@@ -1,11 +1,22 @@
 //! What can go wrong on import: errors that stop it, warnings that do not.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::platform::SurveyPlatform;
+use crate::model::Survey;
+use crate::wording::counted;
+
+/// A survey and what the importer noticed on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    /// The responses.
+    pub survey: Survey,
+    /// Warnings about partial problems.
+    pub report: ImportReport,
+}
 
 /// An import that could not produce a survey. Each message names the file last.
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +93,37 @@ pub enum ImportError {
     },
 }
 
+impl ImportError {
+    /// A reader's failure, naming the file.
+    pub fn reading(path: &Path, error: ReadError) -> Self {
+        match error {
+            ReadError::Damaged(detail) => ImportError::Corrupt {
+                path: path.to_owned(),
+                detail,
+            },
+            ReadError::Io(source) => ImportError::Read {
+                path: path.to_owned(),
+                source,
+            },
+        }
+    }
+}
+
+/// Why a reader could not give its cells; the import names the file when it reports it.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The container's structure is damaged; the detail says where.
+    Damaged(String),
+    /// The file could not be read.
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(error: std::io::Error) -> Self {
+        ReadError::Io(error)
+    }
+}
+
 /// Something the user should know about an import that still succeeded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -147,6 +189,18 @@ pub enum ImportWarning {
     },
     /// No row looked like a header, so columns are named by letter.
     NoHeaderRow,
+    /// Written dates whose day and month could be either way round were read day first.
+    AmbiguousDates {
+        /// The column.
+        column: String,
+    },
+    /// Free-text answers that say nothing ("n/a", "none", "-") are not counted as comments.
+    NonAnswers {
+        /// How many.
+        count: usize,
+        /// A few of them, as written.
+        examples: Vec<String>,
+    },
     /// When several files are combined: a column some files lack.
     ColumnNotInEveryFile {
         /// The column.
@@ -221,6 +275,20 @@ impl fmt::Display for ImportWarning {
             ImportWarning::NoHeaderRow => write!(
                 f,
                 "no row names the questions, so the columns are named by letter and every row is read as a response"
+            ),
+            ImportWarning::AmbiguousDates { column } => write!(
+                f,
+                "no date in \"{column}\" has a day over 12, so day and month could be either way round; they were read as day/month/year"
+            ),
+            ImportWarning::NonAnswers { count, examples } => write!(
+                f,
+                "{} such as {} say nothing and are not counted as comments (list them with \"Show answers that say nothing\" in Comments)",
+                counted(*count, "answer"),
+                examples
+                    .iter()
+                    .map(|example| format!("\"{example}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             ImportWarning::NoFreeTextColumn { file } => write!(
                 f,

@@ -1,11 +1,14 @@
 //! Column roles from the header and the answers together, each with a short reason.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{ColumnRole, Value, rating_scale_of, split_choices};
+use super::platform::tool_field_role;
+use crate::answers::{rating_scale_of, split_choices};
+use crate::heading::{RESPONDENT_TYPE_HINTS, mentions_any};
+use crate::model::{ColumnRole, Value};
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[a-z0-9._%+'-]+@[a-z0-9.-]+\.[a-z]{2,}$").expect("valid email pattern")
@@ -20,38 +23,35 @@ const PHONE_LONGEST: usize = 17;
 static PHONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\+?[0-9 ()-]{10,16}$").expect("valid phone pattern"));
 
-/// Header words that say a column is about the respondent rather than a question on the proposal.
-const ATTRIBUTE_HINTS: [&str; 18] = [
-    "responding as",
-    "on behalf of",
-    "describes you",
-    "are you",
-    "respondent",
-    "capacity",
-    "your role",
-    "area",
+/// Heading words that say a column is about the respondent rather than a question on the
+/// proposal, besides those that say who the respondent is ([`RESPONDENT_TYPE_HINTS`]). Whole
+/// words; `*` takes any ending.
+const OTHER_ATTRIBUTE_HINTS: [&str; 13] = [
+    "area*",
     "where do you live",
-    "setting",
+    "setting*",
     "age",
+    "aged",
     "gender",
-    "ethnic",
-    "disab",
-    "organisation",
+    "ethnic*",
+    "disab*",
+    "organisation*",
+    "organization*",
     "type of school",
     "which school",
     "source",
 ];
 
-/// Header words that invite a written answer.
+/// Heading words that invite a written answer. Whole words; `*` takes any ending.
 const FREE_TEXT_HINTS: [&str; 15] = [
     "free text",
     "please use this space",
     "in your own words",
-    "comment",
-    "explain",
+    "comment*",
+    "explain*",
     "why",
     "tell us",
-    "suggest",
+    "suggest*",
     "views",
     "anything else",
     "please describe",
@@ -60,6 +60,11 @@ const FREE_TEXT_HINTS: [&str; 15] = [
     "how could",
     "feedback",
 ];
+
+/// Whether the heading says the column describes the respondent.
+fn names_an_attribute(header: &str) -> bool {
+    mentions_any(header, &RESPONDENT_TYPE_HINTS) || mentions_any(header, &OTHER_ATTRIBUTE_HINTS)
+}
 
 /// Answers looked at per column: enough to tell the roles apart, few enough to stay fast on
 /// hundreds of thousands of responses.
@@ -95,24 +100,31 @@ fn guess(role: ColumnRole, reason: impl Into<String>) -> RoleGuess {
 /// Decides a column's role from its name, the survey tool's code for it, and its values.
 pub fn detect(name: &str, code: Option<&str>, values: &[Value], position: usize) -> RoleGuess {
     let header = name.to_lowercase();
+    let tool_field = code
+        .and_then(tool_field_role)
+        .or_else(|| tool_field_role(name));
+    // Personal data is known by its heading alone, answered or not.
+    if let Some((ColumnRole::Personal, field)) = tool_field {
+        return guess(
+            ColumnRole::Personal,
+            format!("the survey tool's \"{field}\" field"),
+        );
+    }
+    if let Some(reason) = personal_by_header(&header) {
+        return guess(ColumnRole::Personal, reason);
+    }
     let answers = spread_sample(values);
     if answers.is_empty() {
         return guess(ColumnRole::Ignore, "no answers");
     }
-    if let Some(known) = code
-        .and_then(survey_tool_field)
-        .or_else(|| survey_tool_field(name))
-    {
-        return known;
+    if let Some((role, field)) = tool_field {
+        return guess(role, format!("the survey tool's \"{field}\" field"));
     }
     if code.is_some_and(|code| code.to_ascii_uppercase().ends_with("_TEXT")) {
         return guess(
             ColumnRole::FreeText,
             "a text-entry question (Qualtrics _TEXT)",
         );
-    }
-    if let Some(reason) = personal_by_header(&header) {
-        return guess(ColumnRole::Personal, reason);
     }
     let texts: Vec<&str> = answers.iter().filter_map(|value| value.as_text()).collect();
     if let Some(reason) = personal_by_content(&texts, answers.len()) {
@@ -148,7 +160,10 @@ pub fn detect(name: &str, code: Option<&str>, values: &[Value], position: usize)
     if dates * 10 >= answers.len() * 9 {
         return guess(ColumnRole::Timestamp, "the answers are dates and times");
     }
-    let distinct: HashSet<String> = answers.iter().map(|value| lowercase(value)).collect();
+    let mut distinct: HashMap<String, usize> = HashMap::new();
+    for answer in &answers {
+        *distinct.entry(lowercase(answer)).or_default() += 1;
+    }
     if numbers.len() * 20 >= answers.len() * 19 {
         return if distinct.len() <= 11 {
             guess(
@@ -165,41 +180,6 @@ pub fn detect(name: &str, code: Option<&str>, values: &[Value], position: usize)
     text_role(&header, &texts, &distinct, answers.len())
 }
 
-/// Columns survey tools add about the response itself, by their field names.
-fn survey_tool_field(key: &str) -> Option<RoleGuess> {
-    let key: String = key
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let role = match key.as_str() {
-        "startdate" | "enddate" | "recordeddate" | "submitdate" | "datesubmitted" | "timestamp" => {
-            ColumnRole::Timestamp
-        }
-        "ipaddress" | "recipientlastname" | "recipientfirstname" | "recipientemail"
-        | "emailaddress" | "locationlatitude" | "locationlongitude" | "locationaccuracy" => {
-            ColumnRole::Personal
-        }
-        "responseid"
-        | "recordid"
-        | "respondentid"
-        | "collectorid"
-        | "externalreference"
-        | "externaldatareference" => ColumnRole::Identifier,
-        "status"
-        | "progress"
-        | "durationinseconds"
-        | "duration"
-        | "finished"
-        | "distributionchannel"
-        | "userlanguage"
-        | "responseset"
-        | "qrecaptchascore" => ColumnRole::Ignore,
-        _ => return None,
-    };
-    Some(guess(role, format!("the survey tool's \"{key}\" field")))
-}
-
 /// A value as text, lower-cased; plain ASCII (most answers) without Unicode case mapping.
 fn lowercase(value: &Value) -> String {
     match value.as_text() {
@@ -209,10 +189,18 @@ fn lowercase(value: &Value) -> String {
     }
 }
 
+/// Distinct answers a choice list may have.
+const MAX_CHOICES: usize = 15;
+
+/// How many times, on average, each of a few distinct answers must recur for the column to be a
+/// choice list even when its options are whole sentences.
+const CHOICE_REPEATS: usize = 5;
+
+/// The role of a column of mostly text answers; `distinct` counts each answer, lower-cased.
 fn text_role(
     header: &str,
     texts: &[&str],
-    distinct: &HashSet<String>,
+    distinct: &HashMap<String, usize>,
     answered: usize,
 ) -> RoleGuess {
     #[allow(clippy::cast_precision_loss)]
@@ -236,7 +224,7 @@ fn text_role(
             ),
         );
     }
-    let asks_for_words = FREE_TEXT_HINTS.iter().any(|hint| header.contains(hint));
+    let asks_for_words = mentions_any(header, &FREE_TEXT_HINTS);
     let free_text_reason = || {
         if mean_chars >= 25.0 {
             format!("varied written answers, {mean_words:.0} words on average")
@@ -250,17 +238,22 @@ fn text_role(
     // Categories are short or repeat; a few different sentences from a few people are comments.
     let answers_repeat = answered >= distinct.len() * 2;
     let few_distinct = (answers_repeat || mean_words < 3.0)
-        && (distinct.len() <= 15 || (distinct_share < 0.05 && distinct.len() <= 40));
-    if few_distinct && mean_words < 6.0 {
-        let likert = rating_scale_of(distinct.iter().map(String::as_str)).is_some();
-        if ATTRIBUTE_HINTS.iter().any(|hint| header.contains(hint)) {
+        && (distinct.len() <= MAX_CHOICES || (distinct_share < 0.05 && distinct.len() <= 40));
+    // Options that are whole sentences are still a choice when a few answers recur throughout
+    // and hardly any is given once (a pasted campaign letter among comments has many singles).
+    let given_once = distinct.values().filter(|count| **count == 1).count();
+    let sentence_choices = distinct.len() <= MAX_CHOICES
+        && answered >= distinct.len() * CHOICE_REPEATS
+        && given_once * 5 <= distinct.len();
+    if few_distinct && (mean_words < 6.0 || sentence_choices) {
+        if rating_scale_of(distinct.keys().map(String::as_str)).is_some() {
+            return guess(ColumnRole::Closed, "answers on an agreement scale");
+        }
+        if names_an_attribute(header) {
             return guess(
                 ColumnRole::Attribute,
                 format!("{} categories describing the respondent", distinct.len()),
             );
-        }
-        if likert {
-            return guess(ColumnRole::Closed, "answers on an agreement scale");
         }
         return guess(
             ColumnRole::Closed,
@@ -273,7 +266,7 @@ fn text_role(
     {
         return guess(ColumnRole::FreeText, free_text_reason());
     }
-    if ATTRIBUTE_HINTS.iter().any(|hint| header.contains(hint)) {
+    if names_an_attribute(header) {
         return guess(
             ColumnRole::Attribute,
             "categories describing the respondent",
@@ -327,16 +320,21 @@ fn personal_by_header(header: &str) -> Option<&'static str> {
     if has("postcode") || header.contains("home address") {
         return Some("the heading asks for an address or postcode");
     }
-    let names_a_person = matches!(
-        header.trim(),
-        "name"
-            | "full name"
-            | "your name"
-            | "first name"
-            | "last name"
-            | "surname"
-            | "respondent name"
-    ) || header.contains("your name")
+    // A heading combined from a group and its sub-label ("Contact details - Name") is judged by
+    // the sub-label too.
+    let last_part = header.rsplit(" - ").next().unwrap_or(header);
+    let names_a_person = [header, last_part].into_iter().any(|part| {
+        matches!(
+            part.trim(),
+            "name"
+                | "full name"
+                | "your name"
+                | "first name"
+                | "last name"
+                | "surname"
+                | "respondent name"
+        )
+    }) || header.contains("your name")
         || header.starts_with("name of respondent");
     names_a_person.then_some("the heading asks for a name")
 }

@@ -29,8 +29,6 @@ pub struct Span {
 pub enum TagOrigin {
     /// A keyword rule of the codebook.
     Rule,
-    /// A person added it.
-    Person,
 }
 
 /// One theme on one comment.
@@ -38,7 +36,7 @@ pub enum TagOrigin {
 pub struct Tag {
     /// The theme.
     pub theme: ThemeId,
-    /// The text that triggered it, in order; empty for tags a person added.
+    /// The text that triggered it, in order.
     pub spans: Vec<Span>,
     /// Where it came from.
     pub origin: TagOrigin,

@@ -61,6 +61,20 @@ impl<'buffer> Tag<'buffer> {
         decode_text(self.attribute(name)?, &mut value).ok()?;
         Some(value)
     }
+
+    /// The attribute's value as a number.
+    pub fn number_attribute<T: std::str::FromStr>(&self, name: &[u8]) -> Option<T> {
+        std::str::from_utf8(self.attribute(name)?)
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    }
+}
+
+/// Prefixes a detail with the part it was found in, for the error message.
+pub fn in_part(part: &str) -> impl Fn(String) -> String + '_ {
+    move |detail| format!("{part}: {detail}")
 }
 
 /// The attributes of a tag, in order.
