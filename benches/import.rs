@@ -135,6 +135,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "file", "size MB", "consultlens s", "peak MB", "pandas s", "peak MB"
     );
     for (responses, file) in &files {
+        // File sizes in MB for the table; f64 is exact far beyond them.
+        #[allow(clippy::cast_precision_loss)]
         let size = std::fs::metadata(file)?.len() as f64 / 1e6;
         let file_arg = file.as_os_str().to_owned();
         let ours = measure(

@@ -1137,6 +1137,12 @@ fn role_quota(rng: &mut fastrand::Rng) -> Vec<Role> {
     let mut roles: Vec<Role> = ROLES
         .iter()
         .flat_map(|(role, _, share)| {
+            // A few hundred responses and percentages: exact in f64, rounded to a small count.
+            #[allow(
+                clippy::cast_precision_loss,
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss
+            )]
             let count = (share / 100.0 * RESPONSE_COUNT as f64).round() as usize;
             std::iter::repeat_n(*role, count)
         })
@@ -1704,6 +1710,7 @@ fn generate() -> GenResult<Vec<Response>> {
 
     println!("Respondents raising each theme (as generated):");
     for (theme, count) in THEMES.iter().zip(theme_counts) {
+        #[allow(clippy::cast_precision_loss)] // a few hundred responses: exact in f64
         let share = 100.0 * count as f64 / RESPONSE_COUNT as f64;
         println!("  {:<42} {count:>4}  {share:>5.1}%", theme.name);
     }

@@ -26,6 +26,7 @@
 pub mod analysis;
 pub mod answers;
 pub mod codebook;
+pub mod counts;
 pub mod export;
 pub mod files;
 pub mod heading;

@@ -62,6 +62,7 @@ impl Progress {
 
     /// How much of the whole job is done, from 0.0 to 1.0.
     pub fn fraction(&self) -> f32 {
+        // At most a million millionths, exact in f32.
         #[allow(clippy::cast_precision_loss)]
         let done = self.done_millionths.load(Ordering::Relaxed) as f32;
         done / 1_000_000.0

@@ -251,3 +251,179 @@ fn a_comment_with_an_emoji_draws_without_a_missing_glyph() {
     );
     harness.get_by_label_contains("\u{1F61E}");
 }
+
+/// Opens a small generated workbook whose respondent type some commenters left blank.
+fn harness_on_generated_survey(directory: &std::path::Path) -> Harness<'static, App> {
+    let path = directory.join("survey.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let rows = [
+        ("Parent or carer", "We waited fourteen months for the EHCP"),
+        ("", "Staff need far more training on autism"),
+        ("Young person", "The school taxi is late every day"),
+        ("", "Nobody listened to us at the annual review"),
+        ("Parent or carer", "More speech and language therapy please"),
+        ("Young person", "Teachers do not understand my anxiety"),
+    ];
+    sheet
+        .write_string(0, 0, "Which of these best describes you?")
+        .expect("cell");
+    sheet.write_string(0, 1, "Any comments?").expect("cell");
+    for (row, (who, comment)) in (1u32..).zip(rows) {
+        if !who.is_empty() {
+            sheet.write_string(row, 0, who).expect("cell");
+        }
+        sheet.write_string(row, 1, comment).expect("cell");
+    }
+    workbook.save(&path).expect("saves");
+    let mut app = App::new(Settings::default());
+    app.open(path, None);
+    app.finish_jobs();
+    harness_for(app)
+}
+
+#[test]
+fn choosing_not_answered_in_the_respondent_filter_shows_those_comments() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness_on_generated_survey(directory.path());
+    harness.get_by_label("Comments").click();
+    harness.run();
+    harness.get_by_label("Respondent filter").click();
+    harness.run();
+    option_button(&harness, "Not answered").click();
+    harness.run();
+    let app = harness.state();
+    let session = app.session.as_ref().expect("session");
+    let shown: Vec<&str> = app
+        .view
+        .visible_comments
+        .iter()
+        .filter_map(|comment| session.survey.comment_text(*comment))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "Staff need far more training on autism",
+            "Nobody listened to us at the annual review"
+        ]
+    );
+    harness.get_by_label("Showing 2 of 6 comments");
+}
+
+#[test]
+fn themes_from_narrows_the_frequency_chart_too() {
+    let mut harness = harness_on_sample();
+    harness.run();
+    harness.get_by_label("Themes from").click();
+    harness.run();
+    option_button(&harness, "Priorities").click();
+    harness.run();
+    let app = harness.state();
+    let session = app.session.as_ref().expect("session");
+    let group = session.codebook.find("priorities").expect("group");
+    assert_eq!(app.view.chart_group, Some(group));
+    let shown = consultlens::analysis::charts::frequency_bars(
+        &session.summary,
+        &session.codebook,
+        app.view.chart_group,
+    );
+    assert!(
+        !shown.is_empty()
+            && shown
+                .iter()
+                .all(|bar| session.codebook.parent_of(bar.theme) == Some(group)),
+        "{shown:?}"
+    );
+    harness.get_by_label(&format!(
+        "Only the themes under \"Priorities\": {} of them raised.",
+        shown.len()
+    ));
+}
+
+#[test]
+fn role_choices_survive_adding_a_file() {
+    let mut harness = harness_on_sample();
+    let column = {
+        let survey = &harness.state().session.as_ref().expect("session").survey;
+        survey
+            .columns
+            .iter()
+            .position(|column| column.name.starts_with("Which area"))
+            .expect("area column")
+    };
+    harness.state_mut().push(consultlens::gui::Command::SetRole(
+        consultlens::model::ColumnId(column),
+        consultlens::model::ColumnRole::Ignore,
+    ));
+    harness.run();
+    harness.state_mut().finish_jobs();
+    harness.state_mut().push(consultlens::gui::Command::AddFile(
+        sample_path().with_extension("csv"),
+    ));
+    harness.run();
+    harness.state_mut().finish_jobs();
+    harness.run();
+    let survey = &harness.state().session.as_ref().expect("session").survey;
+    assert_eq!(survey.sources.len(), 2);
+    let area = survey
+        .columns
+        .iter()
+        .find(|column| column.name.starts_with("Which area"))
+        .expect("area column");
+    assert_eq!(area.role, consultlens::model::ColumnRole::Ignore);
+    assert_eq!(area.role_reason, "chosen by you");
+}
+
+#[test]
+fn without_a_file_chooser_a_typed_path_opens_the_file() {
+    let mut harness = harness_for(App::new(Settings::default()));
+    harness
+        .state_mut()
+        .push(consultlens::gui::Command::FileChooserUnavailable(
+            consultlens::gui::FilePurpose::Open,
+        ));
+    harness.run();
+    harness.get_by_label_contains("This computer has no file chooser");
+    let csv = sample_path().with_extension("csv");
+    harness.get_by_label("File path").click();
+    harness.run();
+    harness
+        .get_by_label("File path")
+        .type_text(&csv.display().to_string());
+    harness.run();
+    harness.get_by_label("Open").click();
+    // Opening shows a spinner until the job is done: step, do not wait for stillness.
+    harness.step();
+    harness.state_mut().finish_jobs();
+    harness.run();
+    let app = harness.state();
+    assert!(app.view.path_prompt.is_none());
+    let session = app.session.as_ref().expect("the typed file opened");
+    assert_eq!(session.survey.sources[0].path, csv);
+}
+
+#[test]
+fn older_messages_stay_readable_in_the_log() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let broken = directory.path().join("broken.csv");
+    std::fs::write(&broken, b"").expect("writes");
+    let mut harness = harness_on_sample();
+    harness
+        .state_mut()
+        .push(consultlens::gui::Command::Open(broken));
+    harness.run();
+    harness.state_mut().finish_jobs();
+    harness.run();
+    assert!(harness.state().last_status().expect("status").is_error);
+    let count = harness.state().log.len();
+    harness.get_by_label(&format!("Messages ({count})")).click();
+    harness.run();
+    harness.get_by_label_contains("Opened send_consultation.xlsx: 600 responses");
+    // The newest message is in the status bar and at the top of the log.
+    assert_eq!(
+        harness
+            .get_all_by_label_contains("the file is empty (0 bytes)")
+            .count(),
+        2
+    );
+}

@@ -214,3 +214,44 @@ fn export_refuses_to_overwrite_the_input() {
     assert!(error.to_string().contains("will not overwrite"), "{error}");
     assert_eq!(std::fs::read(&input).expect("reads"), before);
 }
+
+#[test]
+fn overview_figures_are_numbers_and_the_method_names_the_non_answers() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let input = build_survey(directory.path());
+    let survey = import_file(&input, &ImportOptions::default(), &Progress::new())
+        .expect("imports")
+        .survey;
+    let codebook = Codebook::built_in("send-strategy").expect("codebook");
+    let tagging = tag_survey(&survey, &codebook, &Progress::new()).expect("tags");
+    let summary = summarise(&survey, &codebook, &tagging);
+    let output = directory.path().join("summary.xlsx");
+    write_summary_workbook(&output, &survey, &codebook, &tagging, &summary).expect("exports");
+
+    let mut workbook: Xlsx<_> = open_workbook(&output).expect("opens export");
+    let overview = workbook.worksheet_range("Overview").expect("overview");
+    let value_of = |label: &str| {
+        overview
+            .rows()
+            .find(|row| cell_text(row.first()) == label)
+            .and_then(|row| row.get(1).cloned())
+            .unwrap_or_else(|| panic!("no row {label}"))
+    };
+    assert_eq!(value_of("Responses"), Data::Float(6.0));
+    assert_eq!(
+        value_of("Comments (free-text answers that say something)"),
+        Data::Float(6.0)
+    );
+    assert_eq!(
+        value_of("Respondents who wrote at least one comment"),
+        Data::Float(6.0)
+    );
+    assert!(matches!(
+        value_of("Comments no theme covers"),
+        Data::Float(_)
+    ));
+    assert!(
+        cell_text(Some(&value_of("Method"))).contains("are not counted as comments"),
+        "the method note says how answers that say nothing are treated"
+    );
+}

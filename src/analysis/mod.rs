@@ -12,6 +12,7 @@ pub use filter::Filter;
 
 use crate::answers::{rating_scale_of, split_choices};
 use crate::codebook::{Codebook, ThemeId};
+use crate::counts::as_f64;
 use crate::heading::{RESPONDENT_TYPE_HINTS, mentions_any};
 use crate::model::{ColumnId, ColumnRole, ResponseId, Survey};
 use crate::tagging::Tagging;
@@ -237,9 +238,7 @@ pub fn percent(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0
     } else {
-        #[allow(clippy::cast_precision_loss)]
-        let ratio = part as f64 / whole as f64;
-        ratio * 100.0
+        as_f64(part) / as_f64(whole) * 100.0
     }
 }
 

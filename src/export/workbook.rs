@@ -8,6 +8,7 @@ use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet
 use super::error::ExportError;
 use crate::analysis::{Summary, themes_by_response};
 use crate::codebook::Codebook;
+use crate::counts::as_f64;
 use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, Value};
 use crate::tagging::Tagging;
 
@@ -130,13 +131,6 @@ fn cell_col(index: usize) -> u16 {
     u16::try_from(index).unwrap_or(u16::MAX)
 }
 
-fn count(value: usize) -> f64 {
-    // Counts of responses are far below 2^53, where the conversion is exact.
-    #[allow(clippy::cast_precision_loss)]
-    let value = value as f64;
-    value
-}
-
 fn header_row(
     sheet: &mut Worksheet,
     row: u32,
@@ -244,7 +238,7 @@ fn overview_sheet(
                 sheet.write_string_with_format(row, 1, text, &styles.wrap)?;
             }
             OverviewValue::Count(number) => {
-                sheet.write_number_with_format(row, 1, count(*number), &styles.count)?;
+                sheet.write_number_with_format(row, 1, as_f64(*number), &styles.count)?;
             }
         }
     }
@@ -276,8 +270,8 @@ fn themes_sheet(sheet: &mut Worksheet, inputs: &Inputs, styles: &Styles) -> Resu
             .unwrap_or_default();
         sheet.write_string(row, 0, &theme.name)?;
         sheet.write_string(row, 1, group)?;
-        sheet.write_number(row, 2, count(theme.comments))?;
-        sheet.write_number(row, 3, count(theme.respondents))?;
+        sheet.write_number(row, 2, as_f64(theme.comments))?;
+        sheet.write_number(row, 3, as_f64(theme.respondents))?;
         sheet.write_number_with_format(
             row,
             4,
@@ -316,8 +310,8 @@ fn themes_sheet(sheet: &mut Worksheet, inputs: &Inputs, styles: &Styles) -> Resu
     for (index, group) in inputs.summary.groups.iter().enumerate() {
         let row = groups_top + 1 + cell_row(index);
         sheet.write_string(row, 0, &group.name)?;
-        sheet.write_number(row, 2, count(group.comments))?;
-        sheet.write_number(row, 3, count(group.respondents))?;
+        sheet.write_number(row, 2, as_f64(group.comments))?;
+        sheet.write_number(row, 3, as_f64(group.respondents))?;
         sheet.write_number_with_format(
             row,
             4,
@@ -385,7 +379,7 @@ fn crosstab_sheet(
         let sheet_row = cell_row(index + 3);
         sheet.write_string(sheet_row, 0, &row.name)?;
         for (position, respondents) in row.respondents.iter().enumerate() {
-            sheet.write_number(sheet_row, cell_col(position + 1), count(*respondents))?;
+            sheet.write_number(sheet_row, cell_col(position + 1), as_f64(*respondents))?;
         }
         for (position, share) in row.percents.iter().enumerate() {
             sheet.write_number_with_format(
@@ -426,9 +420,9 @@ fn closed_sheet(sheet: &mut Worksheet, inputs: &Inputs, styles: &Styles) -> Resu
         for (option, respondents, share) in &question.options {
             sheet.write_string(row, 0, &question.name)?;
             sheet.write_string(row, 1, option)?;
-            sheet.write_number(row, 2, count(*respondents))?;
+            sheet.write_number(row, 2, as_f64(*respondents))?;
             sheet.write_number_with_format(row, 3, share / 100.0, &styles.percent)?;
-            sheet.write_number(row, 4, count(question.answered))?;
+            sheet.write_number(row, 4, as_f64(question.answered))?;
             row += 1;
         }
     }
@@ -479,7 +473,7 @@ fn coded_responses_sheet(
         sheet.write_number(
             row,
             0,
-            count(
+            as_f64(
                 survey
                     .source_rows
                     .get(response)

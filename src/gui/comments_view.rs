@@ -7,7 +7,7 @@ use crate::model::CommentRef;
 
 /// Rows are a fixed height (meta line, two lines of text, chips) so the list can be virtualised;
 /// the selected comment is shown in full beside it.
-const ROW_TEXT_LINES: usize = 2;
+const ROW_TEXT_LINES: u8 = 2;
 
 /// Filters and the comment list.
 pub fn comments_ui(
@@ -35,7 +35,7 @@ pub fn comments_ui(
         ));
     }
     let row_height =
-        ui.text_style_height(&egui::TextStyle::Body) * (ROW_TEXT_LINES as f32 + 2.6) + 12.0;
+        ui.text_style_height(&egui::TextStyle::Body) * (f32::from(ROW_TEXT_LINES) + 2.6) + 12.0;
     egui::ScrollArea::vertical()
         .auto_shrink(false)
         .show_rows(ui, row_height, shown, |ui, rows| {
@@ -177,7 +177,12 @@ fn comment_row_ui(
                     .small()
                     .weak(),
             );
-            ui.label(highlighted_text(ui, text, tags, ROW_TEXT_LINES));
+            ui.label(highlighted_text(
+                ui,
+                text,
+                tags,
+                usize::from(ROW_TEXT_LINES),
+            ));
             ui.horizontal(|ui| {
                 if tags.is_empty() {
                     ui.label(egui::RichText::new("no theme").small().italics().weak());

@@ -206,7 +206,10 @@ impl App {
         self.log_window_ui(ui);
         self.path_prompt_ui(ui);
 
-        self.apply();
+        if self.apply() {
+            // What changed at the end of this frame is drawn in the next.
+            ui.ctx().request_repaint();
+        }
         if self.jobs.is_busy() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
@@ -411,12 +414,15 @@ impl App {
         self.commands.extend(commands);
     }
 
-    /// Applies the queued commands: the only place the state changes.
-    pub fn apply(&mut self) {
+    /// Applies the queued commands: the only place the state changes. Returns whether there
+    /// were any.
+    pub fn apply(&mut self) -> bool {
         let commands = std::mem::take(&mut self.commands);
+        let changed = !commands.is_empty();
         for command in commands {
             self.apply_one(command);
         }
+        changed
     }
 
     fn apply_one(&mut self, command: Command) {
@@ -584,8 +590,9 @@ impl App {
             return;
         };
         session.role_choices.choose(&target.name, role);
-        let mut survey = session.survey.clone();
-        session.role_choices.apply_to(&mut survey);
+        // Shown at once; the tagging and summary follow from the job.
+        session.role_choices.apply_to(&mut session.survey);
+        let survey = session.survey.clone();
         self.generations.retag += 1;
         let generations = (session.generation, self.generations.retag);
         let codebook = session.codebook.clone();
@@ -650,5 +657,94 @@ pub fn sources_name(survey: &crate::model::Survey) -> String {
     match survey.sources.as_slice() {
         [only] => display_name(&only.path),
         several => format!("{} files", several.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ColumnId, ColumnRole};
+    use crate::progress::Progress;
+
+    fn app_on_sample() -> App {
+        let mut app = App::new(Settings::default());
+        app.open(sample_path(), None);
+        app.finish_jobs();
+        assert!(app.session.is_some(), "{:?}", app.last_status());
+        app
+    }
+
+    #[test]
+    fn a_cancelled_open_is_reported_as_cancelled_not_as_an_error() {
+        let progress = Progress::new();
+        progress.cancel();
+        let codebook = Codebook::built_in(DEFAULT_CODEBOOK).expect("built in");
+        let command = jobs::load(
+            LoadRequest {
+                paths: vec![sample_path()],
+                sheet: None,
+                codebook,
+                role_choices: RoleChoices::default(),
+                generation: 1,
+            },
+            &progress,
+        );
+        let mut app = App::new(Settings::default());
+        app.push(command);
+        app.apply();
+        let status = app.last_status().expect("a message");
+        assert!(!status.is_error, "{status:?}");
+        assert_eq!(status.text, "Cancelled opening send_consultation.xlsx.");
+    }
+
+    #[test]
+    fn an_older_retag_result_does_not_win_over_a_newer_one() {
+        let mut app = app_on_sample();
+        let column_named = |app: &App, name: &str| {
+            let survey = &app.session.as_ref().expect("session").survey;
+            survey
+                .columns
+                .iter()
+                .position(|column| column.name.starts_with(name))
+                .map(ColumnId)
+                .expect("column")
+        };
+        let id = column_named(&app, "Id");
+        let area = column_named(&app, "Which area");
+        app.push(Command::SetRole(id, ColumnRole::Ignore));
+        app.push(Command::SetRole(area, ColumnRole::Ignore));
+        app.apply();
+        // The newer result arrives first, the older one after it.
+        let finished = app.jobs.wait_all();
+        assert_eq!(finished.len(), 2);
+        for command in finished.into_iter().rev() {
+            app.push(command);
+        }
+        app.apply();
+        let survey = &app.session.as_ref().expect("session").survey;
+        let role = |column: ColumnId| survey.column(column).map(|column| column.role);
+        assert_eq!(role(id), Some(ColumnRole::Ignore));
+        assert_eq!(role(area), Some(ColumnRole::Ignore), "the older result won");
+    }
+
+    #[test]
+    fn a_role_change_is_summarised_off_the_ui_thread() {
+        let mut app = app_on_sample();
+        let session = app.session.as_ref().expect("session");
+        let mut summary = session.summary.clone();
+        // A summary no UI-thread recount would give: applying must take it as it is.
+        summary.untagged_comments = 123_456;
+        app.generations.retag += 1;
+        let retagged = Retagged {
+            session_generation: session.generation,
+            generation: app.generations.retag,
+            survey: session.survey.clone(),
+            tagging: session.tagging.clone(),
+            summary,
+        };
+        app.push(Command::Retagged(Box::new(retagged)));
+        app.apply();
+        let session = app.session.as_ref().expect("session");
+        assert_eq!(session.summary.untagged_comments, 123_456);
     }
 }

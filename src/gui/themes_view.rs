@@ -7,6 +7,7 @@ use super::widgets::{colour32, theme_chip, theme_colour};
 use crate::analysis::ThemeCount;
 use crate::analysis::charts::{comparison_rows, frequency_bars};
 use crate::codebook::{ThemeId, palette_colour};
+use crate::counts::{as_f32, as_f64};
 use crate::wording::{counted, format_number};
 
 /// Themes compared across respondent groups: enough to read, few enough to fit.
@@ -136,17 +137,13 @@ fn value_of(theme: &ThemeCount, show_percent: bool) -> f64 {
     if show_percent {
         theme.percent_of_respondents
     } else {
-        #[allow(clippy::cast_precision_loss)]
-        let respondents = theme.respondents as f64;
-        respondents
+        as_f64(theme.respondents)
     }
 }
 
 /// Slot `index` of `count` from the top of a horizontal bar chart.
 fn slot_from_top(index: usize, count: usize) -> f64 {
-    #[allow(clippy::cast_precision_loss)]
-    let position = (count - 1 - index) as f64;
-    position
+    as_f64(count - 1 - index)
 }
 
 fn frequency_chart_ui(
@@ -188,8 +185,7 @@ fn category_plot<'a>(
     x_label: &str,
     show_percent: bool,
 ) -> Plot<'a> {
-    #[allow(clippy::cast_precision_loss)]
-    let height = (names.len() as f32 * slot_height + 80.0).max(260.0);
+    let height = (as_f32(names.len()) * slot_height + 80.0).max(260.0);
     Plot::new(id)
         .height(height)
         .y_axis_min_width(250.0)
@@ -220,7 +216,7 @@ fn category_label(names: &[String], value: f64) -> String {
     if (value - rounded).abs() > 1e-6 || rounded < 0.0 {
         return String::new();
     }
-    // Slots are small whole numbers here.
+    // A slot is a small whole number at or above zero here (checked above), so it fits.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let slot = rounded as usize;
     names
@@ -249,16 +245,14 @@ fn grouped_chart_ui(
         return;
     }
     let groups: Vec<_> = crosstab.groups.iter().take(MAX_GROUPS).collect();
-    #[allow(clippy::cast_precision_loss)]
-    let bar_width = 0.8 / groups.len() as f64;
+    let bar_width = 0.8 / as_f64(groups.len());
     let theme_count = rows.len();
     let charts: Vec<BarChart> = groups
         .iter()
         .enumerate()
         .map(|(group_index, group)| {
             let colour = colour32(palette_colour(group_index));
-            #[allow(clippy::cast_precision_loss)]
-            let offset = -0.4 + bar_width * (group_index as f64 + 0.5);
+            let offset = -0.4 + bar_width * (as_f64(group_index) + 0.5);
             let bars = rows
                 .iter()
                 .enumerate()
@@ -269,11 +263,10 @@ fn grouped_chart_ui(
                         .copied()
                         .unwrap_or_default();
                     let share = row.percents.get(group_index).copied().unwrap_or_default();
-                    #[allow(clippy::cast_precision_loss)]
                     let value = if show_percent {
                         share
                     } else {
-                        respondents as f64
+                        as_f64(respondents)
                     };
                     Bar::new(slot_from_top(theme_index, theme_count) - offset, value)
                         .width(bar_width * 0.95)
@@ -297,14 +290,13 @@ fn grouped_chart_ui(
     } else {
         "Respondents"
     };
-    #[allow(clippy::cast_precision_loss)]
     let largest = rows
         .iter()
         .flat_map(|row| {
             if show_percent {
                 row.percents.clone()
             } else {
-                row.respondents.iter().map(|count| *count as f64).collect()
+                row.respondents.iter().map(|count| as_f64(*count)).collect()
             }
         })
         .fold(0.0, f64::max);

@@ -36,6 +36,7 @@ pub use header::column_letters;
 pub use platform::SurveyPlatform;
 pub use report::{ImportError, ImportReport, ImportWarning, Imported};
 
+use crate::counts::as_f32;
 use crate::progress::Progress;
 
 /// Choices the user makes before importing.
@@ -95,11 +96,9 @@ pub fn import_files(
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
     let mut parts = Vec::with_capacity(paths.len());
-    #[allow(clippy::cast_precision_loss)]
-    let share = 1.0 / paths.len().max(1) as f32;
+    let share = 1.0 / as_f32(paths.len().max(1));
     for (index, path) in paths.iter().enumerate() {
-        #[allow(clippy::cast_precision_loss)]
-        let step = progress.step(index as f32 * share, share);
+        let step = progress.step(as_f32(index) * share, share);
         parts.push(import_file(path, options, &step)?);
     }
     match <[Imported; 1]>::try_from(parts) {
@@ -359,5 +358,72 @@ mod tests {
             from_file.survey.columns[2].values[0].display(),
             "Staff; training"
         );
+    }
+
+    #[test]
+    fn two_digit_year_dates_are_this_century_in_the_order_the_column_shows() {
+        let imported = import_csv(
+            "Submitted,Comment\n\
+             12/2/21 8:46,We waited fourteen months for the EHCP\n\
+             12/14/21 17:05,Staff need training on autism\n",
+        )
+        .expect("imports");
+        let submitted = &imported.survey.columns[0];
+        assert_eq!(submitted.role, ColumnRole::Timestamp);
+        assert_eq!(submitted.values[0].display(), "2021-12-02 08:46:00");
+        assert_eq!(submitted.values[1].display(), "2021-12-14 17:05:00");
+        assert!(
+            !imported
+                .report
+                .warnings
+                .iter()
+                .any(|warning| matches!(warning, ImportWarning::AmbiguousDates { .. }))
+        );
+
+        let unsettled = import_csv(
+            "Submitted,Comment\n\
+             12/2/21 8:46,We waited fourteen months for the EHCP\n\
+             3/4/21 9:00,Staff need training on autism\n",
+        )
+        .expect("imports");
+        assert_eq!(
+            unsettled.survey.columns[0].values[0].display(),
+            "2021-02-12 08:46:00"
+        );
+        assert!(
+            unsettled
+                .report
+                .warnings
+                .contains(&ImportWarning::AmbiguousDates {
+                    column: "Submitted".to_owned()
+                })
+        );
+    }
+
+    #[test]
+    fn answers_that_say_nothing_are_listed_in_the_report() {
+        let imported = import_csv(
+            "Id,Any other comments?\n\
+             1,n/a\n\
+             2,We waited fourteen months for the EHCP and nobody told us why\n\
+             3,None.\n\
+             4,-\n\
+             5,Staff need far more training on autism in every school\n\
+             6,n/a\n",
+        )
+        .expect("imports");
+        assert!(
+            imported
+                .report
+                .warnings
+                .contains(&ImportWarning::NonAnswers {
+                    count: 4,
+                    examples: vec!["n/a".to_owned(), "None.".to_owned(), "-".to_owned()],
+                }),
+            "{:?}",
+            imported.report.warnings
+        );
+        assert_eq!(imported.survey.comments().len(), 2);
+        assert_eq!(imported.survey.non_answers().len(), 4);
     }
 }

@@ -7,6 +7,7 @@ use regex::Regex;
 
 use super::platform::tool_field_role;
 use crate::answers::{rating_scale_of, split_choices};
+use crate::counts::as_f64;
 use crate::heading::{RESPONDENT_TYPE_HINTS, mentions_any};
 use crate::model::{ColumnRole, Value};
 
@@ -203,8 +204,7 @@ fn text_role(
     distinct: &HashMap<String, usize>,
     answered: usize,
 ) -> RoleGuess {
-    #[allow(clippy::cast_precision_loss)]
-    let mean = |total: usize| total as f64 / texts.len().max(1) as f64;
+    let mean = |total: usize| as_f64(total) / as_f64(texts.len().max(1));
     let mean_chars = mean(texts.iter().map(|text| text.chars().count()).sum());
     let mean_words = mean(
         texts
@@ -212,8 +212,7 @@ fn text_role(
             .map(|text| text.split_whitespace().count())
             .sum(),
     );
-    #[allow(clippy::cast_precision_loss)]
-    let distinct_share = distinct.len() as f64 / answered as f64;
+    let distinct_share = as_f64(distinct.len()) / as_f64(answered);
 
     if let Some((choices, separator)) = multi_select_choices(texts) {
         return guess(
@@ -566,5 +565,65 @@ mod tests {
             ColumnRole::Personal
         );
         assert_eq!(detect_plain("Name", &values, 2).role, ColumnRole::Personal);
+    }
+
+    #[test]
+    fn a_name_column_holding_names_is_personal_even_under_a_group_heading() {
+        let names = texts(&["Jane Smith", "Amir Khan", "Li Wei", "Tom Jones"]);
+        let guess = detect_plain("Name", &names, 4);
+        assert_eq!(guess.role, ColumnRole::Personal);
+        assert_eq!(
+            detect_plain("Contact details - Name", &names, 7).role,
+            ColumnRole::Personal
+        );
+        assert_eq!(
+            detect_plain("Name", &[Value::Empty, Value::Empty], 4).role,
+            ColumnRole::Personal,
+            "an empty Name column is personal by its heading"
+        );
+    }
+
+    #[test]
+    fn role_hints_do_not_match_inside_words() {
+        let answers = texts(&["Yes", "No", "Maybe", "Yes", "No", "Yes"]);
+        for heading in [
+            "Any message for the panel?",
+            "Are there enough resources in school?",
+            "Is the childcare you receive enough?",
+        ] {
+            assert_eq!(
+                detect_plain(heading, &answers, 3).role,
+                ColumnRole::Closed,
+                "{heading}"
+            );
+        }
+        assert_eq!(
+            detect_plain("What is your age?", &answers, 3).role,
+            ColumnRole::Attribute
+        );
+    }
+
+    #[test]
+    fn long_options_repeated_down_the_column_are_a_choice() {
+        let options = [
+            "I support the proposal as it stands and would like it to go ahead",
+            "I do not support the proposal and would like the council to think again",
+        ];
+        let values: Vec<Value> = (0..179)
+            .map(|row| Value::Text(options[row % 7 / 5].into()))
+            .collect();
+        let guess = detect_plain("Which statement is closest to your view?", &values, 5);
+        assert_eq!(guess.role, ColumnRole::Closed, "{}", guess.reason);
+        // A letter pasted by a campaign among individual comments stays free text.
+        let mut comments: Vec<Value> = (0..12).map(|_| Value::Text(options[0].into())).collect();
+        comments.extend(texts(&[
+            "We waited fourteen months for the EHCP and nobody told us why",
+            "Staff need training on autism before anything else changes",
+            "The school taxi is late every single morning this term",
+        ]));
+        assert_eq!(
+            detect_plain("Any other comments?", &comments, 6).role,
+            ColumnRole::FreeText
+        );
     }
 }
