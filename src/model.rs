@@ -138,6 +138,17 @@ impl Value {
     }
 }
 
+impl From<&str> for Value {
+    /// A text answer as written; blank text is no answer.
+    fn from(text: &str) -> Self {
+        if text.trim().is_empty() {
+            Value::Empty
+        } else {
+            Value::Text(text.into())
+        }
+    }
+}
+
 /// One column of the survey with its values, one per response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {

@@ -10,7 +10,26 @@ use consultlens::gui::{App, Settings, View, sample_path};
 fn harness_for(app: App) -> Harness<'static, App> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
+        // A finished job's wake-up may land a frame or two after its result was applied.
+        .with_max_steps(12)
         .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
+}
+
+/// Applies `command` as the end of a frame would, waits for the work it starts, and draws.
+fn apply_and_wait(harness: &mut Harness<'static, App>, command: consultlens::gui::Command) {
+    let app = harness.state_mut();
+    app.push(command);
+    app.apply();
+    app.finish_jobs();
+    harness.run();
+}
+
+/// Lets a click that starts background work take effect, waits for the work, and draws. (A
+/// frame with work under way asks for the next, so waiting for stillness would not end.)
+fn step_and_wait(harness: &mut Harness<'static, App>) {
+    harness.step();
+    harness.state_mut().finish_jobs();
+    harness.run();
 }
 
 fn harness_on_sample() -> Harness<'static, App> {
@@ -119,9 +138,7 @@ fn export_writes_the_summary_workbook() {
     harness.run();
     assert_eq!(harness.state().view.export_path, out.display().to_string());
     harness.get_by_label("Export summary workbook").click();
-    harness.run();
-    harness.state_mut().finish_jobs();
-    harness.run();
+    step_and_wait(&mut harness);
     assert!(out.is_file(), "no workbook at {}", out.display());
     let status = harness.state().last_status().expect("status").clone();
     assert!(
@@ -134,12 +151,7 @@ fn export_writes_the_summary_workbook() {
 fn adding_the_csv_export_combines_both_files() {
     let mut harness = harness_on_sample();
     let csv = sample_path().with_extension("csv");
-    harness
-        .state_mut()
-        .push(consultlens::gui::Command::AddFile(csv));
-    harness.run();
-    harness.state_mut().finish_jobs();
-    harness.run();
+    apply_and_wait(&mut harness, consultlens::gui::Command::AddFile(csv));
     let session = harness.state().session.as_ref().expect("session");
     assert_eq!(session.survey.sources.len(), 2);
     assert_eq!(session.survey.response_count(), 1200);
@@ -153,12 +165,7 @@ fn a_damaged_file_is_explained_in_the_status_bar_and_the_open_survey_stays() {
     let broken = directory.path().join("broken.xlsx");
     std::fs::write(&broken, b"PK\x03\x04 cut short").expect("writes");
     let mut harness = harness_on_sample();
-    harness
-        .state_mut()
-        .push(consultlens::gui::Command::Open(broken));
-    harness.run();
-    harness.state_mut().finish_jobs();
-    harness.run();
+    apply_and_wait(&mut harness, consultlens::gui::Command::Open(broken));
     let status = harness.state().last_status().expect("status").clone();
     assert!(status.is_error, "{status:?}");
     assert!(
@@ -208,9 +215,7 @@ fn another_worksheet_can_be_chosen_in_the_data_view() {
     harness.get_by_label("Worksheet").click();
     harness.run();
     option_button(&harness, "Paper returns").click();
-    harness.run();
-    harness.state_mut().finish_jobs();
-    harness.run();
+    step_and_wait(&mut harness);
     assert_eq!(sheet_of(harness.state()).as_deref(), Some("Paper returns"));
     assert_eq!(
         harness
@@ -351,18 +356,17 @@ fn role_choices_survive_adding_a_file() {
             .position(|column| column.name.starts_with("Which area"))
             .expect("area column")
     };
-    harness.state_mut().push(consultlens::gui::Command::SetRole(
-        consultlens::model::ColumnId(column),
-        consultlens::model::ColumnRole::Ignore,
-    ));
-    harness.run();
-    harness.state_mut().finish_jobs();
-    harness.state_mut().push(consultlens::gui::Command::AddFile(
-        sample_path().with_extension("csv"),
-    ));
-    harness.run();
-    harness.state_mut().finish_jobs();
-    harness.run();
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::SetRole(
+            consultlens::model::ColumnId(column),
+            consultlens::model::ColumnRole::Ignore,
+        ),
+    );
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::AddFile(sample_path().with_extension("csv")),
+    );
     let survey = &harness.state().session.as_ref().expect("session").survey;
     assert_eq!(survey.sources.len(), 2);
     let area = survey
@@ -377,12 +381,10 @@ fn role_choices_survive_adding_a_file() {
 #[test]
 fn without_a_file_chooser_a_typed_path_opens_the_file() {
     let mut harness = harness_for(App::new(Settings::default()));
-    harness
-        .state_mut()
-        .push(consultlens::gui::Command::FileChooserUnavailable(
-            consultlens::gui::FilePurpose::Open,
-        ));
-    harness.run();
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::FileChooserUnavailable(consultlens::gui::FilePurpose::Open),
+    );
     harness.get_by_label_contains("This computer has no file chooser");
     let csv = sample_path().with_extension("csv");
     harness.get_by_label("File path").click();
@@ -392,10 +394,7 @@ fn without_a_file_chooser_a_typed_path_opens_the_file() {
         .type_text(&csv.display().to_string());
     harness.run();
     harness.get_by_label("Open").click();
-    // Opening shows a spinner until the job is done: step, do not wait for stillness.
-    harness.step();
-    harness.state_mut().finish_jobs();
-    harness.run();
+    step_and_wait(&mut harness);
     let app = harness.state();
     assert!(app.view.path_prompt.is_none());
     let session = app.session.as_ref().expect("the typed file opened");
@@ -408,12 +407,7 @@ fn older_messages_stay_readable_in_the_log() {
     let broken = directory.path().join("broken.csv");
     std::fs::write(&broken, b"").expect("writes");
     let mut harness = harness_on_sample();
-    harness
-        .state_mut()
-        .push(consultlens::gui::Command::Open(broken));
-    harness.run();
-    harness.state_mut().finish_jobs();
-    harness.run();
+    apply_and_wait(&mut harness, consultlens::gui::Command::Open(broken));
     assert!(harness.state().last_status().expect("status").is_error);
     let count = harness.state().log.len();
     harness.get_by_label(&format!("Messages ({count})")).click();

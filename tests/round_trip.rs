@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use rust_xlsxwriter::Workbook;
 
-use consultlens::analysis::summarise;
+use consultlens::analysis::{Summary, summarise};
 use consultlens::codebook::Codebook;
 use consultlens::export::{SHEET_NAMES, write_summary_workbook};
 use consultlens::import::{ImportOptions, import_file};
-use consultlens::model::ColumnRole;
+use consultlens::model::{ColumnRole, Survey};
 use consultlens::progress::Progress;
-use consultlens::tagging::tag_survey;
+use consultlens::tagging::{Tagging, tag_survey};
 
 const COMMENTS: [&str; 6] = [
     "Staff need far more training on autism; the CPD offer is thin.",
@@ -92,9 +92,7 @@ fn import_tag_export_and_read_back() {
     let input = build_survey(directory.path());
     let input_before = std::fs::read(&input).expect("reads input");
 
-    let imported =
-        import_file(&input, &ImportOptions::default(), &Progress::new()).expect("imports");
-    let survey = imported.survey;
+    let (survey, codebook, tagging, summary) = analyse(&input);
     assert_eq!(survey.sources[0].header_rows, Some((3, 3)));
     assert_eq!(survey.response_count(), 6);
     let roles: Vec<ColumnRole> = survey.columns.iter().map(|column| column.role).collect();
@@ -109,9 +107,6 @@ fn import_tag_export_and_read_back() {
         ]
     );
 
-    let codebook = Codebook::built_in("send-strategy").expect("codebook");
-    let tagging = tag_survey(&survey, &codebook, &Progress::new()).expect("tags");
-    let summary = summarise(&survey, &codebook, &tagging);
     let workforce = summary
         .themes
         .iter()
@@ -198,17 +193,23 @@ fn import_tag_export_and_read_back() {
     assert!(has_chart, "the themes sheet has no native chart");
 }
 
-#[test]
-fn export_refuses_to_overwrite_the_input() {
-    let directory = tempfile::tempdir().expect("temp dir");
-    let input = build_survey(directory.path());
-    let before = std::fs::read(&input).expect("reads");
-    let survey = import_file(&input, &ImportOptions::default(), &Progress::new())
+/// Imports, tags with the SEND codebook and summarises the survey at `input`.
+fn analyse(input: &Path) -> (Survey, Codebook, Tagging, Summary) {
+    let survey = import_file(input, &ImportOptions::default(), &Progress::new())
         .expect("imports")
         .survey;
     let codebook = Codebook::built_in("send-strategy").expect("codebook");
     let tagging = tag_survey(&survey, &codebook, &Progress::new()).expect("tags");
     let summary = summarise(&survey, &codebook, &tagging);
+    (survey, codebook, tagging, summary)
+}
+
+#[test]
+fn export_refuses_to_overwrite_the_input() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let input = build_survey(directory.path());
+    let before = std::fs::read(&input).expect("reads");
+    let (survey, codebook, tagging, summary) = analyse(&input);
     let error = write_summary_workbook(&input, &survey, &codebook, &tagging, &summary)
         .expect_err("refuses");
     assert!(error.to_string().contains("will not overwrite"), "{error}");
@@ -219,12 +220,7 @@ fn export_refuses_to_overwrite_the_input() {
 fn overview_figures_are_numbers_and_the_method_names_the_non_answers() {
     let directory = tempfile::tempdir().expect("temp dir");
     let input = build_survey(directory.path());
-    let survey = import_file(&input, &ImportOptions::default(), &Progress::new())
-        .expect("imports")
-        .survey;
-    let codebook = Codebook::built_in("send-strategy").expect("codebook");
-    let tagging = tag_survey(&survey, &codebook, &Progress::new()).expect("tags");
-    let summary = summarise(&survey, &codebook, &tagging);
+    let (survey, codebook, tagging, summary) = analyse(&input);
     let output = directory.path().join("summary.xlsx");
     write_summary_workbook(&output, &survey, &codebook, &tagging, &summary).expect("exports");
 

@@ -45,9 +45,9 @@ pub fn comparison_rows<'summary>(
 mod tests {
     use super::*;
     use crate::analysis::summarise;
-    use crate::model::{Column, ColumnRole, SourceFile, Survey, Value};
+    use crate::import::{ImportOptions, import_bytes};
     use crate::progress::Progress;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     #[test]
     fn choosing_a_group_narrows_both_charts() {
@@ -60,31 +60,18 @@ mod tests {
             Path::new("t.toml"),
         )
         .expect("parses");
-        let column = |name: &str, role, values: [&str; 2]| Column {
-            name: name.to_owned(),
-            role,
-            role_reason: String::new(),
-            source_index: None,
-            values: values.map(|value| Value::Text(value.into())).to_vec(),
-        };
-        let survey = Survey {
-            sources: vec![SourceFile {
-                path: PathBuf::from("t.csv"),
-                sheet: None,
-                header_rows: Some((1, 1)),
-            }],
-            columns: vec![
-                column("Are you a parent?", ColumnRole::Attribute, ["Yes", "No"]),
-                column(
-                    "Views",
-                    ColumnRole::FreeText,
-                    ["More staff please", "The school is far"],
-                ),
-            ],
-            source_rows: vec![2, 3],
-        };
-        let tagging = crate::tagging::tag_survey(&survey, &codebook, &Progress::new())
-            .expect("not cancelled");
+        let survey = import_bytes(
+            Path::new("t.csv"),
+            b"Which of these best describes you?,Any comments?\n\
+              Parent,More staff please at the weekend clubs\n\
+              Teacher,The school is far from where we live\n",
+            &ImportOptions::default(),
+            &Progress::new(),
+        )
+        .expect("imports")
+        .survey;
+        let tagging =
+            crate::tagging::tag_survey(&survey, &codebook, &Progress::new()).expect("tags");
         let summary = summarise(&survey, &codebook, &tagging);
         let places = codebook.find("places");
         let names = |bars: Vec<&ThemeCount>| {

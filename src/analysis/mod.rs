@@ -373,16 +373,7 @@ mod tests {
             role,
             role_reason: String::new(),
             source_index: Some(0),
-            values: values
-                .iter()
-                .map(|value| {
-                    if value.is_empty() {
-                        Value::Empty
-                    } else {
-                        Value::Text((*value).into())
-                    }
-                })
-                .collect(),
+            values: values.iter().map(|value| Value::from(*value)).collect(),
         }
     }
 

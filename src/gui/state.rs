@@ -200,7 +200,7 @@ pub struct StatusLog {
 const LOG_LENGTH: usize = 200;
 
 impl StatusLog {
-    /// Adds a message, forgetting the oldest beyond [`LOG_LENGTH`].
+    /// Adds a message, forgetting the oldest beyond the last 200.
     pub fn push(&mut self, text: String, is_error: bool) {
         if self.messages.len() == LOG_LENGTH {
             self.messages.pop_front();

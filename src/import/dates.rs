@@ -268,16 +268,7 @@ mod tests {
     }
 
     fn texts(values: &[&str]) -> Vec<Value> {
-        values
-            .iter()
-            .map(|value| {
-                if value.is_empty() {
-                    Value::Empty
-                } else {
-                    Value::Text((*value).into())
-                }
-            })
-            .collect()
+        values.iter().map(|value| Value::from(*value)).collect()
     }
 
     #[test]

@@ -327,16 +327,7 @@ mod tests {
     use super::*;
 
     fn text_row(cells: &[&str]) -> Vec<Value> {
-        cells
-            .iter()
-            .map(|cell| {
-                if cell.is_empty() {
-                    Value::Empty
-                } else {
-                    Value::Text((*cell).into())
-                }
-            })
-            .collect()
+        cells.iter().map(|cell| Value::from(*cell)).collect()
     }
 
     #[test]

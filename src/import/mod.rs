@@ -1,13 +1,13 @@
-//! Files to [`Survey`], in one straight line:
+//! Files to [`Survey`](crate::model::Survey), in one straight line:
 //!
-//! 1. [`sniff`] tells from the first bytes what the file is and opens its reader: our own
-//!    [`xlsx`] reader, [`calamine_reader`] for .xls, .xlsb and .ods, or [`csv_file`] for text;
-//! 2. [`sheets`] chooses the worksheet and the reader gives its cells as a [`grid`];
-//! 3. [`build`] finds the header ([`header`]), reads written dates ([`dates`]), gives each column
-//!    its role ([`roles`]) and names the survey tool ([`platform`]);
-//! 4. [`combine`] joins several files of one consultation.
+//! 1. `sniff` tells from the first bytes what the file is and opens its reader: our own
+//!    `xlsx` reader, `calamine_reader` for .xls, .xlsb and .ods, or `csv_file` for text;
+//! 2. `sheets` chooses the worksheet and the reader gives its cells as a `grid`;
+//! 3. `build` finds the header (`header`), reads written dates (`dates`), gives each column
+//!    its role (`roles`) and names the survey tool (`platform`);
+//! 4. `combine` joins several files of one consultation.
 //!
-//! A panic inside any of it is caught at one boundary ([`guard`]) and reported as a damaged file.
+//! A panic inside any of it is caught at one boundary (`guard`) and reported as a damaged file.
 //! This is the only module that names calamine, csv, zip or the encoding crates.
 
 mod build;

@@ -441,10 +441,7 @@ mod tests {
     }
 
     fn texts(values: &[&str]) -> Vec<Value> {
-        values
-            .iter()
-            .map(|value| Value::Text((*value).into()))
-            .collect()
+        values.iter().map(|value| Value::from(*value)).collect()
     }
 
     #[test]
