@@ -84,9 +84,18 @@ const NON_ANSWERS: [&str; 28] = [
     "as above",
 ];
 
+/// The longest answer, in bytes with its padding and punctuation, that may say nothing.
+const NON_ANSWER_BYTES: usize = 64;
+
 /// Whether a free-text answer says nothing ("n/a", "None.", "no comment", "-", "..."): such
 /// answers are kept out of the comment counts.
+#[inline]
 pub fn is_non_answer(text: &str) -> bool {
+    // Answers that say nothing are short; a longer one is a comment. Judged by its length
+    // alone, a long answer's text is never read here (it may be far from the cache).
+    if text.len() > NON_ANSWER_BYTES {
+        return false;
+    }
     let trimmed = text.trim_matches(|character: char| {
         character.is_whitespace() || (character.is_ascii_punctuation() && character != '/')
     });
@@ -97,8 +106,23 @@ pub fn is_non_answer(text: &str) -> bool {
     if trimmed.len() > 24 {
         return false;
     }
-    let lower = trimmed.to_lowercase().replace('\u{2019}', "'");
-    NON_ANSWERS.contains(&lower.as_str())
+    NON_ANSWERS
+        .iter()
+        .any(|nothing| same_ignoring_case(trimmed, nothing))
+}
+
+/// Whether `answer` reads as `listed` (lower-case ASCII), ignoring case and with a curly
+/// apostrophe read as a straight one; compared without copying the answer.
+fn same_ignoring_case(answer: &str, listed: &str) -> bool {
+    let mut listed = listed.chars();
+    answer
+        .chars()
+        .map(|character| match character {
+            '\u{2019}' => '\'',
+            other => other.to_ascii_lowercase(),
+        })
+        .all(|character| listed.next() == Some(character))
+        && listed.next().is_none()
 }
 
 #[cfg(test)]
@@ -136,6 +160,8 @@ mod tests {
         ] {
             assert!(is_non_answer(nothing), "{nothing:?}");
         }
+        assert!(is_non_answer(&"-".repeat(40)));
+        assert!(!is_non_answer(&format!("No comment {}", "x".repeat(80))));
         for comment in [
             "No one listened to us",
             "None of the staff were trained",

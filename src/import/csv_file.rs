@@ -7,7 +7,7 @@ use std::io::{Read, Seek, SeekFrom};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 
 use super::dates::parse_datetime;
-use super::grid::{Grid, SharedAnswers};
+use super::grid::{Grid, SharedAnswers, trim};
 use super::reader::{SheetInfo, SheetReader};
 use super::report::{ImportReport, ImportWarning, ReadError};
 use crate::model::Value;
@@ -279,7 +279,11 @@ fn read_grid_from(
 }
 
 fn typed_value(field: &str, column: usize, shared: &mut SharedAnswers) -> Value {
-    let trimmed = field.trim();
+    // Questions left unanswered are many in a survey.
+    if field.is_empty() {
+        return Value::Empty;
+    }
+    let trimmed = trim(field);
     // Most fields are words: neither a number nor a date starts with a letter.
     if !trimmed
         .bytes()

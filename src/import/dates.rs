@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use super::grid::ascii_number;
 use crate::model::Value;
 
 /// Year-first layouts besides the ISO one read by hand in [`parse_iso_datetime`].
@@ -24,6 +25,7 @@ const YEAR_FIRST_DATE_FORMATS: [&str; 2] = ["%Y-%m-%d", "%Y/%m/%d"];
 /// Parses the year-first date-time layouts survey platforms write (`2026-03-02 09:14:05`,
 /// Google Forms' `2024/01/29 2:33:06 PM GMT`). Day-month-year dates are left to
 /// [`read_written_dates`].
+#[inline]
 pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
     let text = text.trim();
     let bytes = text.as_bytes();
@@ -68,16 +70,9 @@ fn parse_iso_datetime(text: &str) -> Option<NaiveDateTime> {
     date.and_hms_opt(number(11..13)?, number(14..16)?, number(17..19)?)
 }
 
-/// The number written by ASCII digits, read straight from the bytes: this runs for every cell of
-/// a date column.
+/// A date's or time's number written in ASCII digits.
 fn digits(bytes: &[u8]) -> Option<u32> {
-    if bytes.is_empty() {
-        return None;
-    }
-    bytes.iter().try_fold(0u32, |total, byte| {
-        byte.is_ascii_digit()
-            .then(|| total * 10 + u32::from(byte - b'0'))
-    })
+    ascii_number(bytes).and_then(|number| u32::try_from(number).ok())
 }
 
 /// Google Forms writes "2024/01/29 2:33:06 PM GMT"; the zone name adds nothing we use.

@@ -4,8 +4,9 @@
 use std::borrow::Cow;
 
 /// Decodes `_xHHHH_` escapes (UTF-16 code units, so an emoji comes as two); `_x005F_` escapes `_`.
+#[inline]
 pub fn unescape_ooxml(text: &str) -> Cow<'_, str> {
-    if memchr::memmem::find(text.as_bytes(), b"_x").is_none() {
+    if !may_hold_escape(text.as_bytes()) {
         return Cow::Borrowed(text);
     }
     let mut decoded = String::with_capacity(text.len());
@@ -34,6 +35,13 @@ pub fn unescape_ooxml(text: &str) -> Cow<'_, str> {
             .map(|decoded_char| decoded_char.unwrap_or(char::REPLACEMENT_CHARACTER)),
     );
     Cow::Owned(decoded)
+}
+
+/// Whether `_x` occurs, found by its rare first byte: most cells hold no `_` at all, and a
+/// substring searcher costs more to set up than this scan takes.
+#[inline]
+fn may_hold_escape(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'_', bytes).any(|at| bytes.get(at + 1) == Some(&b'x'))
 }
 
 /// The code unit of an `_xHHHH_` escape at the start of `text`.

@@ -161,7 +161,7 @@ pub fn detect(name: &str, code: Option<&str>, values: &[Value], position: usize)
     if dates * 10 >= answers.len() * 9 {
         return guess(ColumnRole::Timestamp, "the answers are dates and times");
     }
-    let mut distinct: HashMap<String, usize> = HashMap::new();
+    let mut distinct: HashMap<String, usize> = HashMap::with_capacity(answers.len());
     for answer in &answers {
         *distinct.entry(lowercase(answer)).or_default() += 1;
     }

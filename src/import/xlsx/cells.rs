@@ -6,7 +6,7 @@ use std::io::Read;
 use super::styles::serial_to_datetime;
 use super::xml::{Tag, Token, XmlStream, decode_text, in_part};
 use crate::import::dates::parse_datetime;
-use crate::import::grid::{Grid, MergedRegion, clean_text};
+use crate::import::grid::{Grid, MergedRegion, ascii_number, clean_text, trim};
 use crate::model::Value;
 use crate::progress::Progress;
 
@@ -63,7 +63,8 @@ pub fn parse_sheet<R: Read>(
             Token::Start(tag) => match tag.name {
                 b"row" => {
                     let row = tag
-                        .number_attribute::<usize>(b"r")
+                        .attribute(b"r")
+                        .and_then(|number| ascii_number(number.trim_ascii()))
                         .filter(|number| *number <= MAX_ROWS)
                         .and_then(|number| number.checked_sub(1))
                         .unwrap_or(next_row);
@@ -88,11 +89,7 @@ pub fn parse_sheet<R: Read>(
                 }
                 b"rPh" => cell.in_phonetic = !tag.self_closing,
                 b"mergeCell" => {
-                    if let Some(region) = tag
-                        .attribute(b"ref")
-                        .and_then(|range| std::str::from_utf8(range).ok())
-                        .and_then(parse_range)
-                    {
+                    if let Some(region) = tag.attribute(b"ref").and_then(parse_range) {
                         tail.merged.push(region);
                     }
                 }
@@ -183,10 +180,7 @@ impl CellState {
         for (name, value) in tag.attributes() {
             match name {
                 b"r" => {
-                    if let Some((reference_row, reference_column)) = std::str::from_utf8(value)
-                        .ok()
-                        .and_then(parse_cell_reference)
-                    {
+                    if let Some((reference_row, reference_column)) = parse_cell_reference(value) {
                         self.row = reference_row;
                         self.column = reference_column;
                     }
@@ -203,10 +197,7 @@ impl CellState {
                     };
                 }
                 b"s" => {
-                    self.style = std::str::from_utf8(value)
-                        .ok()
-                        .and_then(|style| style.parse().ok())
-                        .unwrap_or(0);
+                    self.style = ascii_number(value.trim_ascii()).unwrap_or(0);
                 }
                 _ => {}
             }
@@ -244,7 +235,7 @@ impl CellState {
             CellKind::IsoDate => {
                 parse_datetime(text).map_or_else(|| clean_text(text), Value::DateTime)
             }
-            CellKind::Number => match text.trim().parse::<f64>() {
+            CellKind::Number => match trim(text).parse::<f64>() {
                 Ok(number)
                     if lookups
                         .date_styles
@@ -306,19 +297,12 @@ impl SparseGrid {
 
 /// A shared string index: digits, perhaps padded with spaces.
 fn parse_index(text: &str) -> Option<usize> {
-    let digits = text.as_bytes().trim_ascii();
-    if digits.is_empty() || digits.len() > 12 {
-        return None;
-    }
-    digits.iter().try_fold(0usize, |index, byte| {
-        byte.is_ascii_digit()
-            .then(|| index * 10 + usize::from(byte - b'0'))
-    })
+    ascii_number(text.as_bytes().trim_ascii())
 }
 
 /// 0-based row and column of a reference such as `AB12`.
-fn parse_cell_reference(reference: &str) -> Option<(usize, usize)> {
-    let bytes = reference.trim().as_bytes();
+fn parse_cell_reference(reference: &[u8]) -> Option<(usize, usize)> {
+    let bytes = reference.trim_ascii();
     let letters = bytes
         .iter()
         .take_while(|byte| byte.is_ascii_alphabetic())
@@ -330,8 +314,7 @@ fn parse_cell_reference(reference: &str) -> Option<(usize, usize)> {
     for letter in bytes.get(..letters)? {
         column = column * 26 + usize::from(letter.to_ascii_uppercase() - b'A') + 1;
     }
-    let digits = std::str::from_utf8(bytes.get(letters..)?).ok()?;
-    let row: usize = digits.parse().ok()?;
+    let row = ascii_number(bytes.get(letters..)?)?;
     if row > MAX_ROWS || column > MAX_COLUMNS {
         return None;
     }
@@ -339,8 +322,11 @@ fn parse_cell_reference(reference: &str) -> Option<(usize, usize)> {
 }
 
 /// A merged range such as `A1:C2`, as 0-based sheet rows and columns.
-fn parse_range(range: &str) -> Option<MergedRegion> {
-    let (first, last) = range.split_once(':').unwrap_or((range, range));
+fn parse_range(range: &[u8]) -> Option<MergedRegion> {
+    let (first, last) = match range.iter().position(|byte| *byte == b':') {
+        Some(colon) => (range.get(..colon)?, range.get(colon + 1..)?),
+        None => (range, range),
+    };
     let (first_row, first_column) = parse_cell_reference(first)?;
     let (last_row, last_column) = parse_cell_reference(last)?;
     Some(MergedRegion {
@@ -357,16 +343,16 @@ mod tests {
 
     #[test]
     fn references_parse_within_the_sheet_edge() {
-        assert_eq!(parse_cell_reference("A1"), Some((0, 0)));
-        assert_eq!(parse_cell_reference("ab12"), Some((11, 27)));
+        assert_eq!(parse_cell_reference(b"A1"), Some((0, 0)));
+        assert_eq!(parse_cell_reference(b"ab12"), Some((11, 27)));
         assert_eq!(
-            parse_cell_reference("XFD1048576"),
+            parse_cell_reference(b"XFD1048576"),
             Some((1_048_575, 16_383))
         );
-        assert_eq!(parse_cell_reference("A0"), None);
-        assert_eq!(parse_cell_reference("A99999999999"), None);
-        assert_eq!(parse_cell_reference("XFE1"), None);
-        assert_eq!(parse_cell_reference("12"), None);
+        assert_eq!(parse_cell_reference(b"A0"), None);
+        assert_eq!(parse_cell_reference(b"A99999999999"), None);
+        assert_eq!(parse_cell_reference(b"XFE1"), None);
+        assert_eq!(parse_cell_reference(b"12"), None);
         assert_eq!(parse_index(" 42 "), Some(42));
         assert_eq!(parse_index("4x"), None);
     }
