@@ -75,11 +75,11 @@ mod tests {
         let written = directory.path().join("summary.xlsx");
         write_atomically(&written, b"bytes").expect("writes");
         let mode = |path: &Path| {
-            std::fs::metadata(path)
+            let bits = std::fs::metadata(path)
                 .expect("metadata")
                 .permissions()
-                .mode()
-                & 0o777
+                .mode();
+            format!("{:o}", bits & 0o777)
         };
         assert_eq!(mode(&written), mode(&plain));
     }
