@@ -296,3 +296,24 @@ fn analyse_combines_several_files() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("is not in paper.csv"), "{stderr}");
 }
+
+#[test]
+fn a_reader_that_stops_early_does_not_stop_the_workbook_being_written() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let file = write(directory.path(), "responses.csv", SURVEY_CSV.as_bytes());
+    let out = directory.path().join("summary.xlsx");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("consultlens"))
+        .arg("analyse")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("runs");
+    // As `| head -0` would: nobody reads what it prints.
+    drop(child.stdout.take());
+    let status = child.wait().expect("finishes");
+    assert!(status.success(), "{status}");
+    assert!(out.is_file(), "no workbook at {}", out.display());
+}

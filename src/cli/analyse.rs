@@ -54,6 +54,11 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
     let tagging =
         tagging::tag_survey(&survey, &codebook, &progress).context("tagging was cancelled")?;
     let summary = analysis::summarise(&survey, &codebook, &tagging);
+    // The workbook is written before anything is printed, so a reader that stops early
+    // (`| head`) cannot stop it being written.
+    if let Some(destination) = &args.out {
+        export::write_summary_workbook(destination, &survey, &codebook, &tagging, &summary)?;
+    }
 
     writeln!(
         out,
@@ -85,7 +90,6 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
         "(no theme)", "", "", summary.untagged_comments
     )?;
     if let Some(destination) = &args.out {
-        export::write_summary_workbook(destination, &survey, &codebook, &tagging, &summary)?;
         writeln!(out)?;
         writeln!(
             out,

@@ -2,8 +2,14 @@
 //! text, in a list that only lays out the rows on screen.
 
 use super::state::{Command, Session, ViewState};
-use super::widgets::{highlighted_text, theme_chip};
+use super::widgets::{highlighted_text, keep_together, theme_chip, theme_chips_line};
+use crate::codebook::ThemeId;
 use crate::model::CommentRef;
+
+/// Widths of the filter controls.
+const THEME_LIST_WIDTH: f32 = 260.0;
+const RESPONDENT_LIST_WIDTH: f32 = 220.0;
+const SEARCH_WIDTH: f32 = 220.0;
 
 /// Rows are a fixed height (meta line, two lines of text, chips) so the list can be virtualised;
 /// the selected comment is shown in full beside it.
@@ -18,9 +24,12 @@ pub fn comments_ui(
 ) {
     filters_ui(ui, session, view, commands);
     ui.separator();
+    // The list keeps at least half the width, however large the interface is drawn.
+    let width = ui.available_width();
     egui::Panel::right("comment-detail")
         .resizable(true)
-        .default_size(380.0)
+        .default_size((width * 0.4).min(380.0))
+        .max_size(width * 0.5)
         .show(ui, |ui| detail_ui(ui, session, view));
     let shown = view.visible_comments.len();
     if view.filter.non_answers {
@@ -48,6 +57,7 @@ pub fn comments_ui(
 fn filters_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, commands: &mut Vec<Command>) {
     let codebook = &session.codebook;
     ui.horizontal_wrapped(|ui| {
+        keep_together(ui, "Theme", THEME_LIST_WIDTH);
         ui.label("Theme");
         let selected_name = view
             .filter
@@ -57,7 +67,7 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, commands: 
         let mut theme = view.filter.theme;
         egui::ComboBox::from_id_salt("theme-filter")
             .selected_text(selected_name)
-            .width(260.0)
+            .width(THEME_LIST_WIDTH)
             .height(480.0)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut theme, None, "All themes");
@@ -87,6 +97,7 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, commands: 
         }
 
         if let Some(crosstab) = &session.summary.by_attribute {
+            keep_together(ui, &crosstab.attribute_name, RESPONDENT_LIST_WIDTH);
             ui.label(&crosstab.attribute_name);
             let current = view
                 .filter
@@ -103,7 +114,7 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, commands: 
             let mut chosen = current.clone();
             egui::ComboBox::from_id_salt("respondent-filter")
                 .selected_text(current_label)
-                .width(220.0)
+                .width(RESPONDENT_LIST_WIDTH)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut chosen, None, "Everyone");
                     for group in &crosstab.groups {
@@ -119,12 +130,13 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, commands: 
             }
         }
 
+        keep_together(ui, "Search", SEARCH_WIDTH);
         ui.label("Search");
         let mut text = view.filter.text.clone();
         let search = ui.add(
             egui::TextEdit::singleline(&mut text)
                 .hint_text("words in the comment")
-                .desired_width(220.0),
+                .desired_width(SEARCH_WIDTH),
         );
         search.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Search comments")
@@ -172,10 +184,14 @@ fn comment_row_ui(
             ui.set_min_height(row_height - 10.0);
             ui.set_max_height(row_height - 10.0);
             ui.set_width(ui.available_width());
-            ui.label(
-                egui::RichText::new(meta_line(session, comment))
-                    .small()
-                    .weak(),
+            // Each row keeps its fixed height: the meta line is cut short, the chips fit one line.
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(meta_line(session, comment))
+                        .small()
+                        .weak(),
+                )
+                .truncate(),
             );
             ui.label(highlighted_text(
                 ui,
@@ -183,14 +199,12 @@ fn comment_row_ui(
                 tags,
                 usize::from(ROW_TEXT_LINES),
             ));
-            ui.horizontal(|ui| {
-                if tags.is_empty() {
-                    ui.label(egui::RichText::new("no theme").small().italics().weak());
-                }
-                for tag in tags {
-                    theme_chip(ui, &session.codebook, tag.theme);
-                }
-            });
+            if tags.is_empty() {
+                ui.label(egui::RichText::new("no theme").small().italics().weak());
+            } else {
+                let themes: Vec<ThemeId> = tags.iter().map(|tag| tag.theme).collect();
+                theme_chips_line(ui, &session.codebook, &themes);
+            }
         })
         .response
         .interact(egui::Sense::click());

@@ -28,83 +28,86 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
         ui.colored_label(ui.visuals().warn_fg_color, format!("Note: {warning}"));
     }
     ui.add_space(6.0);
-    TableBuilder::new(ui)
-        .striped(true)
-        .column(TableColumn::auto().at_least(40.0))
-        .column(TableColumn::initial(360.0).at_least(120.0).clip(true))
-        .column(TableColumn::initial(170.0))
-        .column(TableColumn::auto().at_least(60.0))
-        .column(TableColumn::initial(260.0).clip(true))
-        .column(TableColumn::remainder().clip(true))
-        .header(24.0, |mut header| {
-            for title in [
-                "Column",
-                "Question",
-                "Role",
-                "Answers",
-                "Why this role",
-                "Example",
-            ] {
-                header.col(|ui| {
-                    ui.strong(title);
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(28.0, survey.columns.len(), |mut row| {
-                let index = row.index();
-                let Some(column) = survey.columns.get(index) else {
-                    return;
-                };
-                row.col(|ui| {
-                    ui.label(column.source_index.map(column_letters).unwrap_or_default());
-                });
-                row.col(|ui| {
-                    ui.label(&column.name).on_hover_text(&column.name);
-                });
-                row.col(|ui| {
-                    let mut role = column.role;
-                    egui::ComboBox::from_id_salt(("role", index))
-                        .selected_text(role.label())
-                        .width(160.0)
-                        .show_ui(ui, |ui| {
-                            for option in ColumnRole::ALL {
-                                ui.selectable_value(&mut role, option, option.label());
-                            }
-                        })
-                        .response
-                        .widget_info(|| {
-                            egui::WidgetInfo::labeled(
-                                egui::Role::ComboBox,
-                                true,
-                                format!("Role of {}", column.name),
-                            )
-                        });
-                    if role != column.role {
-                        commands.push(Command::SetRole(ColumnId(index), role));
-                    }
-                });
-                row.col(|ui| {
-                    ui.label(column.filled().to_string());
-                });
-                row.col(|ui| {
-                    ui.label(&column.role_reason);
-                });
-                row.col(|ui| {
-                    let example = column
-                        .values
-                        .iter()
-                        .find(|value| !value.is_empty())
-                        .map(crate::model::Value::display);
-                    let shown = if column.role == ColumnRole::Personal {
-                        "(hidden: personal data)".to_owned()
-                    } else {
-                        example.unwrap_or_default()
+    // A narrow window (or a large interface size) scrolls the table sideways.
+    egui::ScrollArea::horizontal().show(ui, |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .column(TableColumn::auto().at_least(40.0))
+            .column(TableColumn::initial(360.0).at_least(120.0).clip(true))
+            .column(TableColumn::initial(170.0))
+            .column(TableColumn::auto().at_least(60.0))
+            .column(TableColumn::initial(260.0).clip(true))
+            .column(TableColumn::remainder().clip(true))
+            .header(24.0, |mut header| {
+                for title in [
+                    "Column",
+                    "Question",
+                    "Role",
+                    "Answers",
+                    "Why this role",
+                    "Example",
+                ] {
+                    header.col(|ui| {
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(28.0, survey.columns.len(), |mut row| {
+                    let index = row.index();
+                    let Some(column) = survey.columns.get(index) else {
+                        return;
                     };
-                    ui.label(shown);
+                    row.col(|ui| {
+                        ui.label(column.source_index.map(column_letters).unwrap_or_default());
+                    });
+                    row.col(|ui| {
+                        ui.label(&column.name).on_hover_text(&column.name);
+                    });
+                    row.col(|ui| {
+                        let mut role = column.role;
+                        egui::ComboBox::from_id_salt(("role", index))
+                            .selected_text(role.label())
+                            .width(160.0)
+                            .show_ui(ui, |ui| {
+                                for option in ColumnRole::ALL {
+                                    ui.selectable_value(&mut role, option, option.label());
+                                }
+                            })
+                            .response
+                            .widget_info(|| {
+                                egui::WidgetInfo::labeled(
+                                    egui::Role::ComboBox,
+                                    true,
+                                    format!("Role of {}", column.name),
+                                )
+                            });
+                        if role != column.role {
+                            commands.push(Command::SetRole(ColumnId(index), role));
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(column.filled().to_string());
+                    });
+                    row.col(|ui| {
+                        ui.label(&column.role_reason);
+                    });
+                    row.col(|ui| {
+                        let example = column
+                            .values
+                            .iter()
+                            .find(|value| !value.is_empty())
+                            .map(crate::model::Value::display);
+                        let shown = if column.role == ColumnRole::Personal {
+                            "(hidden: personal data)".to_owned()
+                        } else {
+                            example.unwrap_or_default()
+                        };
+                        ui.label(shown);
+                    });
                 });
             });
-        });
+    });
 }
 
 /// Which worksheet of the workbook is read; choosing another reads it instead.

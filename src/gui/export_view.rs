@@ -35,7 +35,7 @@ pub fn export_ui(
         ));
     }
     ui.add_space(8.0);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Save as");
         let mut path = view.export_path.clone();
         ui.add(egui::TextEdit::singleline(&mut path).desired_width(520.0))

@@ -28,6 +28,7 @@ use crate::files::display_name;
 use crate::model::RoleChoices;
 use crate::wording::counted;
 use jobs::LoadRequest;
+use widgets::keep_together;
 
 /// The bundled sample consultation, opened when no file is given.
 pub fn sample_path() -> PathBuf {
@@ -37,6 +38,9 @@ pub fn sample_path() -> PathBuf {
 }
 
 const SETTINGS_KEY: &str = "consultlens-settings";
+
+/// The width of the interface size list.
+const SCALE_LIST_WIDTH: f32 = 70.0;
 
 /// Interface sizes offered, from small laptop screens to projectors.
 const UI_SCALES: [f32; 6] = [0.75, 1.0, 1.25, 1.5, 1.75, 2.0];
@@ -233,7 +237,7 @@ impl App {
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         let mut commands = Vec::new();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading("ConsultLens");
             ui.separator();
             if ui
@@ -263,11 +267,12 @@ impl App {
                 }
             }
             ui.separator();
-            ui.label("Size");
             let mut scale = self.settings.ui_scale;
+            keep_together(ui, "Size", SCALE_LIST_WIDTH);
+            ui.label("Size");
             egui::ComboBox::from_id_salt("ui-scale")
                 .selected_text(format!("{:.0}%", scale * 100.0))
-                .width(70.0)
+                .width(SCALE_LIST_WIDTH)
                 .show_ui(ui, |ui| {
                     for option in UI_SCALES {
                         ui.selectable_value(&mut scale, option, format!("{:.0}%", option * 100.0));
@@ -294,7 +299,7 @@ impl App {
     }
 
     fn status_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let mut cancel = None;
             for (index, job) in self.jobs.running().iter().enumerate() {
                 ui.label(&job.label);

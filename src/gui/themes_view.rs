@@ -3,7 +3,7 @@
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::state::{Command, Session, Settings, ViewState};
-use super::widgets::{colour32, theme_chip, theme_colour};
+use super::widgets::{colour32, keep_together, theme_chip, theme_colour};
 use crate::analysis::ThemeCount;
 use crate::analysis::charts::{comparison_rows, frequency_bars};
 use crate::codebook::{ThemeId, palette_colour};
@@ -12,6 +12,9 @@ use crate::wording::{counted, format_number};
 
 /// Themes compared across respondent groups: enough to read, few enough to fit.
 const MAX_GROUPED_THEMES: usize = 10;
+/// The width of the "Themes from" list.
+const GROUP_LIST_WIDTH: f32 = 240.0;
+
 /// Respondent groups drawn side by side.
 const MAX_GROUPS: usize = 6;
 
@@ -24,7 +27,7 @@ pub fn themes_ui(
     commands: &mut Vec<Command>,
 ) {
     let summary = &session.summary;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Show");
         if ui
             .selectable_label(!settings.show_percent, "Count")
@@ -92,6 +95,7 @@ fn group_choice_ui(
     commands: &mut Vec<Command>,
 ) {
     let codebook = &session.codebook;
+    keep_together(ui, "Themes from", GROUP_LIST_WIDTH);
     let label = ui.label("Themes from");
     let name_of = |group: Option<ThemeId>| {
         group
@@ -101,7 +105,7 @@ fn group_choice_ui(
     let mut chosen = chart_group;
     egui::ComboBox::from_id_salt("chart-group")
         .selected_text(name_of(chosen))
-        .width(240.0)
+        .width(GROUP_LIST_WIDTH)
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut chosen, None, "All groups");
             for group in codebook

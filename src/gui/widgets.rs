@@ -28,23 +28,103 @@ pub fn text_on(background: Color32) -> Color32 {
     }
 }
 
+/// In a wrapping row, starts a new line unless the label `label` and a control `control_width`
+/// wide after it both fit on this one, so that a label never ends a line apart from its control.
+pub fn keep_together(ui: &mut egui::Ui, label: &str, control_width: f32) {
+    let label_width = egui::WidgetText::from(label)
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        )
+        .size()
+        .x;
+    let spacing = ui.spacing().item_spacing.x;
+    let needed = label_width + control_width + 3.0 * spacing + ui.spacing().icon_width;
+    if ui.layout().main_wrap() && ui.available_size_before_wrap().x < needed {
+        ui.end_row();
+    }
+}
+
 /// A coloured label naming a theme.
 pub fn theme_chip(ui: &mut egui::Ui, codebook: &Codebook, theme: ThemeId) {
-    let Some(found) = codebook.theme(theme) else {
+    let Some(chip) = Chip::new(ui, codebook, theme) else {
         return;
     };
-    let fill = theme_colour(codebook, theme);
-    egui::Frame::new()
-        .fill(fill)
-        .corner_radius(6.0)
-        .inner_margin(egui::Margin::symmetric(6, 1))
-        .show(ui, |ui| {
-            ui.label(
-                egui::RichText::new(&found.name)
-                    .color(text_on(fill))
-                    .small(),
-            );
-        });
+    // A chip is never broken over two lines: in a wrapping row it starts the next line instead.
+    if ui.layout().main_wrap() && ui.available_size_before_wrap().x < chip.width(ui) {
+        ui.end_row();
+    }
+    chip.show(ui);
+}
+
+/// As many theme chips as fit on one line, then how many more there are.
+pub fn theme_chips_line(ui: &mut egui::Ui, codebook: &Codebook, themes: &[ThemeId]) {
+    ui.horizontal(|ui| {
+        for (shown, &theme) in themes.iter().enumerate() {
+            let Some(chip) = Chip::new(ui, codebook, theme) else {
+                continue;
+            };
+            let rest = themes.len() - shown - 1;
+            let room_for_more = if rest > 0 { MORE_LABEL_WIDTH } else { 0.0 };
+            if ui.available_size_before_wrap().x < chip.width(ui) + room_for_more {
+                ui.label(
+                    egui::RichText::new(format!("+{} more", rest + 1))
+                        .small()
+                        .weak(),
+                );
+                return;
+            }
+            chip.show(ui);
+        }
+    });
+}
+
+/// Room kept at the end of a line of chips for "+N more".
+const MORE_LABEL_WIDTH: f32 = 56.0;
+
+/// Room left and right of a chip's name.
+const CHIP_MARGIN_X: i8 = 6;
+
+/// A theme's name laid out on its colour, ready to place.
+struct Chip {
+    name: std::sync::Arc<egui::Galley>,
+    fill: Color32,
+}
+
+impl Chip {
+    fn new(ui: &egui::Ui, codebook: &Codebook, theme: ThemeId) -> Option<Self> {
+        let found = codebook.theme(theme)?;
+        let fill = theme_colour(codebook, theme);
+        let name = egui::WidgetText::from(
+            egui::RichText::new(&found.name)
+                .color(text_on(fill))
+                .small(),
+        )
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Small,
+        );
+        Some(Self { name, fill })
+    }
+
+    /// The room it takes in a row, with the gap after it.
+    fn width(&self, ui: &egui::Ui) -> f32 {
+        self.name.size().x + 2.0 * f32::from(CHIP_MARGIN_X) + ui.spacing().item_spacing.x
+    }
+
+    fn show(self, ui: &mut egui::Ui) {
+        egui::Frame::new()
+            .fill(self.fill)
+            .corner_radius(6.0)
+            .inner_margin(egui::Margin::symmetric(CHIP_MARGIN_X, 1))
+            .show(ui, |ui| {
+                ui.add(egui::Label::new(self.name));
+            });
+    }
 }
 
 /// The comment text with the words that triggered its themes highlighted.

@@ -282,7 +282,7 @@ impl fmt::Display for ImportWarning {
             ),
             ImportWarning::NonAnswers { count, examples } => write!(
                 f,
-                "{} such as {} say nothing and are not counted as comments (list them with \"Show answers that say nothing\" in Comments)",
+                "{} such as {} say nothing and are not counted as comments",
                 counted(*count, "answer"),
                 examples
                     .iter()
