@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 
 use super::grid::Rows;
-use super::platform::is_tool_field;
+use super::platform::{OPEN_ENDED_SUBLABEL, is_tool_field};
 use super::report::{ImportReport, ImportWarning};
+use crate::heading::normalise_heading;
 use crate::model::Value;
 
 /// How many rows from the top are searched for the header.
@@ -13,12 +14,10 @@ const HEADER_SEARCH_ROWS: usize = 40;
 const MAX_HEADER_ROWS: usize = 3;
 
 /// Sub-labels that survey tools put under a question and that add nothing to its name.
-const PLAIN_SUBLABELS: [&str; 4] = [
-    "response",
-    "open-ended response",
-    "open ended response",
-    "responses",
-];
+fn is_plain_sublabel(text: &str) -> bool {
+    let text = normalise_heading(text);
+    ["response", "responses", &normalise_heading(OPEN_ENDED_SUBLABEL)].contains(&text.as_str())
+}
 
 /// Where the header is and the column names it gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,7 +142,7 @@ fn continues_header<R: Rows + ?Sized>(rows: &R, first: usize, candidate: usize) 
         return true;
     }
     // SurveyMonkey's sub-label row: its checkbox labels recur below, as the chosen answers.
-    let is_sublabel = |text: &&str| PLAIN_SUBLABELS.contains(&text.to_lowercase().as_str());
+    let is_sublabel = |text: &&str| is_plain_sublabel(text);
     if texts.iter().any(is_sublabel)
         && texts
             .iter()
@@ -259,7 +258,7 @@ fn combined_name<R: Rows + ?Sized>(rows: &R, first: usize, last: usize, column: 
         let is_noise = is_import_id_json(&text)
             || (question_ids && index == first && has_text_below(rows, first, last, column))
             || (index > first
-                && PLAIN_SUBLABELS.contains(&text.to_lowercase().as_str())
+                && is_plain_sublabel(&text)
                 && !parts.is_empty())
             || parts.contains(&text);
         let keep = !is_noise;

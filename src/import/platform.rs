@@ -53,6 +53,13 @@ const fn field(name: &'static str, role: ColumnRole, marks: Option<SurveyPlatfor
 const QUALTRICS: Option<SurveyPlatform> = Some(SurveyPlatform::Qualtrics);
 const SURVEYMONKEY: Option<SurveyPlatform> = Some(SurveyPlatform::SurveyMonkey);
 const MICROSOFT_FORMS: Option<SurveyPlatform> = Some(SurveyPlatform::MicrosoftForms);
+const GOOGLE_FORMS: Option<SurveyPlatform> = Some(SurveyPlatform::GoogleForms);
+
+/// The sub-label SurveyMonkey writes under a question that takes a written answer.
+pub const OPEN_ENDED_SUBLABEL: &str = "Open-Ended Response";
+
+/// The sheet Google Forms writes its responses to.
+const GOOGLE_FORMS_SHEET: &str = "Form Responses 1";
 
 /// The fields survey tools add, the one list of them: roles, header detection (a row of
 /// question codes may hold them) and platform recognition all read it.
@@ -60,7 +67,7 @@ const TOOL_FIELDS: [ToolField; 32] = [
     field("Start time", ColumnRole::Timestamp, MICROSOFT_FORMS),
     field("Completion time", ColumnRole::Timestamp, MICROSOFT_FORMS),
     field("Name", ColumnRole::Personal, None),
-    field("Timestamp", ColumnRole::Timestamp, None),
+    field("Timestamp", ColumnRole::Timestamp, GOOGLE_FORMS),
     field("Respondent ID", ColumnRole::Identifier, SURVEYMONKEY),
     field("Collector ID", ColumnRole::Identifier, SURVEYMONKEY),
     field("StartDate", ColumnRole::Timestamp, QUALTRICS),
@@ -165,15 +172,17 @@ pub fn recognise(marks: &HeaderMarks<'_>) -> Option<SurveyPlatform> {
         || marks
             .header_cells
             .iter()
-            .any(|cell| normalise_heading(cell) == "open ended response")
+            .any(|cell| normalise_heading(cell) == normalise_heading(OPEN_ENDED_SUBLABEL))
     {
         return Some(SurveyPlatform::SurveyMonkey);
     }
-    let first_is_timestamp = marks
+    // Google Forms marks its exports with one field, always the first column.
+    let first_marks_google = marks
         .names
         .first()
-        .is_some_and(|first| normalise_heading(first) == "timestamp");
-    if first_is_timestamp || marks.sheet == Some("Form Responses 1") {
+        .and_then(|first| tool_field(first))
+        .is_some_and(|field| field.marks == GOOGLE_FORMS);
+    if first_marks_google || marks.sheet == Some(GOOGLE_FORMS_SHEET) {
         return Some(SurveyPlatform::GoogleForms);
     }
     let numbered = marks
