@@ -5,8 +5,9 @@ use std::io::{Read, Seek};
 
 use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb};
 
+use super::cell_text::clean_text;
 use super::dates::parse_datetime;
-use super::grid::{Grid, MergedRegion, clean_text};
+use super::grid::{Grid, MergedRegion};
 use super::reader::{SheetInfo, SheetReader};
 use super::report::{ImportReport, ReadError};
 use crate::model::Value;
@@ -122,10 +123,7 @@ impl<R: Read + Seek> SheetReader for CalamineBook<R> {
         let range = self.range(name)?;
         self.counted.clear();
         let mut grid = grid_from_range(&range);
-        // Merges only matter for an empty row under the top rows' text (a header merged down).
-        if grid.has_gap_near_top() {
-            grid.set_sheet_merges(self.merged_regions(name));
-        }
+        grid.keep_merges_for_header(|| self.merged_regions(name));
         Ok(grid)
     }
 }

@@ -3,11 +3,13 @@
 
 use std::borrow::Cow;
 use std::io::{Read, Seek, SeekFrom};
+use std::sync::Arc;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 
+use super::cell_text::{clean_text, trim};
 use super::dates::parse_datetime;
-use super::grid::{Grid, SharedAnswers, trim};
+use super::grid::Grid;
 use super::reader::{SheetInfo, SheetReader};
 use super::report::{ImportReport, ImportWarning, ReadError};
 use crate::model::Value;
@@ -94,6 +96,62 @@ pub fn looks_binary(head: &[u8]) -> bool {
         .filter(|byte| **byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r' | 0x0C | 0))
         .count();
     !utf16 && (zeros > 0 || controls * 100 > sample.len())
+}
+
+/// Answers up to this long are looked for among a column's earlier answers.
+const SHARED_ANSWER_BYTES: usize = 64;
+
+/// Distinct answers remembered per column: enough for any choice list.
+const SHARED_ANSWERS_PER_COLUMN: usize = 32;
+
+/// Lookups after which a column whose answers rarely repeat (names, emails, comments) stops
+/// being looked up.
+const SHARED_ANSWER_TRIAL: usize = 1000;
+
+/// Short answers already seen in each column of a text file, so that a choice repeated down a
+/// column ("Parent or carer", "Agree") is held once rather than once per response.
+#[derive(Debug, Default)]
+pub struct SharedAnswers {
+    columns: Vec<ColumnAnswers>,
+}
+
+#[derive(Debug, Default)]
+struct ColumnAnswers {
+    seen: Vec<Arc<str>>,
+    lookups: usize,
+    hits: usize,
+}
+
+impl SharedAnswers {
+    /// The cleaned text of the answer `trimmed` (already trimmed) in `column`, sharing an
+    /// earlier equal answer's text.
+    pub fn text(&mut self, column: usize, trimmed: &str) -> Value {
+        if trimmed.is_empty()
+            || trimmed.len() > SHARED_ANSWER_BYTES
+            || memchr::memchr2(b'\r', b'_', trimmed.as_bytes()).is_some()
+        {
+            return clean_text(trimmed);
+        }
+        if self.columns.len() <= column {
+            self.columns.resize_with(column + 1, ColumnAnswers::default);
+        }
+        let Some(answers) = self.columns.get_mut(column) else {
+            return clean_text(trimmed);
+        };
+        if answers.lookups >= SHARED_ANSWER_TRIAL && answers.hits * 4 < answers.lookups {
+            return Value::Text(trimmed.into());
+        }
+        answers.lookups += 1;
+        if let Some(found) = answers.seen.iter().find(|seen| ***seen == *trimmed) {
+            answers.hits += 1;
+            return Value::Text(Arc::clone(found));
+        }
+        let text: Arc<str> = trimmed.into();
+        if answers.seen.len() < SHARED_ANSWERS_PER_COLUMN {
+            answers.seen.push(Arc::clone(&text));
+        }
+        Value::Text(text)
+    }
 }
 
 /// How big a text file is, for reserving the grid and reporting progress.
@@ -318,6 +376,25 @@ fn parse_plain_number(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_answers_share_their_text() {
+        let mut shared = SharedAnswers::default();
+        let (Value::Text(first), Value::Text(again), Value::Text(other_column)) = (
+            shared.text(0, "Agree"),
+            shared.text(0, "Agree"),
+            shared.text(1, "Agree"),
+        ) else {
+            panic!("text values");
+        };
+        assert!(Arc::ptr_eq(&first, &again));
+        assert!(!Arc::ptr_eq(&first, &other_column));
+        assert_eq!(
+            shared.text(0, "Line_x000D_two"),
+            Value::Text("Line\ntwo".into())
+        );
+        assert_eq!(shared.text(0, ""), Value::Empty);
+    }
 
     fn typed(field: &str) -> Value {
         typed_value(field, 0, &mut SharedAnswers::default())

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::grid::ascii_number;
+use super::cell_text::ascii_number;
 use crate::model::Value;
 
 /// Year-first layouts besides the ISO one read by hand in [`parse_iso_datetime`].

@@ -1,8 +1,5 @@
 //! A sheet's cells as read from the file, before the header is found.
 
-use std::sync::Arc;
-
-use super::escapes::unescape_ooxml;
 use crate::model::Value;
 
 /// Read access to rows of cells, so header detection works on a grid or on plain rows in tests.
@@ -169,16 +166,24 @@ impl Grid {
     }
 
     /// Whether an empty row follows a non-empty one among the rows searched for a header.
-    pub fn has_gap_near_top(&self) -> bool {
+    fn has_gap_near_top(&self) -> bool {
         let top = self.row_count().min(GAP_SEARCH_ROWS);
         (1..top).any(|index| self.row_width(index) == 0 && self.row_width(index - 1) > 0)
     }
 
-    /// Records the sheet's merged regions, given in 0-based sheet rows, with their rows counted
-    /// from the grid's first row; regions starting above the grid are left out.
-    pub fn set_sheet_merges(&mut self, regions: impl IntoIterator<Item = MergedRegion>) {
+    /// Records the sheet's merged regions (0-based sheet rows, counted from the grid's first row
+    /// here; regions starting above the grid are left out) when they can matter: under an empty
+    /// row below the top rows' text, a header merged down. Otherwise `regions` is not asked for,
+    /// since reading them can cost a second pass over the sheet.
+    pub fn keep_merges_for_header<I: IntoIterator<Item = MergedRegion>>(
+        &mut self,
+        regions: impl FnOnce() -> I,
+    ) {
+        if !self.has_gap_near_top() {
+            return;
+        }
         let top = self.first_row.saturating_sub(1);
-        self.merged = regions
+        self.merged = regions()
             .into_iter()
             .filter_map(|region| {
                 Some(MergedRegion {
@@ -223,166 +228,9 @@ impl Grid {
     }
 }
 
-/// Answers up to this long are looked for among a column's earlier answers.
-const SHARED_ANSWER_BYTES: usize = 64;
-
-/// Distinct answers remembered per column: enough for any choice list.
-const SHARED_ANSWERS_PER_COLUMN: usize = 32;
-
-/// Lookups after which a column whose answers rarely repeat (names, emails, comments) stops
-/// being looked up.
-const SHARED_ANSWER_TRIAL: usize = 1000;
-
-/// Short answers already seen in each column of a text file, so that a choice repeated down a
-/// column ("Parent or carer", "Agree") is held once rather than once per response.
-#[derive(Debug, Default)]
-pub struct SharedAnswers {
-    columns: Vec<ColumnAnswers>,
-}
-
-#[derive(Debug, Default)]
-struct ColumnAnswers {
-    seen: Vec<Arc<str>>,
-    lookups: usize,
-    hits: usize,
-}
-
-impl SharedAnswers {
-    /// The cleaned text of the answer `trimmed` (already trimmed) in `column`, sharing an
-    /// earlier equal answer's text.
-    pub fn text(&mut self, column: usize, trimmed: &str) -> Value {
-        if trimmed.is_empty()
-            || trimmed.len() > SHARED_ANSWER_BYTES
-            || memchr::memchr2(b'\r', b'_', trimmed.as_bytes()).is_some()
-        {
-            return clean_text(trimmed);
-        }
-        if self.columns.len() <= column {
-            self.columns.resize_with(column + 1, ColumnAnswers::default);
-        }
-        let Some(answers) = self.columns.get_mut(column) else {
-            return clean_text(trimmed);
-        };
-        if answers.lookups >= SHARED_ANSWER_TRIAL && answers.hits * 4 < answers.lookups {
-            return Value::Text(trimmed.into());
-        }
-        answers.lookups += 1;
-        if let Some(found) = answers.seen.iter().find(|seen| ***seen == *trimmed) {
-            answers.hits += 1;
-            return Value::Text(Arc::clone(found));
-        }
-        let text: Arc<str> = trimmed.into();
-        if answers.seen.len() < SHARED_ANSWERS_PER_COLUMN {
-            answers.seen.push(Arc::clone(&text));
-        }
-        Value::Text(text)
-    }
-}
-
-/// `str::trim`, with a shortcut for the usual cell that starts and ends with a visible ASCII
-/// character and so has nothing to trim: a million cells are trimmed in a large import.
-#[inline]
-pub fn trim(text: &str) -> &str {
-    let visible = |byte: &u8| (b'!'..=b'~').contains(byte);
-    let bytes = text.as_bytes();
-    if bytes.first().is_some_and(visible) && bytes.last().is_some_and(visible) {
-        text
-    } else {
-        text.trim()
-    }
-}
-
-/// The whole number written by at most 12 ASCII digits, read straight from the bytes: every
-/// cell reference, style, shared-string index and written date goes through here.
-#[inline]
-pub fn ascii_number(digits: &[u8]) -> Option<usize> {
-    if digits.is_empty() || digits.len() > 12 {
-        return None;
-    }
-    digits.iter().try_fold(0usize, |number, byte| {
-        byte.is_ascii_digit()
-            .then(|| number * 10 + usize::from(byte - b'0'))
-    })
-}
-
-/// Cleans text from a cell: decodes Excel's `_xHHHH_` escapes, unifies line ends, trims.
-pub fn clean_text(raw: &str) -> Value {
-    // One scan finds both things that need rewriting; most cells have neither.
-    if memchr::memchr2(b'_', b'\r', raw.as_bytes()).is_none() {
-        return text_value(trim(raw));
-    }
-    clean_line_ends(&unescape_ooxml(raw))
-}
-
-/// Trimmed text as a value: empty text is no answer.
-fn text_value(trimmed: &str) -> Value {
-    if trimmed.is_empty() {
-        Value::Empty
-    } else {
-        Value::Text(trimmed.into())
-    }
-}
-
-/// Cleans text already free of escapes: unifies line ends and trims.
-fn clean_line_ends(raw: &str) -> Value {
-    let trimmed = trim(raw);
-    if memchr::memchr(b'\r', trimmed.as_bytes()).is_none() {
-        return text_value(trimmed);
-    }
-    text_value(trim(&trimmed.replace("\r\n", "\n").replace('\r', "\n")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn x000d_escape_becomes_a_line_break() {
-        assert_eq!(
-            clean_text("ABC_x000D_\nDEF"),
-            Value::Text("ABC\nDEF".into())
-        );
-        assert_eq!(clean_text("ABC\r\nDEF"), Value::Text("ABC\nDEF".into()));
-    }
-
-    #[test]
-    fn repeated_answers_share_their_text() {
-        let mut shared = SharedAnswers::default();
-        let (Value::Text(first), Value::Text(again), Value::Text(other_column)) = (
-            shared.text(0, "Agree"),
-            shared.text(0, "Agree"),
-            shared.text(1, "Agree"),
-        ) else {
-            panic!("text values");
-        };
-        assert!(Arc::ptr_eq(&first, &again));
-        assert!(!Arc::ptr_eq(&first, &other_column));
-        assert_eq!(
-            shared.text(0, "Line_x000D_two"),
-            Value::Text("Line\ntwo".into())
-        );
-        assert_eq!(shared.text(0, ""), Value::Empty);
-    }
-
-    #[test]
-    fn whitespace_only_is_empty() {
-        assert_eq!(clean_text("  \n "), Value::Empty);
-    }
-
-    #[test]
-    fn trimming_takes_the_shortcut_only_when_nothing_needs_trimming() {
-        for text in [
-            "word",
-            " padded\t",
-            "\u{a0}no-break\u{a0}",
-            "café",
-            "",
-            " ",
-            "a\n",
-        ] {
-            assert_eq!(trim(text), text.trim(), "{text:?}");
-        }
-    }
 
     #[test]
     fn rows_are_trimmed_and_columns_taken_once() {

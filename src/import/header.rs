@@ -16,7 +16,12 @@ const MAX_HEADER_ROWS: usize = 3;
 /// Sub-labels that survey tools put under a question and that add nothing to its name.
 fn is_plain_sublabel(text: &str) -> bool {
     let text = normalise_heading(text);
-    ["response", "responses", &normalise_heading(OPEN_ENDED_SUBLABEL)].contains(&text.as_str())
+    [
+        "response",
+        "responses",
+        &normalise_heading(OPEN_ENDED_SUBLABEL),
+    ]
+    .contains(&text.as_str())
 }
 
 /// Where the header is and the column names it gives.
@@ -257,9 +262,7 @@ fn combined_name<R: Rows + ?Sized>(rows: &R, first: usize, last: usize, column: 
         let Some(text) = text else { continue };
         let is_noise = is_import_id_json(&text)
             || (question_ids && index == first && has_text_below(rows, first, last, column))
-            || (index > first
-                && is_plain_sublabel(&text)
-                && !parts.is_empty())
+            || (index > first && is_plain_sublabel(&text) && !parts.is_empty())
             || parts.contains(&text);
         let keep = !is_noise;
         if keep {

@@ -12,10 +12,10 @@
 
 mod build;
 mod calamine_reader;
+mod cell_text;
 mod combine;
 mod csv_file;
 mod dates;
-mod escapes;
 mod grid;
 mod guard;
 mod header;

@@ -5,8 +5,9 @@ use std::io::Read;
 
 use super::styles::serial_to_datetime;
 use super::xml::{Tag, Token, XmlStream, decode_text, in_part};
+use crate::import::cell_text::{ascii_number, clean_text, trim};
 use crate::import::dates::parse_datetime;
-use crate::import::grid::{Grid, MergedRegion, ascii_number, clean_text, trim};
+use crate::import::grid::{Grid, MergedRegion};
 use crate::model::Value;
 use crate::progress::Progress;
 
@@ -287,10 +288,12 @@ impl SparseGrid {
         grid.push_cell(value);
     }
 
-    /// The grid of the cells placed.
-    pub fn finish(self) -> Grid {
+    /// The grid of the cells placed, with what the rest of the sheet's XML told.
+    pub fn finish(self, tail: SheetTail) -> Grid {
         let mut grid = self.grid.unwrap_or_else(|| Grid::new(1));
         grid.end_row();
+        grid.error_cells = tail.error_cells;
+        grid.keep_merges_for_header(|| tail.merged);
         grid
     }
 }

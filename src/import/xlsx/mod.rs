@@ -113,13 +113,7 @@ impl<R: Read + Seek> SheetReader for XlsxBook<R> {
                 builder.place(row, column, value);
             })
             .map_err(ReadError::Damaged)?;
-        let mut grid = builder.finish();
-        grid.error_cells = tail.error_cells;
-        // Merges only matter for an empty row under the top rows' text (a header merged down).
-        if grid.has_gap_near_top() {
-            grid.set_sheet_merges(tail.merged);
-        }
-        Ok(grid)
+        Ok(builder.finish(tail))
     }
 }
 

@@ -4,7 +4,7 @@
 use std::io::Read;
 
 use super::xml::{Token, XmlStream, decode_text, in_part};
-use crate::import::grid::clean_text;
+use crate::import::cell_text::clean_text;
 use crate::model::Value;
 use crate::progress::Progress;
 
