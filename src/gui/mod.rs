@@ -312,8 +312,8 @@ impl App {
                     cancel = Some(index);
                 }
             }
-            if let Some(job) = cancel.and_then(|index| self.jobs.running().get(index)) {
-                job.progress.cancel();
+            if let Some(index) = cancel {
+                self.commands.push(Command::CancelJob(index));
             }
             if !self.log.is_empty()
                 && ui
@@ -503,6 +503,11 @@ impl App {
                 });
             }
             Command::CloseTypedPath => self.view.path_prompt = None,
+            Command::CancelJob(index) => {
+                if let Some(job) = self.jobs.running().get(index) {
+                    job.progress.cancel();
+                }
+            }
             Command::Loaded(session) => self.loaded(*session),
             Command::Retagged(retagged) => self.retagged(*retagged),
             Command::Failed(message) => self.log.push(message, true),

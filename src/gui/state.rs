@@ -283,6 +283,8 @@ pub enum Command {
     Failed(String),
     /// A background job was cancelled by the user; says what stopped.
     Cancelled(String),
+    /// Ask the running job at this position (oldest first) to stop.
+    CancelJob(usize),
     /// Switch tab.
     ShowView(View),
     /// Change a column's role and re-tag.
