@@ -3,13 +3,25 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`. The file gets
-/// the permissions any new file of the user's gets (their umask), so colleagues sharing the
-/// folder can open it as they could a file saved from Excel.
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
 ///
 /// # Errors
 /// The I/O error from creating, writing, syncing or renaming the temporary file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut temporary = temporary_beside(path)?;
+    temporary.write_all(bytes)?;
+    temporary.as_file().sync_all()?;
+    temporary.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
+/// A new temporary file in `path`'s folder, to be renamed over `path` once complete (and
+/// removed if it never is). It gets the permissions any new file of the user's gets (their
+/// umask), so colleagues sharing the folder can open it as they could a file saved from Excel.
+///
+/// # Errors
+/// The I/O error from creating it.
+pub fn temporary_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -21,11 +33,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     builder
         .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o666));
-    let mut temporary = builder.tempfile_in(directory)?;
-    temporary.write_all(bytes)?;
-    temporary.as_file().sync_all()?;
-    temporary.persist(path).map_err(|error| error.error)?;
-    Ok(())
+    builder.tempfile_in(directory)
 }
 
 /// A file's name without its folder, for short messages.

@@ -31,8 +31,10 @@ pub mod export;
 pub mod files;
 pub mod heading;
 pub mod import;
+pub mod keys;
 pub mod model;
 pub mod progress;
+pub mod project;
 pub mod tagging;
 pub mod wording;
 

@@ -192,6 +192,8 @@ pub struct SourceFile {
     /// The header rows, 1-based and inclusive (CSV: record numbers); `None` when the sheet has
     /// no header and its columns are named by letter.
     pub header_rows: Option<(usize, usize)>,
+    /// How many responses it gave: the survey's responses are its sources' in order.
+    pub responses: usize,
 }
 
 impl SourceFile {
@@ -248,6 +250,15 @@ impl Survey {
     /// The number of responses.
     pub fn response_count(&self) -> usize {
         self.source_rows.len()
+    }
+
+    /// The responses each source gave, in order: positions in the survey.
+    pub fn responses_by_source(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        self.sources.iter().scan(0, |start, source| {
+            let range = *start..*start + source.responses;
+            *start = range.end;
+            Some(range)
+        })
     }
 
     /// The column with this id.

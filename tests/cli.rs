@@ -317,3 +317,153 @@ fn a_reader_that_stops_early_does_not_stop_the_workbook_being_written() {
     assert!(status.success(), "{status}");
     assert!(out.is_file(), "no workbook at {}", out.display());
 }
+
+const BAR_SURVEY: &str = "\
+Response ID,Respondent type,What do you think of the draft strategy?
+R1,Parent or carer,The taxi to school is late every single morning.
+R2,Parent or carer,My son waited two years for a taxi and a school place.
+R3,SENCO or teacher,Nobody answers the phone at the SEND team.
+";
+
+const BAR_CODEBOOK: &str = "name = \"Bar codebook\"
+[[theme]]
+id = \"transport\"
+name = \"Transport\"
+keywords = [\"taxi\"]
+[[theme]]
+id = \"communication\"
+name = \"Communication\"
+";
+
+fn json_of(output: &std::process::Output) -> Value {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("one JSON object")
+}
+
+#[test]
+fn a_project_takes_coding_from_a_sheet_and_analyse_and_show_report_it() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let dir = directory.path();
+    write(dir, "survey.csv", BAR_SURVEY.as_bytes());
+    write(dir, "book.toml", BAR_CODEBOOK.as_bytes());
+    write(
+        dir,
+        "coding.csv",
+        b"Response,Theme,Action\nR3,Communication,add\nR2,transport,remove\n",
+    );
+    let run = |args: &[&str]| {
+        consultlens()
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let made = run(&[
+        "project",
+        "new",
+        "survey.csv",
+        "--codebook",
+        "book.toml",
+        "--out",
+        "p.consultlens",
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let coded = run(&["project", "code", "p.consultlens", "--import", "coding.csv"]);
+    assert!(
+        coded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&coded.stderr)
+    );
+    assert!(String::from_utf8_lossy(&coded.stdout).contains("1 added, 1 removed"));
+
+    let analysed = json_of(&run(&["analyse", "p.consultlens", "--json"]));
+    assert_eq!(analysed["responses"], 3);
+    assert_eq!(analysed["comments"], 3);
+    assert_eq!(analysed["respondents_commenting"], 3);
+    let respondents = |id: &str| {
+        analysed["themes"]
+            .as_array()
+            .expect("themes")
+            .iter()
+            .find(|theme| theme["id"] == id)
+            .map(|theme| theme["respondents"].clone())
+    };
+    assert_eq!(respondents("transport"), Some(Value::from(1)));
+    assert_eq!(respondents("communication"), Some(Value::from(1)));
+    let theme = &analysed["themes"][0];
+    for field in ["id", "name", "comments", "respondents", "percent"] {
+        assert!(!theme[field].is_null(), "{field} missing from {theme}");
+    }
+
+    let shown = json_of(&run(&["project", "show", "p.consultlens", "--json"]));
+    assert_eq!(
+        shown["manual"],
+        serde_json::json!({"added": 1, "removed": 1})
+    );
+    assert_eq!(shown["sources"][0]["status"], "ok");
+    assert_eq!(shown["responses"], 3);
+    assert_eq!(shown["quotes"], 0);
+    assert_eq!(shown["history"].as_array().map(Vec::len), Some(2));
+
+    let undone = run(&["project", "undo", "p.consultlens"]);
+    assert!(String::from_utf8_lossy(&undone.stdout).contains("took in the coding of coding.csv"));
+    let shown = json_of(&run(&["project", "show", "p.consultlens", "--json"]));
+    assert_eq!(
+        shown["manual"],
+        serde_json::json!({"added": 0, "removed": 0})
+    );
+}
+
+#[test]
+fn a_coding_sheet_with_unknown_rows_is_listed_and_taken_not_at_all() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let dir = directory.path();
+    write(dir, "survey.csv", BAR_SURVEY.as_bytes());
+    write(dir, "book.toml", BAR_CODEBOOK.as_bytes());
+    write(
+        dir,
+        "coding.csv",
+        b"Response,Theme\nR3,Communication\nR9,Communication\nR1,Housing\n",
+    );
+    let made = consultlens()
+        .current_dir(dir)
+        .args([
+            "project",
+            "new",
+            "survey.csv",
+            "--codebook",
+            "book.toml",
+            "--out",
+            "p.consultlens",
+        ])
+        .output()
+        .expect("runs");
+    assert!(made.status.success());
+    let coded = consultlens()
+        .current_dir(dir)
+        .args(["project", "code", "p.consultlens", "--import", "coding.csv"])
+        .output()
+        .expect("runs");
+    assert!(!coded.status.success());
+    let message = String::from_utf8_lossy(&coded.stderr);
+    assert!(
+        message.contains("row 3: no response \"R9\"")
+            && message.contains("row 4: no theme \"Housing\"")
+            && message.contains("coding.csv"),
+        "{message}"
+    );
+    let shown = consultlens()
+        .current_dir(dir)
+        .args(["project", "show", "p.consultlens", "--json"])
+        .output()
+        .expect("runs");
+    assert_eq!(json_of(&shown)["manual"]["added"], 0);
+}

@@ -383,6 +383,7 @@ mod tests {
                 path: PathBuf::from("t.csv"),
                 sheet: None,
                 header_rows: Some((1, 1)),
+                responses: 4,
             }],
             columns: vec![
                 text_column(

@@ -1,17 +1,20 @@
-//! `consultlens analyse FILE --out summary.xlsx`: import, tag, summarise, export.
+//! `consultlens analyse FILE... | PROJECT [--out summary.xlsx] [--json]`: import (or open the
+//! project), tag, summarise, export.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Args;
+use serde::Serialize;
 
-use crate::analysis;
+use crate::analysis::{self, Summary};
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
 use crate::export;
 use crate::import::{self, ImportOptions};
 use crate::progress::Progress;
+use crate::project::{self, Project};
 use crate::tagging;
 use crate::wording::counted;
 
@@ -20,46 +23,129 @@ use super::inspect::shorten;
 /// Arguments of `analyse`.
 #[derive(Debug, Args)]
 pub struct AnalyseArgs {
-    /// The survey export(s); several files of one consultation are combined, matching columns by
-    /// heading, with a Source column saying which file each response came from.
+    /// The survey export(s), or one project (.consultlens). Several files of one consultation are
+    /// combined, matching columns by heading, with a Source column saying which file each
+    /// response came from.
     #[arg(required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
     /// The worksheet to read (default: the visible worksheet with the most data).
     #[arg(long)]
     pub sheet: Option<String>,
-    /// A built-in codebook's name (see `codebook list`) or a codebook file.
-    #[arg(long, default_value = DEFAULT_CODEBOOK)]
-    pub codebook: String,
+    /// A built-in codebook's name (see `codebook list`) or a codebook file (default:
+    /// send-strategy; a project uses its own).
+    #[arg(long)]
+    pub codebook: Option<String>,
     /// Where to write the summary workbook (.xlsx).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The JSON shape scripts rely on.
+#[derive(Serialize)]
+struct AnalysisJson<'a> {
+    responses: usize,
+    comments: usize,
+    respondents_commenting: usize,
+    themes: Vec<ThemeJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ThemeJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    comments: usize,
+    respondents: usize,
+    percent: f64,
 }
 
 /// Runs the subcommand.
 pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
     let started = Instant::now();
-    let codebook = Codebook::load(&args.codebook)?;
-    let progress = Progress::new();
-    let imported = import::import_files(
-        &args.files,
-        &ImportOptions {
-            sheet: args.sheet.clone(),
-        },
-        &progress,
-    )?;
-    for warning in &imported.report.warnings {
-        eprintln!("warning: {warning}");
-    }
-    let survey = imported.survey;
-    let tagging =
-        tagging::tag_survey(&survey, &codebook, &progress).context("tagging was cancelled")?;
+    let (survey, codebook, tagging) = match args.files.as_slice() {
+        [only] if project::looks_like_project(only) => {
+            if args.codebook.is_some() || args.sheet.is_some() {
+                bail!(
+                    "a project keeps its own codebook and worksheet choices; leave out --codebook and --sheet: {}",
+                    only.display()
+                );
+            }
+            let loaded = Project::open(only)?.load(&Progress::new())?;
+            (loaded.imported.survey, loaded.codebook, loaded.tagging)
+        }
+        files if files.iter().any(|file| project::looks_like_project(file)) => {
+            bail!(
+                "analyse one project on its own, or survey files; not a project with other files"
+            );
+        }
+        files => {
+            let codebook = Codebook::load(args.codebook.as_deref().unwrap_or(DEFAULT_CODEBOOK))?;
+            let imported = import::import_files(
+                files,
+                &ImportOptions {
+                    sheet: args.sheet.clone(),
+                },
+                &Progress::new(),
+            )?;
+            for warning in &imported.report.warnings {
+                eprintln!("warning: {warning}");
+            }
+            let tagging = tagging::tag_survey(&imported.survey, &codebook, &Progress::new())
+                .context("tagging was cancelled")?;
+            (imported.survey, codebook, tagging)
+        }
+    };
     let summary = analysis::summarise(&survey, &codebook, &tagging);
     // The workbook is written before anything is printed, so a reader that stops early
     // (`| head`) cannot stop it being written.
     if let Some(destination) = &args.out {
         export::write_summary_workbook(destination, &survey, &codebook, &tagging, &summary)?;
     }
+    if args.json {
+        print_json(&summary, &codebook, out)?;
+    } else {
+        print_table(&summary, &codebook, out)?;
+    }
+    if let Some(destination) = &args.out
+        && !args.json
+    {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "wrote {} in {:.2} s",
+            destination.display(),
+            started.elapsed().as_secs_f64()
+        )?;
+    }
+    Ok(())
+}
 
+fn print_json(summary: &Summary, codebook: &Codebook, out: &mut dyn Write) -> Result<()> {
+    let json = AnalysisJson {
+        responses: summary.responses,
+        comments: summary.comments,
+        respondents_commenting: summary.respondents_with_comments,
+        themes: summary
+            .themes
+            .iter()
+            .map(|theme| ThemeJson {
+                id: codebook
+                    .theme(theme.theme)
+                    .map_or("", |found| found.key.as_str()),
+                name: &theme.name,
+                comments: theme.comments,
+                respondents: theme.respondents,
+                percent: theme.percent_of_respondents,
+            })
+            .collect(),
+    };
+    writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+    Ok(())
+}
+
+fn print_table(summary: &Summary, codebook: &Codebook, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "{}, {} from {}; codebook \"{}\"",
@@ -89,14 +175,5 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
         "{:<44} {:>11} {:>8} {:>9}",
         "(no theme)", "", "", summary.untagged_comments
     )?;
-    if let Some(destination) = &args.out {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "wrote {} in {:.2} s",
-            destination.display(),
-            started.elapsed().as_secs_f64()
-        )?;
-    }
     Ok(())
 }

@@ -3,6 +3,7 @@
 mod analyse;
 mod codebook;
 mod inspect;
+mod project;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +35,8 @@ pub enum Command {
     Analyse(analyse::AnalyseArgs),
     /// List, show or export the built-in codebooks.
     Codebook(codebook::CodebookArgs),
+    /// Make, show and change projects: the sources, codebook and hand coding of one analysis.
+    Project(project::ProjectArgs),
 }
 
 /// Runs a subcommand; errors print once to stderr, with a non-zero exit code.
@@ -44,6 +47,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Inspect(args) => inspect::run(&args, &mut out),
         Command::Analyse(args) => analyse::run(&args, &mut out),
         Command::Codebook(args) => codebook::run(&args, &mut out),
+        Command::Project(args) => project::run(&args, &mut out),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,10 +7,11 @@ use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet
 
 use super::error::ExportError;
 use crate::analysis::{Summary, themes_by_response};
-use crate::codebook::Codebook;
+use crate::codebook::{Codebook, ThemeId};
 use crate::counts::as_f64;
+use crate::keys::SurveyKeys;
 use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, Value};
-use crate::tagging::Tagging;
+use crate::tagging::{TagOrigin, Tagging};
 
 /// The sheets of the summary workbook, in order.
 pub const SHEET_NAMES: [&str; 6] = [
@@ -168,6 +169,7 @@ fn overview_sheet(
         .map(|theme| format!("{} ({})", theme.name, theme.respondents))
         .collect();
     let text = |value: String| OverviewValue::Text(value);
+    let (added, removed) = inputs.tagging.hand_coding_counts();
     let sources = survey
         .sources
         .iter()
@@ -202,6 +204,14 @@ fn overview_sheet(
             OverviewValue::Count(summary.untagged_comments),
         ),
         (
+            "Themes added to comments by hand",
+            OverviewValue::Count(added),
+        ),
+        (
+            "Themes taken off comments by hand",
+            OverviewValue::Count(removed),
+        ),
+        (
             "Most common themes (respondents)",
             text(top_themes.join("; ")),
         ),
@@ -213,7 +223,8 @@ fn overview_sheet(
                  words, word forms matched by stemming, phrases in order, exclusions applied. \
                  A respondent counts once per theme however many of their comments raise it. \
                  Answers that say nothing, such as \"n/a\", \"none\", \"no comment\" or \"-\", \
-                 are not counted as comments."
+                 are not counted as comments. Themes a person added or took off a comment by \
+                 hand hold over the rules (the Coded responses sheet shows which)."
                     .to_owned(),
             ),
         ),
@@ -450,14 +461,14 @@ fn coded_responses_sheet(
         .map(|(index, _)| ColumnId(index))
         .collect();
     let leaf_themes = codebook.leaf_themes();
-    let mut headers = vec!["Row in source".to_owned()];
+    let mut headers = vec!["Response".to_owned(), "Row in source".to_owned()];
     headers.extend(
         exported
             .iter()
             .filter_map(|&id| survey.column(id))
             .map(|column| column.name.clone()),
     );
-    headers.push("Themes".to_owned());
+    headers.extend(["Themes", "Added by hand", "Removed by hand"].map(str::to_owned));
     headers.extend(
         leaf_themes
             .iter()
@@ -466,13 +477,25 @@ fn coded_responses_sheet(
     );
     header_row(sheet, 0, &headers, styles)?;
 
+    let keys = SurveyKeys::new(survey);
     let themes_of_response = themes_by_response(inputs.tagging, survey.response_count());
-    let themes_column = exported.len() + 1;
+    let (added_by_hand, removed_by_hand) = hand_coding_by_response(inputs.tagging, survey);
+    let names = |themes: &[ThemeId]| {
+        themes
+            .iter()
+            .filter_map(|&theme| codebook.theme(theme))
+            .map(|theme| theme.name.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let first_value_column = 2;
+    let themes_column = exported.len() + first_value_column;
     for (response, themes) in themes_of_response.iter().enumerate() {
         let row = cell_row(response + 1);
+        sheet.write_string(row, 0, keys.response(ResponseId(response)))?;
         sheet.write_number(
             row,
-            0,
+            1,
             as_f64(
                 survey
                     .source_rows
@@ -485,33 +508,69 @@ fn coded_responses_sheet(
             write_value(
                 sheet,
                 row,
-                cell_col(position + 1),
+                cell_col(position + first_value_column),
                 survey.value(ResponseId(response), column),
                 styles,
             )?;
         }
-        let names: Vec<&str> = themes
-            .iter()
-            .filter_map(|&theme| codebook.theme(theme))
-            .map(|theme| theme.name.as_str())
-            .collect();
-        sheet.write_string(row, cell_col(themes_column), names.join("; "))?;
+        sheet.write_string(row, cell_col(themes_column), names(themes))?;
+        let hand = |by_response: &[Vec<ThemeId>]| {
+            by_response
+                .get(response)
+                .map_or_else(String::new, |themes| names(themes))
+        };
+        sheet.write_string(row, cell_col(themes_column + 1), hand(&added_by_hand))?;
+        sheet.write_string(row, cell_col(themes_column + 2), hand(&removed_by_hand))?;
         for (position, theme) in leaf_themes.iter().enumerate() {
             let flag = if themes.contains(theme) { 1.0 } else { 0.0 };
-            sheet.write_number(row, cell_col(themes_column + 1 + position), flag)?;
+            sheet.write_number(row, cell_col(themes_column + 3 + position), flag)?;
         }
     }
     let last_column = cell_col(headers.len().saturating_sub(1));
     sheet.autofilter(0, 0, cell_row(survey.response_count()), last_column)?;
     sheet.set_freeze_panes(1, 1)?;
+    sheet.set_column_width(0, 14)?;
     for (position, &column) in exported.iter().enumerate() {
         let is_text = survey
             .column(column)
             .is_some_and(|column| column.role == ColumnRole::FreeText);
-        sheet.set_column_width(cell_col(position + 1), if is_text { 60 } else { 18 })?;
+        sheet.set_column_width(
+            cell_col(position + first_value_column),
+            if is_text { 60 } else { 18 },
+        )?;
     }
     sheet.set_column_width(cell_col(themes_column), 40)?;
+    sheet.set_column_width(cell_col(themes_column + 1), 24)?;
+    sheet.set_column_width(cell_col(themes_column + 2), 24)?;
     Ok(())
+}
+
+/// For each response, the themes a person added to its comments and those a person took off.
+fn hand_coding_by_response(
+    tagging: &Tagging,
+    survey: &Survey,
+) -> (Vec<Vec<ThemeId>>, Vec<Vec<ThemeId>>) {
+    let mut added: Vec<Vec<ThemeId>> = vec![Vec::new(); survey.response_count()];
+    let mut removed: Vec<Vec<ThemeId>> = vec![Vec::new(); survey.response_count()];
+    for (comment, tags) in tagging.iter() {
+        if let Some(themes) = added.get_mut(comment.response.0) {
+            themes.extend(
+                tags.iter()
+                    .filter(|tag| tag.origin == TagOrigin::Person)
+                    .map(|tag| tag.theme),
+            );
+        }
+    }
+    for &(comment, theme) in &tagging.removed_by_hand {
+        if let Some(themes) = removed.get_mut(comment.response.0) {
+            themes.push(theme);
+        }
+    }
+    for themes in added.iter_mut().chain(removed.iter_mut()) {
+        themes.sort_unstable();
+        themes.dedup();
+    }
+    (added, removed)
 }
 
 /// Text is always written as a string, so answers starting with = + - @ never become formulas.

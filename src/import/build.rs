@@ -167,6 +167,7 @@ pub fn build_survey(
             path: path.to_owned(),
             sheet,
             header_rows,
+            responses: source_rows.len(),
         }],
         columns,
         source_rows,

@@ -101,9 +101,15 @@ pub fn import_files(
         let step = progress.step(as_f32(index) * share, share);
         parts.push(import_file(path, options, &step)?);
     }
+    Ok(combine(parts))
+}
+
+/// Joins the imports of several exports of one consultation into one survey, matching columns
+/// by heading and adding a Source column; one import is returned as it is.
+pub fn combine(parts: Vec<Imported>) -> Imported {
     match <[Imported; 1]>::try_from(parts) {
-        Ok([only]) => Ok(only),
-        Err(several) => Ok(combine::combine(several)),
+        Ok([only]) => only,
+        Err(several) => combine::combine(several),
     }
 }
 

@@ -259,6 +259,18 @@ fn text_role(
             format!("{} different answers, like a choice list", distinct.len()),
         );
     }
+    // A few short answers under a heading about the respondent are categories, even from a
+    // handful of respondents who have not yet repeated each other.
+    if names_an_attribute(header)
+        && !asks_for_words
+        && mean_words < 4.0
+        && distinct.len() <= MAX_CHOICES
+    {
+        return guess(
+            ColumnRole::Attribute,
+            format!("{} categories describing the respondent", distinct.len()),
+        );
+    }
     if mean_chars >= 25.0
         || (asks_for_words && distinct_share >= 0.3)
         || (distinct_share >= 0.5 && mean_words >= 3.0)
@@ -621,6 +633,15 @@ mod tests {
         assert_eq!(
             detect_plain("Any other comments?", &comments, 6).role,
             ColumnRole::FreeText
+        );
+    }
+
+    #[test]
+    fn a_respondent_type_from_a_handful_of_respondents_is_an_attribute() {
+        let values = texts(&["Parent or carer", "Parent or carer", "SENCO or teacher"]);
+        assert_eq!(
+            detect_plain("Respondent type", &values, 1).role,
+            ColumnRole::Attribute
         );
     }
 }

@@ -27,8 +27,20 @@ pub struct Span {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TagOrigin {
-    /// A keyword rule of the codebook.
+    /// A keyword rule of the codebook; the tag's spans show the words that matched.
     Rule,
+    /// A person coded the comment by hand.
+    Person,
+}
+
+/// A person's decision about one theme on one comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Coding {
+    /// The comment raises the theme (whatever the rules found).
+    Add,
+    /// The comment does not raise the theme (whatever the rules found).
+    Remove,
 }
 
 /// One theme on one comment.
@@ -36,7 +48,7 @@ pub enum TagOrigin {
 pub struct Tag {
     /// The theme.
     pub theme: ThemeId,
-    /// The text that triggered it, in order.
+    /// The text that triggered it, in order; none for a tag a person added.
     pub spans: Vec<Span>,
     /// Where it came from.
     pub origin: TagOrigin,
@@ -49,6 +61,8 @@ pub struct Tagging {
     pub comments: Vec<CommentRef>,
     /// `tags[i]` are the tags of `comments[i]`, sorted by theme.
     pub tags: Vec<Vec<Tag>>,
+    /// Themes a person took off comments (the rules had found them), in the order decided.
+    pub removed_by_hand: Vec<(CommentRef, ThemeId)>,
     positions: HashMap<CommentRef, usize>,
 }
 
@@ -64,6 +78,48 @@ impl Tagging {
     /// Whether the comment carries this theme.
     pub fn has_theme(&self, comment: CommentRef, theme: ThemeId) -> bool {
         self.tags_of(comment).iter().any(|tag| tag.theme == theme)
+    }
+
+    /// How many themes are on comments by a person's hand, and how many a person took off.
+    pub fn hand_coding_counts(&self) -> (usize, usize) {
+        let added = self
+            .tags
+            .iter()
+            .flatten()
+            .filter(|tag| tag.origin == TagOrigin::Person)
+            .count();
+        (added, self.removed_by_hand.len())
+    }
+
+    /// Applies people's decisions over the rules' tags: a theme added by hand is on the comment
+    /// (a rule's tag for it keeps its spans), a theme removed by hand is not, whatever the rules
+    /// found. Decisions on answers that are not comments are left out.
+    pub fn apply_hand_coding(&mut self, decisions: &[(CommentRef, ThemeId, Coding)]) {
+        for &(comment, theme, coding) in decisions {
+            let Some(tags) = self
+                .positions
+                .get(&comment)
+                .and_then(|&position| self.tags.get_mut(position))
+            else {
+                continue;
+            };
+            let existing = tags.iter().position(|tag| tag.theme == theme);
+            match (coding, existing) {
+                (Coding::Add, None) => {
+                    tags.push(Tag {
+                        theme,
+                        spans: Vec::new(),
+                        origin: TagOrigin::Person,
+                    });
+                    tags.sort_by_key(|tag| tag.theme);
+                }
+                (Coding::Remove, Some(index)) => {
+                    tags.remove(index);
+                    self.removed_by_hand.push((comment, theme));
+                }
+                (Coding::Add, Some(_)) | (Coding::Remove, None) => {}
+            }
+        }
     }
 
     /// The comments with their tags, in survey order.
@@ -103,6 +159,7 @@ pub fn tag_survey(survey: &Survey, codebook: &Codebook, progress: &Progress) -> 
     Some(Tagging {
         comments,
         tags,
+        removed_by_hand: Vec::new(),
         positions,
     })
 }
@@ -200,6 +257,40 @@ mod tests {
                 .spans
                 .len(),
             1
+        );
+    }
+
+    #[test]
+    fn hand_coding_wins_over_the_rules() {
+        use crate::import::{ImportOptions, import_bytes};
+        let (codebook, _) = rules(
+            "[[theme]]\nid = \"t\"\nname = \"Transport\"\nkeywords = [\"taxi\"]\n\
+             [[theme]]\nid = \"c\"\nname = \"Communication\"\n",
+        );
+        let survey = import_bytes(
+            Path::new("s.csv"),
+            b"Id,Any comments?\n1,The taxi is late every day\n2,Nobody answers the phone\n",
+            &ImportOptions::default(),
+            &Progress::new(),
+        )
+        .expect("imports")
+        .survey;
+        let mut tagging = tag_survey(&survey, &codebook, &Progress::new()).expect("tags");
+        let [first, second] = [tagging.comments[0], tagging.comments[1]];
+        let (transport, communication) = (ThemeId(0), ThemeId(1));
+        tagging.apply_hand_coding(&[
+            (first, transport, Coding::Remove),
+            (second, communication, Coding::Add),
+            (second, communication, Coding::Add),
+        ]);
+        assert!(tagging.tags_of(first).is_empty());
+        assert_eq!(
+            tagging.tags_of(second),
+            [Tag {
+                theme: communication,
+                spans: Vec::new(),
+                origin: TagOrigin::Person
+            }]
         );
     }
 

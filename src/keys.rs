@@ -1,0 +1,209 @@
+//! Names for comments that last however the survey is read again: a response by its source and
+//! its key there (the identifier column's value, else its row), a question by its normalised
+//! heading. Hand coding is kept under these names, never under positions, so adding a file or a
+//! Source column moves nobody's coding to another comment.
+
+use std::collections::HashMap;
+
+use crate::heading::normalise_heading;
+use crate::model::{ColumnId, ColumnRole, CommentRef, ResponseId, Survey};
+
+/// A comment's lasting name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CommentKey {
+    /// The source's position among the survey's sources, in the order they were added.
+    pub source: usize,
+    /// The response's key within its source.
+    pub response: String,
+    /// The question's key.
+    pub question: String,
+}
+
+/// The keys of one survey's responses and questions, and the way back from a key.
+#[derive(Debug, Clone, Default)]
+pub struct SurveyKeys {
+    /// Per response, its source's position and its key there.
+    responses: Vec<(usize, String)>,
+    /// Per column, its question key.
+    questions: Vec<String>,
+    by_response: HashMap<(usize, String), ResponseId>,
+    by_question: HashMap<String, ColumnId>,
+}
+
+impl SurveyKeys {
+    /// Works out every response's and question's key.
+    pub fn new(survey: &Survey) -> Self {
+        let mut responses = Vec::with_capacity(survey.response_count());
+        for (source, range) in survey.responses_by_source().enumerate() {
+            let ids = identifier_values(survey, range.clone());
+            for (offset, response) in range.enumerate() {
+                let key = match &ids {
+                    Some(ids) => ids.get(offset).cloned().unwrap_or_default(),
+                    None => survey
+                        .source_rows
+                        .get(response)
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                };
+                responses.push((source, key));
+            }
+        }
+        let by_response = responses
+            .iter()
+            .enumerate()
+            .map(|(position, key)| (key.clone(), ResponseId(position)))
+            .collect();
+        let mut questions: Vec<String> = Vec::with_capacity(survey.columns.len());
+        for column in &survey.columns {
+            let base = normalise_heading(&column.name);
+            // Headings that differ only in punctuation still get keys of their own.
+            let mut key = base.clone();
+            let mut number = 2;
+            while questions.contains(&key) {
+                key = format!("{base} {number}");
+                number += 1;
+            }
+            questions.push(key);
+        }
+        let by_question = questions
+            .iter()
+            .enumerate()
+            .map(|(position, key)| (key.clone(), ColumnId(position)))
+            .collect();
+        Self {
+            responses,
+            questions,
+            by_response,
+            by_question,
+        }
+    }
+
+    /// The response's key within its source, as the Coded responses sheet shows it.
+    pub fn response(&self, response: ResponseId) -> &str {
+        self.responses
+            .get(response.0)
+            .map_or("", |(_, key)| key.as_str())
+    }
+
+    /// The question's key.
+    pub fn question(&self, column: ColumnId) -> &str {
+        self.questions.get(column.0).map_or("", String::as_str)
+    }
+
+    /// The comment's lasting name.
+    pub fn comment(&self, comment: CommentRef) -> CommentKey {
+        let (source, response) = self
+            .responses
+            .get(comment.response.0)
+            .cloned()
+            .unwrap_or_default();
+        CommentKey {
+            source,
+            response,
+            question: self.question(comment.column).to_owned(),
+        }
+    }
+
+    /// The response with this key in this source.
+    pub fn find_response(&self, source: usize, key: &str) -> Option<ResponseId> {
+        self.by_response.get(&(source, key.to_owned())).copied()
+    }
+
+    /// The question with this key.
+    pub fn find_question(&self, key: &str) -> Option<ColumnId> {
+        self.by_question.get(key).copied()
+    }
+
+    /// The comment this key names in the survey.
+    pub fn find_comment(&self, key: &CommentKey) -> Option<CommentRef> {
+        Some(CommentRef {
+            response: self.find_response(key.source, &key.response)?,
+            column: self.find_question(&key.question)?,
+        })
+    }
+}
+
+/// The values of the first identifier column that names every response of the range once, as
+/// displayed; `None` when no identifier column does (the rows are the keys then).
+fn identifier_values(survey: &Survey, range: std::ops::Range<usize>) -> Option<Vec<String>> {
+    survey
+        .columns
+        .iter()
+        .filter(|column| column.role == ColumnRole::Identifier)
+        .find_map(|column| {
+            let values: Vec<String> = column
+                .values
+                .get(range.clone())?
+                .iter()
+                .map(crate::model::Value::display)
+                .collect();
+            let mut seen = std::collections::HashSet::with_capacity(values.len());
+            values
+                .iter()
+                .all(|value| !value.is_empty() && seen.insert(value.as_str()))
+                .then_some(values)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{ImportOptions, import_bytes};
+    use crate::progress::Progress;
+    use std::path::Path;
+
+    fn survey(name: &str, text: &str) -> Survey {
+        import_bytes(
+            Path::new(name),
+            text.as_bytes(),
+            &ImportOptions::default(),
+            &Progress::new(),
+        )
+        .expect("imports")
+        .survey
+    }
+
+    #[test]
+    fn responses_are_named_by_their_id_else_by_their_row() {
+        let with_ids = survey(
+            "ids.csv",
+            "Response ID,Any comments?\nR1,We waited a year for the EHCP\nR2,Staff need training\n",
+        );
+        let keys = SurveyKeys::new(&with_ids);
+        assert_eq!(keys.response(ResponseId(1)), "R2");
+        assert_eq!(keys.find_response(0, "R1"), Some(ResponseId(0)));
+        let comment = CommentRef {
+            response: ResponseId(1),
+            column: ColumnId(1),
+        };
+        let key = keys.comment(comment);
+        assert_eq!(
+            key,
+            CommentKey {
+                source: 0,
+                response: "R2".to_owned(),
+                question: "any comments".to_owned()
+            }
+        );
+        assert_eq!(keys.find_comment(&key), Some(comment));
+
+        let without = survey(
+            "rows.csv",
+            "Role,Any comments?\nParent,We waited a year for the EHCP\nTeacher,Staff need training\n",
+        );
+        let keys = SurveyKeys::new(&without);
+        assert_eq!(keys.response(ResponseId(0)), "2");
+        assert_eq!(keys.response(ResponseId(1)), "3");
+    }
+
+    #[test]
+    fn headings_alike_but_for_punctuation_get_keys_of_their_own() {
+        let survey = survey(
+            "alike.csv",
+            "Comment?,Comment!\nWe waited a year for the EHCP,Staff need training on autism\n",
+        );
+        let keys = SurveyKeys::new(&survey);
+        assert_eq!(keys.question(ColumnId(0)), "comment");
+        assert_eq!(keys.question(ColumnId(1)), "comment 2");
+    }
+}

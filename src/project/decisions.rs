@@ -1,0 +1,282 @@
+//! The user's decisions, and the history of steps they were made in: which steps are in force
+//! after undos and redos, and what the decisions in force add up to.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::keys::CommentKey;
+use crate::model::{ColumnRole, RoleChoices};
+use crate::tagging::Coding;
+
+/// One decision a person made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// A theme added to or removed from a comment by hand.
+    Code {
+        /// The comment.
+        comment: CommentKey,
+        /// The theme's codebook id.
+        theme: String,
+        /// Added or removed.
+        coding: Coding,
+    },
+    /// A column's role chosen by hand, by its question key.
+    Role {
+        /// The question key.
+        question: String,
+        /// The role.
+        role: ColumnRole,
+    },
+    /// The worksheet read from one source.
+    Sheet {
+        /// The source's position.
+        source: usize,
+        /// The worksheet.
+        sheet: String,
+    },
+    /// The project's codebook, whole, as TOML.
+    Codebook {
+        /// The codebook file's text.
+        toml: String,
+    },
+    /// A comment starred as a quote, or unstarred.
+    Quote {
+        /// The comment.
+        comment: CommentKey,
+        /// Whether it is a quote now.
+        starred: bool,
+    },
+    /// A note on a comment; empty text removes it.
+    Note {
+        /// The comment.
+        comment: CommentKey,
+        /// The note.
+        text: String,
+    },
+}
+
+/// What kind of step a history entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    /// The project was made; never undone.
+    Create,
+    /// The user decided something.
+    Do,
+    /// The user took back the step `target`.
+    Undo(i64),
+    /// The user put back the step `target`.
+    Redo(i64),
+}
+
+/// One entry of the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Its number, in the order the steps were taken.
+    pub id: i64,
+    /// When, as local time.
+    pub at: String,
+    /// Who: the computer's user name.
+    pub user: String,
+    /// What kind.
+    pub kind: StepKind,
+    /// What it did, in words.
+    pub description: String,
+}
+
+/// Which steps are in force after every undo and redo, and what can be undone or redone next.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InForce {
+    /// The steps in force, oldest first.
+    pub done: Vec<i64>,
+    /// The steps taken back that can be put back, the next last.
+    pub undone: Vec<i64>,
+}
+
+impl InForce {
+    /// Plays the history in order.
+    pub fn replay(steps: &[Step]) -> Self {
+        let mut state = Self::default();
+        for step in steps {
+            match step.kind {
+                StepKind::Create => state.done.push(step.id),
+                StepKind::Do => {
+                    state.done.push(step.id);
+                    state.undone.clear();
+                }
+                StepKind::Undo(target) => {
+                    if state.done.last() == Some(&target) {
+                        state.done.pop();
+                        state.undone.push(target);
+                    }
+                }
+                StepKind::Redo(target) => {
+                    if state.undone.last() == Some(&target) {
+                        state.undone.pop();
+                        state.done.push(target);
+                    }
+                }
+            }
+        }
+        state
+    }
+
+    /// The step an undo would take back: the newest in force, unless it made the project.
+    pub fn undoable(&self, steps: &[Step]) -> Option<i64> {
+        let last = *self.done.last()?;
+        let made_the_project = steps
+            .iter()
+            .any(|step| step.id == last && step.kind == StepKind::Create);
+        (!made_the_project).then_some(last)
+    }
+
+    /// The step a redo would put back.
+    pub fn redoable(&self) -> Option<i64> {
+        self.undone.last().copied()
+    }
+}
+
+/// What the decisions in force add up to: for each thing decided, the latest decision.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decisions {
+    /// Hand coding: for each comment and theme, added or removed.
+    pub coding: BTreeMap<(CommentKey, String), Coding>,
+    /// Column roles chosen by hand.
+    pub roles: BTreeMap<String, ColumnRole>,
+    /// The worksheet read from each source, where chosen.
+    pub sheets: BTreeMap<usize, String>,
+    /// The codebook, as TOML.
+    pub codebook: String,
+    /// The comments starred as quotes.
+    pub quotes: BTreeSet<CommentKey>,
+    /// Notes on comments.
+    pub notes: BTreeMap<CommentKey, String>,
+}
+
+impl Decisions {
+    /// Applies one decision over the earlier ones.
+    pub fn apply(&mut self, decision: Decision) {
+        match decision {
+            Decision::Code {
+                comment,
+                theme,
+                coding,
+            } => {
+                self.coding.insert((comment, theme), coding);
+            }
+            Decision::Role { question, role } => {
+                self.roles.insert(question, role);
+            }
+            Decision::Sheet { source, sheet } => {
+                self.sheets.insert(source, sheet);
+            }
+            Decision::Codebook { toml } => self.codebook = toml,
+            Decision::Quote { comment, starred } => {
+                if starred {
+                    self.quotes.insert(comment);
+                } else {
+                    self.quotes.remove(&comment);
+                }
+            }
+            Decision::Note { comment, text } => {
+                if text.trim().is_empty() {
+                    self.notes.remove(&comment);
+                } else {
+                    self.notes.insert(comment, text);
+                }
+            }
+        }
+    }
+
+    /// How many hand decisions in force add a theme and how many remove one.
+    pub fn hand_coding_counts(&self) -> (usize, usize) {
+        let added = self
+            .coding
+            .values()
+            .filter(|coding| **coding == Coding::Add)
+            .count();
+        (added, self.coding.len() - added)
+    }
+
+    /// The roles chosen by hand, to give to the survey.
+    pub fn role_choices(&self) -> RoleChoices {
+        let mut choices = RoleChoices::default();
+        for (question, role) in &self.roles {
+            choices.choose(question, *role);
+        }
+        choices
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(id: i64, kind: StepKind) -> Step {
+        Step {
+            id,
+            at: String::new(),
+            user: String::new(),
+            kind,
+            description: String::new(),
+        }
+    }
+
+    #[test]
+    fn undo_and_redo_play_back_in_order() {
+        let mut steps = vec![
+            step(1, StepKind::Create),
+            step(2, StepKind::Do),
+            step(3, StepKind::Do),
+        ];
+        let state = InForce::replay(&steps);
+        assert_eq!(state.done, [1, 2, 3]);
+        assert_eq!(state.undoable(&steps), Some(3));
+        steps.push(step(4, StepKind::Undo(3)));
+        steps.push(step(5, StepKind::Undo(2)));
+        let state = InForce::replay(&steps);
+        assert_eq!(state.done, [1]);
+        assert_eq!(state.undoable(&steps), None, "the project's making stays");
+        assert_eq!(state.redoable(), Some(2));
+        steps.push(step(6, StepKind::Redo(2)));
+        let state = InForce::replay(&steps);
+        assert_eq!(state.done, [1, 2]);
+        assert_eq!(state.redoable(), Some(3));
+        // A new decision ends what could be redone.
+        steps.push(step(7, StepKind::Do));
+        let state = InForce::replay(&steps);
+        assert_eq!(state.done, [1, 2, 7]);
+        assert_eq!(state.redoable(), None);
+    }
+
+    #[test]
+    fn the_latest_decision_about_a_thing_holds() {
+        let comment = CommentKey {
+            source: 0,
+            response: "R1".to_owned(),
+            question: "views".to_owned(),
+        };
+        let mut decisions = Decisions::default();
+        for coding in [Coding::Add, Coding::Remove, Coding::Add] {
+            decisions.apply(Decision::Code {
+                comment: comment.clone(),
+                theme: "transport".to_owned(),
+                coding,
+            });
+        }
+        decisions.apply(Decision::Code {
+            comment: comment.clone(),
+            theme: "training".to_owned(),
+            coding: Coding::Remove,
+        });
+        assert_eq!(decisions.hand_coding_counts(), (1, 1));
+        decisions.apply(Decision::Quote {
+            comment: comment.clone(),
+            starred: true,
+        });
+        decisions.apply(Decision::Note {
+            comment: comment.clone(),
+            text: "  ".to_owned(),
+        });
+        assert!(decisions.quotes.contains(&comment));
+        assert!(decisions.notes.is_empty());
+    }
+}

@@ -1,0 +1,380 @@
+//! The project: the user's decisions over their source files, in one SQLite file.
+//!
+//! A project keeps a copy of each source (so it opens when the file has moved) with the file's
+//! fingerprint, and an append-only history of steps, each holding the decisions made in it: hand
+//! coding, column roles, worksheet choices, the codebook, quotes and notes. Every step is
+//! written in its own transaction the moment it is made. The survey, the rule tagging, the
+//! effective tagging and the summary are derived from it and never stored as the truth.
+
+mod coding_sheet;
+mod decisions;
+mod error;
+mod loaded;
+mod store;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+pub use coding_sheet::{CodingSheetError, read_coding_sheet};
+pub use decisions::{Decision, Decisions, InForce, Step, StepKind};
+pub use error::ProjectError;
+pub use loaded::Loaded;
+pub use store::{FORMAT_VERSION, Fingerprint, SourceRecord};
+
+use crate::codebook::Codebook;
+use crate::import::{self, ImportOptions};
+use crate::keys::SurveyKeys;
+use crate::model::CommentRef;
+use crate::progress::Progress;
+use crate::tagging::{self, Coding};
+use store::Store;
+
+/// The file extension of projects.
+pub const EXTENSION: &str = "consultlens";
+
+/// Whether `path` is a project rather than a survey export: by its extension, or by the SQLite
+/// header a renamed project still has.
+pub fn looks_like_project(path: &Path) -> bool {
+    let by_name = path
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case(EXTENSION));
+    by_name || {
+        let mut header = [0u8; 16];
+        std::fs::File::open(path)
+            .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut header))
+            .is_ok_and(|()| &header == b"SQLite format 3\0")
+    }
+}
+
+/// Whether a source file on disk is still the one the project was made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceStatus {
+    /// The same file.
+    Ok,
+    /// The file is there but its contents differ; the project uses its own copy.
+    Changed,
+    /// The file is gone or cannot be read; the project uses its own copy.
+    Missing,
+}
+
+impl SourceStatus {
+    /// The machine name used in JSON output.
+    pub fn key(self) -> &'static str {
+        match self {
+            SourceStatus::Ok => "ok",
+            SourceStatus::Changed => "changed",
+            SourceStatus::Missing => "missing",
+        }
+    }
+}
+
+/// A project as it is on disk: its sources, its history and the decisions in force.
+#[derive(Debug)]
+pub struct Project {
+    store: Store,
+    sources: Vec<SourceRecord>,
+    steps: Vec<Step>,
+    in_force: InForce,
+    decisions: Decisions,
+}
+
+impl Project {
+    /// Makes a project from survey exports and a codebook. The files are read, checked by
+    /// importing them, fingerprinted and copied into the project; nothing is left behind if
+    /// that fails.
+    ///
+    /// # Errors
+    /// [`ProjectError`] naming the file: the project exists already, a source cannot be
+    /// imported, or the project cannot be written.
+    pub fn create(
+        path: &Path,
+        files: &[PathBuf],
+        sheet: Option<&str>,
+        codebook: &Codebook,
+        progress: &Progress,
+    ) -> Result<Self, ProjectError> {
+        let mut sources = Vec::with_capacity(files.len());
+        for file in files {
+            let data = std::fs::read(file).map_err(|source| import::ImportError::Read {
+                path: file.clone(),
+                source,
+            })?;
+            let options = ImportOptions {
+                sheet: sheet.map(str::to_owned),
+            };
+            let imported = import::import_bytes(file, &data, &options, progress)?;
+            let chosen_sheet = imported
+                .survey
+                .first_source()
+                .and_then(|source| source.sheet.clone());
+            let record = SourceRecord {
+                id: 0,
+                path: std::path::absolute(file).unwrap_or_else(|_| file.clone()),
+                sheet: chosen_sheet,
+                fingerprint: fingerprint(file, &data),
+            };
+            sources.push((record, data));
+        }
+        if path.exists() {
+            return Err(ProjectError::AlreadyExists {
+                path: path.to_owned(),
+            });
+        }
+        // Made beside it and renamed into place whole: a project half made is never seen, and
+        // the temporary file goes if anything fails.
+        let storage = |error: std::io::Error| ProjectError::Storage {
+            path: path.to_owned(),
+            detail: error.to_string(),
+        };
+        let temporary = crate::files::temporary_beside(path).map_err(storage)?;
+        let mut store = Store::create(temporary.path())?;
+        store.create_project(
+            &sources,
+            &format!(
+                "made the project from {}",
+                crate::wording::counted(files.len(), "file")
+            ),
+            &[Decision::Codebook {
+                toml: codebook.to_toml()?,
+            }],
+        )?;
+        drop(store);
+        temporary
+            .persist_noclobber(path)
+            .map_err(|error| match error.error.kind() {
+                std::io::ErrorKind::AlreadyExists => ProjectError::AlreadyExists {
+                    path: path.to_owned(),
+                },
+                _ => storage(error.error),
+            })?;
+        Self::open(path)
+    }
+
+    /// Opens a project and plays its history.
+    ///
+    /// # Errors
+    /// [`ProjectError`] naming the file: missing, not a project, newer, damaged or locked.
+    pub fn open(path: &Path) -> Result<Self, ProjectError> {
+        let store = Store::open(path)?;
+        let sources = store.sources()?;
+        let mut project = Self {
+            store,
+            sources,
+            steps: Vec::new(),
+            in_force: InForce::default(),
+            decisions: Decisions::default(),
+        };
+        project.replay()?;
+        Ok(project)
+    }
+
+    /// Reads the history again and works out the decisions in force.
+    fn replay(&mut self) -> Result<(), ProjectError> {
+        self.steps = self.store.steps()?;
+        self.in_force = InForce::replay(&self.steps);
+        let mut decisions = Decisions::default();
+        for decision in self.store.decisions(&self.in_force.done)? {
+            decisions.apply(decision);
+        }
+        self.decisions = decisions;
+        Ok(())
+    }
+
+    /// The project file.
+    pub fn path(&self) -> &Path {
+        self.store.path()
+    }
+
+    /// The sources, in the order they were added.
+    pub fn sources(&self) -> &[SourceRecord] {
+        &self.sources
+    }
+
+    /// Whether each source file is still where it was, unchanged.
+    pub fn source_statuses(&self) -> Vec<SourceStatus> {
+        self.sources.iter().map(status_of).collect()
+    }
+
+    /// The decisions in force.
+    pub fn decisions(&self) -> &Decisions {
+        &self.decisions
+    }
+
+    /// The whole history, oldest first.
+    pub fn history(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// The project's codebook.
+    ///
+    /// # Errors
+    /// [`ProjectError::Codebook`] when the codebook kept in the project cannot be read.
+    pub fn codebook(&self) -> Result<Codebook, ProjectError> {
+        let name = self.path().with_extension("toml");
+        Ok(Codebook::from_toml(&self.decisions.codebook, &name)?)
+    }
+
+    /// Reads the survey from the project's copies of its sources, gives it the roles chosen by
+    /// hand, tags it with the project's codebook and applies the hand coding.
+    ///
+    /// # Errors
+    /// [`ProjectError`] when a copy cannot be imported or the codebook read, or
+    /// [`ProjectError::Cancelled`].
+    pub fn load(&self, progress: &Progress) -> Result<Loaded, ProjectError> {
+        let codebook = self.codebook()?;
+        let reading = progress.step(0.0, 0.4);
+        let mut parts = Vec::with_capacity(self.sources.len());
+        for (position, source) in self.sources.iter().enumerate() {
+            let data = self.store.source_data(source.id)?;
+            let sheet = self
+                .decisions
+                .sheets
+                .get(&position)
+                .cloned()
+                .or_else(|| source.sheet.clone());
+            parts.push(import::import_bytes(
+                &source.path,
+                &data,
+                &ImportOptions { sheet },
+                &reading,
+            )?);
+        }
+        let mut imported = import::combine(parts);
+        self.decisions.role_choices().apply_to(&mut imported.survey);
+        let keys = SurveyKeys::new(&imported.survey);
+        let mut tagging =
+            tagging::tag_survey(&imported.survey, &codebook, &progress.step(0.4, 0.6)).ok_or_else(
+                || ProjectError::Cancelled {
+                    path: self.path().to_owned(),
+                },
+            )?;
+        let (hand_coding, unmatched_decisions) = self.hand_coding(&keys, &codebook);
+        tagging.apply_hand_coding(&hand_coding);
+        Ok(Loaded {
+            imported,
+            codebook,
+            keys,
+            tagging,
+            unmatched_decisions,
+        })
+    }
+
+    /// The hand coding in force as comments and themes of this survey and codebook, with how
+    /// many decisions match none.
+    fn hand_coding(
+        &self,
+        keys: &SurveyKeys,
+        codebook: &Codebook,
+    ) -> (Vec<(CommentRef, crate::codebook::ThemeId, Coding)>, usize) {
+        let mut matched = Vec::with_capacity(self.decisions.coding.len());
+        let mut unmatched = 0;
+        for ((comment, theme), coding) in &self.decisions.coding {
+            match (keys.find_comment(comment), codebook.find(theme)) {
+                (Some(comment), Some(theme)) => matched.push((comment, theme, *coding)),
+                _ => unmatched += 1,
+            }
+        }
+        (matched, unmatched)
+    }
+
+    /// Records one step of decisions; it is on disk when this returns.
+    ///
+    /// # Errors
+    /// The storage error; nothing of the step is kept then.
+    pub fn decide(
+        &mut self,
+        description: &str,
+        decisions: Vec<Decision>,
+    ) -> Result<(), ProjectError> {
+        let step = self.store.record(StepKind::Do, description, &decisions)?;
+        self.steps.push(Step {
+            id: step,
+            at: chrono::Local::now().to_rfc3339(),
+            user: String::new(),
+            kind: StepKind::Do,
+            description: description.to_owned(),
+        });
+        self.in_force = InForce::replay(&self.steps);
+        for decision in decisions {
+            self.decisions.apply(decision);
+        }
+        Ok(())
+    }
+
+    /// Takes back the newest step in force; returns what it did, or `None` when there is
+    /// nothing to undo.
+    ///
+    /// # Errors
+    /// The storage error.
+    pub fn undo(&mut self) -> Result<Option<String>, ProjectError> {
+        let Some(target) = self.in_force.undoable(&self.steps) else {
+            return Ok(None);
+        };
+        self.turn(StepKind::Undo(target), target)
+    }
+
+    /// Puts back the newest step taken back; returns what it did, or `None` when there is
+    /// nothing to redo.
+    ///
+    /// # Errors
+    /// The storage error.
+    pub fn redo(&mut self) -> Result<Option<String>, ProjectError> {
+        let Some(target) = self.in_force.redoable() else {
+            return Ok(None);
+        };
+        self.turn(StepKind::Redo(target), target)
+    }
+
+    fn turn(&mut self, kind: StepKind, target: i64) -> Result<Option<String>, ProjectError> {
+        let description = self.store.description_of(target)?.unwrap_or_default();
+        let word = if matches!(kind, StepKind::Undo(_)) {
+            "undid"
+        } else {
+            "redid"
+        };
+        self.store
+            .record(kind, &format!("{word}: {description}"), &[])?;
+        self.replay()?;
+        Ok(Some(description))
+    }
+}
+
+/// A file's fingerprint from its bytes and its metadata.
+fn fingerprint(path: &Path, data: &[u8]) -> Fingerprint {
+    Fingerprint {
+        size: data.len() as u64,
+        modified_ns: modified_ns(path),
+        sha256: sha256_hex(data),
+    }
+}
+
+fn modified_ns(path: &Path) -> Option<i64> {
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i64::try_from(since.as_nanos()).ok()
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Whether the file is still the one fingerprinted: the same size and time say so at once;
+/// otherwise the contents decide.
+fn status_of(source: &SourceRecord) -> SourceStatus {
+    let Ok(metadata) = std::fs::metadata(&source.path) else {
+        return SourceStatus::Missing;
+    };
+    let same_size = metadata.len() == source.fingerprint.size;
+    if same_size && modified_ns(&source.path) == source.fingerprint.modified_ns {
+        return SourceStatus::Ok;
+    }
+    match std::fs::read(&source.path) {
+        Ok(data) if same_size && sha256_hex(&data) == source.fingerprint.sha256 => SourceStatus::Ok,
+        Ok(_) => SourceStatus::Changed,
+        Err(_) => SourceStatus::Missing,
+    }
+}

@@ -1,0 +1,370 @@
+//! Projects: decisions that last, undo across restarts, keys that survive change, and a project
+//! file that stays whole when the program is killed while writing.
+
+use std::path::{Path, PathBuf};
+
+use consultlens::codebook::Codebook;
+use consultlens::import::{ImportOptions, combine, import_bytes};
+use consultlens::keys::{CommentKey, SurveyKeys};
+use consultlens::model::{ColumnId, CommentRef, ResponseId};
+use consultlens::progress::Progress;
+use consultlens::project::{Decision, Project, ProjectError};
+use consultlens::tagging::{Coding, TagOrigin};
+
+const SURVEY: &str = "\
+Response ID,Respondent type,What do you think of the draft strategy?
+R1,Parent or carer,The taxi to school is late every single morning.
+R2,Parent or carer,My son waited two years for a taxi and a school place.
+R3,SENCO or teacher,Nobody answers the phone at the SEND team.
+";
+
+const CODEBOOK: &str = "name = \"Test\"
+[[theme]]
+id = \"transport\"
+name = \"Transport\"
+keywords = [\"taxi\"]
+[[theme]]
+id = \"communication\"
+name = \"Communication\"
+";
+
+const QUESTION: &str = "what do you think of the draft strategy";
+
+fn codebook(text: &str) -> Codebook {
+    Codebook::from_toml(text, Path::new("test.toml")).expect("codebook")
+}
+
+/// A project made from the survey text, in a folder of its own.
+fn project_from(directory: &Path, survey: &str) -> PathBuf {
+    let source = directory.join("survey.csv");
+    std::fs::write(&source, survey).expect("writes");
+    let path = directory.join("test.consultlens");
+    Project::create(
+        &path,
+        &[source],
+        None,
+        &codebook(CODEBOOK),
+        &Progress::new(),
+    )
+    .expect("made");
+    path
+}
+
+fn comment(response: &str) -> CommentKey {
+    CommentKey {
+        source: 0,
+        response: response.to_owned(),
+        question: QUESTION.to_owned(),
+    }
+}
+
+fn code(response: &str, theme: &str, coding: Coding) -> Decision {
+    Decision::Code {
+        comment: comment(response),
+        theme: theme.to_owned(),
+        coding,
+    }
+}
+
+/// Respondents the project's effective tagging gives each theme, by theme id.
+fn respondents(path: &Path) -> Vec<(String, usize)> {
+    let loaded = Project::open(path)
+        .expect("opens")
+        .load(&Progress::new())
+        .expect("loads");
+    let summary = consultlens::analysis::summarise(
+        &loaded.imported.survey,
+        &loaded.codebook,
+        &loaded.tagging,
+    );
+    let mut counts: Vec<(String, usize)> = summary
+        .themes
+        .iter()
+        .filter_map(|theme| {
+            let key = loaded.codebook.theme(theme.theme)?.key.clone();
+            Some((key, theme.respondents))
+        })
+        .collect();
+    counts.sort();
+    counts
+}
+
+#[test]
+fn hand_coding_holds_over_the_rules_and_undo_works_across_restarts() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = project_from(directory.path(), SURVEY);
+    assert_eq!(
+        respondents(&path),
+        [("communication".to_owned(), 0), ("transport".to_owned(), 2)]
+    );
+    {
+        let mut project = Project::open(&path).expect("opens");
+        project
+            .decide(
+                "coded two comments",
+                vec![
+                    code("R2", "transport", Coding::Remove),
+                    code("R3", "communication", Coding::Add),
+                ],
+            )
+            .expect("decided");
+    }
+    assert_eq!(
+        respondents(&path),
+        [("communication".to_owned(), 1), ("transport".to_owned(), 1)]
+    );
+    let loaded = Project::open(&path)
+        .expect("opens")
+        .load(&Progress::new())
+        .expect("loads");
+    let r3 = loaded
+        .keys
+        .find_comment(&comment("R3"))
+        .expect("R3's comment");
+    assert_eq!(loaded.tagging.tags_of(r3)[0].origin, TagOrigin::Person);
+
+    // Undo in one run, see it in the next; redo likewise.
+    assert_eq!(
+        Project::open(&path).expect("opens").undo().expect("undoes"),
+        Some("coded two comments".to_owned())
+    );
+    assert_eq!(respondents(&path)[1], ("transport".to_owned(), 2));
+    assert_eq!(
+        Project::open(&path).expect("opens").redo().expect("redoes"),
+        Some("coded two comments".to_owned())
+    );
+    assert_eq!(respondents(&path)[1], ("transport".to_owned(), 1));
+    let mut project = Project::open(&path).expect("opens");
+    assert!(project.undo().expect("undoes").is_some());
+    assert_eq!(
+        project.undo().expect("nothing more"),
+        None,
+        "making the project is not undone"
+    );
+    assert_eq!(project.history().len(), 5);
+}
+
+#[test]
+fn coding_follows_its_comment_when_a_file_is_added_and_a_source_column_inserted() {
+    let read = |name: &str, text: &str| {
+        import_bytes(
+            Path::new(name),
+            text.as_bytes(),
+            &ImportOptions::default(),
+            &Progress::new(),
+        )
+        .expect("imports")
+    };
+    let alone = read("online.csv", SURVEY).survey;
+    let alone_keys = SurveyKeys::new(&alone);
+    let key = alone_keys.comment(CommentRef {
+        response: ResponseId(2),
+        column: ColumnId(2),
+    });
+    let combined = combine(vec![
+        read("online.csv", SURVEY),
+        read(
+            "paper.csv",
+            "Response ID,Respondent type,What do you think of the draft strategy?\nR1,Young person,More help with my anxiety please.\n",
+        ),
+    ])
+    .survey;
+    let combined_keys = SurveyKeys::new(&combined);
+    // The Source column went in first, so every position moved; the key still finds R3.
+    let found = combined_keys.find_comment(&key).expect("still found");
+    assert_eq!(found.column, ColumnId(3));
+    assert_eq!(
+        combined.comment_text(found),
+        Some("Nobody answers the phone at the SEND team.")
+    );
+    // The second file's R1 is another response than the first file's.
+    let paper_r1 = combined_keys.find_response(1, "R1").expect("paper R1");
+    assert_ne!(Some(paper_r1), combined_keys.find_response(0, "R1"));
+}
+
+#[test]
+fn coding_follows_its_theme_when_the_theme_is_renamed_or_moved_and_stops_when_deleted() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = project_from(directory.path(), SURVEY);
+    let mut project = Project::open(&path).expect("opens");
+    project
+        .decide("coded R3", vec![code("R3", "communication", Coding::Add)])
+        .expect("decided");
+    let renamed_and_moved = "name = \"Test\"
+[[theme]]
+id = \"working-together\"
+name = \"Working together\"
+[[theme]]
+id = \"transport\"
+name = \"Transport\"
+keywords = [\"taxi\"]
+[[theme]]
+id = \"communication\"
+name = \"Talking with families\"
+parent = \"working-together\"
+";
+    project
+        .decide(
+            "renamed and moved Communication",
+            vec![Decision::Codebook {
+                toml: renamed_and_moved.to_owned(),
+            }],
+        )
+        .expect("decided");
+    let loaded = project.load(&Progress::new()).expect("loads");
+    let r3 = loaded.keys.find_comment(&comment("R3")).expect("R3");
+    let theme = loaded.tagging.tags_of(r3)[0].theme;
+    assert_eq!(
+        loaded
+            .codebook
+            .theme(theme)
+            .map(|theme| theme.name.as_str()),
+        Some("Talking with families")
+    );
+
+    let deleted = "name = \"Test\"
+[[theme]]
+id = \"transport\"
+name = \"Transport\"
+keywords = [\"taxi\"]
+";
+    project
+        .decide(
+            "deleted Communication",
+            vec![Decision::Codebook {
+                toml: deleted.to_owned(),
+            }],
+        )
+        .expect("decided");
+    let loaded = project.load(&Progress::new()).expect("loads");
+    let r3 = loaded.keys.find_comment(&comment("R3")).expect("R3");
+    assert!(
+        loaded.tagging.tags_of(r3).is_empty(),
+        "no other theme took it"
+    );
+    assert_eq!(loaded.unmatched_decisions, 1);
+}
+
+#[test]
+fn a_project_keeps_its_own_copy_when_the_source_changes_or_goes() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = project_from(directory.path(), SURVEY);
+    let source = directory.path().join("survey.csv");
+    use consultlens::project::SourceStatus;
+    assert_eq!(
+        Project::open(&path).expect("opens").source_statuses(),
+        [SourceStatus::Ok]
+    );
+    std::fs::write(
+        &source,
+        format!("{SURVEY}R4,Young person,The bus is fine.\n"),
+    )
+    .expect("writes");
+    assert_eq!(
+        Project::open(&path).expect("opens").source_statuses(),
+        [SourceStatus::Changed]
+    );
+    std::fs::remove_file(&source).expect("removes");
+    let project = Project::open(&path).expect("opens");
+    assert_eq!(project.source_statuses(), [SourceStatus::Missing]);
+    let loaded = project.load(&Progress::new()).expect("loads from its copy");
+    assert_eq!(loaded.imported.survey.response_count(), 3);
+}
+
+#[test]
+fn damaged_foreign_and_newer_files_are_refused_in_one_sentence() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = project_from(directory.path(), SURVEY);
+    let bytes = std::fs::read(&path).expect("reads");
+
+    let damaged = directory.path().join("damaged.consultlens");
+    let mut cut = bytes.get(..3000).expect("long enough").to_vec();
+    cut.splice(100..107, *b"garbage");
+    std::fs::write(&damaged, &cut).expect("writes");
+    let error = Project::open(&damaged)
+        .and_then(|project| project.load(&Progress::new()).map(|_| ()))
+        .expect_err("refused");
+    assert!(
+        error.to_string().ends_with("damaged.consultlens"),
+        "{error}"
+    );
+
+    let foreign = directory.path().join("survey copy.consultlens");
+    std::fs::write(&foreign, SURVEY).expect("writes");
+    let error = Project::open(&foreign).expect_err("refused");
+    assert!(matches!(error, ProjectError::NotAProject { .. }), "{error}");
+
+    let newer = directory.path().join("newer.consultlens");
+    std::fs::write(&newer, &bytes).expect("writes");
+    let connection = rusqlite::Connection::open(&newer).expect("opens");
+    connection
+        .execute_batch("PRAGMA user_version = 99;")
+        .expect("sets");
+    drop(connection);
+    let error = Project::open(&newer).expect_err("refused");
+    assert!(error.to_string().contains("newer ConsultLens"), "{error}");
+
+    let error = Project::open(&directory.path().join("none.consultlens")).expect_err("missing");
+    assert!(matches!(error, ProjectError::Missing { .. }));
+    let error = Project::create(
+        &path,
+        &[directory.path().join("survey.csv")],
+        None,
+        &codebook(CODEBOOK),
+        &Progress::new(),
+    )
+    .expect_err("kept");
+    assert!(
+        matches!(error, ProjectError::AlreadyExists { .. }),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_project_killed_while_taking_in_coding_has_all_of_it_or_none() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let rows = 20_000;
+    let mut survey =
+        String::from("Response ID,Respondent type,What do you think of the draft strategy?\n");
+    let mut coding = String::from("Response,Question,Theme,Action\n");
+    for row in 0..rows {
+        survey.push_str(&format!(
+            "B{row},Parent or carer,Comment number {row} about the school.\n"
+        ));
+        coding.push_str(&format!(
+            "B{row},What do you think of the draft strategy?,Communication,add\n"
+        ));
+    }
+    let path = project_from(directory.path(), &survey);
+    let coding_path = directory.path().join("coding.csv");
+    std::fs::write(&coding_path, coding).expect("writes");
+    let take_in = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("consultlens"))
+            .args(["project", "code"])
+            .arg(&path)
+            .arg("--import")
+            .arg(&coding_path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("runs")
+    };
+    let started = std::time::Instant::now();
+    assert!(take_in().wait().expect("finishes").success());
+    let whole = started.elapsed();
+    Project::open(&path).expect("opens").undo().expect("undoes");
+
+    // Killed at a few points through the same work, the project always opens whole.
+    for fraction in [2, 3, 4, 6] {
+        let mut child = take_in();
+        std::thread::sleep(whole / fraction);
+        child.kill().expect("killed");
+        child.wait().expect("reaped");
+        let project = Project::open(&path).expect("opens after the kill");
+        let (added, _) = project.decisions().hand_coding_counts();
+        assert!(added == 0 || added == rows, "{added} of {rows} decisions");
+        if added == rows {
+            Project::open(&path).expect("opens").undo().expect("undoes");
+        }
+    }
+}
