@@ -336,6 +336,13 @@ impl RoleChoices {
         self.0.insert(normalise_heading(heading), role);
     }
 
+    /// The roles chosen, by question key.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, ColumnRole)> {
+        self.0
+            .iter()
+            .map(|(question, role)| (question.as_str(), *role))
+    }
+
     /// Gives each column of `survey` whose heading has a chosen role that role.
     pub fn apply_to(&self, survey: &mut Survey) {
         for column in &mut survey.columns {

@@ -421,3 +421,192 @@ fn older_messages_stay_readable_in_the_log() {
         2
     );
 }
+
+/// The sample saved as a project in `directory` through the typed-path prompt, on Comments.
+fn harness_on_sample_project(
+    directory: &std::path::Path,
+) -> (Harness<'static, App>, std::path::PathBuf) {
+    let path = directory.join("sample.consultlens");
+    let mut harness = harness_on_sample();
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::FileChooserUnavailable(
+            consultlens::gui::FilePurpose::SaveProject,
+        ),
+    );
+    harness.get_by_label("File path").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("File path")
+        .type_text(&path.display().to_string());
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    step_and_wait(&mut harness);
+    assert!(
+        harness
+            .state()
+            .session
+            .as_ref()
+            .is_some_and(|session| session.project.is_some()),
+        "{:?}",
+        harness.state().last_status()
+    );
+    harness.get_by_label("Comments").click();
+    harness.run();
+    (harness, path)
+}
+
+/// The selected comment's themes by name, with whether a person put each on.
+fn selected_themes(app: &App) -> Vec<(String, bool)> {
+    let session = app.session.as_ref().expect("session");
+    let comment = app.view.selected_comment.expect("a selected comment");
+    session
+        .tagging
+        .tags_of(comment)
+        .iter()
+        .map(|tag| {
+            (
+                session
+                    .codebook
+                    .theme(tag.theme)
+                    .expect("theme")
+                    .name
+                    .clone(),
+                tag.origin == consultlens::tagging::TagOrigin::Person,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_sample_is_coded_by_keyboard_saved_and_undone_after_reopening() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let (mut harness, path) = harness_on_sample_project(directory.path());
+    // J selects the first comment, T opens the themes, typing narrows them, Enter codes.
+    harness.key_press(egui::Key::J);
+    harness.run();
+    assert!(harness.state().view.selected_comment.is_some());
+    harness.key_press(egui::Key::T);
+    harness.run();
+    harness.get_by_label("Find a theme").type_text("transport");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(
+        selected_themes(harness.state()).contains(&("Transport".to_owned(), true)),
+        "{:?}",
+        selected_themes(harness.state())
+    );
+    // Q stars it as a quote.
+    harness.key_press(egui::Key::Q);
+    harness.run();
+    harness.get_by_label_contains("Unstar quote");
+    drop(harness);
+
+    // Another day: open the project, undo the last decision (the star), then the coding.
+    let mut app = App::new(Settings::default());
+    app.open(path.clone(), None);
+    app.finish_jobs();
+    let mut harness = harness_for(app);
+    harness.get_by_label("Comments").click();
+    harness.run();
+    let project = || consultlens::project::Project::open(&path).expect("opens");
+    assert_eq!(project().decisions().quotes.len(), 1);
+    assert_eq!(project().decisions().hand_coding_counts(), (1, 0));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(project().decisions().quotes.len(), 0);
+    assert_eq!(project().decisions().hand_coding_counts(), (1, 0));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(project().decisions().hand_coding_counts(), (0, 0));
+    let session = harness.state().session.as_ref().expect("session");
+    let (added, _) = session.tagging.hand_coding_counts();
+    assert_eq!(added, 0, "the window shows the undo too");
+    // And redo puts it back.
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    harness.run();
+    assert_eq!(project().decisions().hand_coding_counts(), (1, 0));
+}
+
+#[test]
+fn a_theme_is_taken_off_and_put_on_with_the_mouse() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let (mut harness, path) = harness_on_sample_project(directory.path());
+    harness.get_by_label("Search comments").click();
+    harness.run();
+    harness.get_by_label("Search comments").type_text("taxi");
+    harness.run();
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness
+        .state_mut()
+        .push(consultlens::gui::Command::MoveSelection(0));
+    harness.run();
+    let before = selected_themes(harness.state());
+    let (first, _) = before.first().expect("a theme").clone();
+    harness
+        .get_by_label(&format!("Take \"{first}\" off this comment"))
+        .click();
+    harness.run();
+    let after = selected_themes(harness.state());
+    assert!(!after.iter().any(|(name, _)| *name == first), "{after:?}");
+
+    harness.get_by_label("Add a theme… (T)").click();
+    harness.run();
+    harness.get_by_label("Find a theme").type_text("listen");
+    harness.run();
+    option_button(&harness, "Listen").click();
+    harness.run();
+    assert!(
+        selected_themes(harness.state()).contains(&("Listen".to_owned(), true)),
+        "{:?}",
+        selected_themes(harness.state())
+    );
+    let project = consultlens::project::Project::open(&path).expect("opens");
+    assert_eq!(project.decisions().hand_coding_counts(), (1, 1));
+}
+
+#[test]
+fn coding_every_comment_shown_asks_first_and_is_one_step() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let (mut harness, path) = harness_on_sample_project(directory.path());
+    harness.get_by_label("Search comments").click();
+    harness.run();
+    harness.get_by_label("Search comments").type_text("taxi");
+    harness.run();
+    let shown = harness.state().view.visible_comments.len();
+    assert!(shown > 1);
+    harness
+        .get_by_label(&format!("Code all {shown} shown…"))
+        .click();
+    harness.run();
+    harness
+        .get_by_label("Find a theme")
+        .type_text("co-production");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    harness.get_by_label_contains(&format!(
+        "Add \"Co-production\" to all {shown} comments shown?"
+    ));
+    harness
+        .get_by_label(&format!("Add to {shown} comments"))
+        .click();
+    harness.run();
+    let app = harness.state();
+    let session = app.session.as_ref().expect("session");
+    let theme = session.codebook.find("co-production").expect("theme");
+    assert!(
+        app.view
+            .visible_comments
+            .iter()
+            .all(|&comment| session.tagging.has_theme(comment, theme))
+    );
+    let project = consultlens::project::Project::open(&path).expect("opens");
+    assert_eq!(project.history().len(), 2, "one step for all of them");
+}

@@ -4,7 +4,7 @@ use regex::{Regex, RegexBuilder};
 
 use crate::codebook::{Codebook, ThemeId};
 use crate::model::{ColumnId, CommentRef, Survey};
-use crate::tagging::Tagging;
+use crate::tagging::{TagOrigin, Tagging};
 
 /// A selection of comments. The default selects every comment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,6 +18,12 @@ pub struct Filter {
     pub text: String,
     /// List the free-text answers that say nothing ("n/a", "none") instead of the comments.
     pub non_answers: bool,
+    /// Only answers to this question.
+    pub question: Option<ColumnId>,
+    /// Only comments no theme covers.
+    pub no_theme: bool,
+    /// Only comments a person coded by hand (a theme added or taken off).
+    pub by_hand: bool,
 }
 
 impl Filter {
@@ -35,6 +41,11 @@ impl Filter {
             wanted
         });
         let search = text_search(&self.text);
+        let hand_removed: std::collections::HashSet<CommentRef> = tagging
+            .removed_by_hand
+            .iter()
+            .map(|(comment, _)| *comment)
+            .collect();
         let passes = |comment: CommentRef| {
             let theme_ok = wanted_themes
                 .as_ref()
@@ -47,7 +58,15 @@ impl Filter {
                     .comment_text(comment)
                     .is_some_and(|text| search.is_match(text))
             });
-            theme_ok && attribute_ok && text_ok
+            let question_ok = self
+                .question
+                .is_none_or(|question| comment.column == question);
+            let tags = tagging.tags_of(comment);
+            let no_theme_ok = !self.no_theme || tags.is_empty();
+            let by_hand_ok = !self.by_hand
+                || tags.iter().any(|tag| tag.origin == TagOrigin::Person)
+                || hand_removed.contains(&comment);
+            theme_ok && attribute_ok && text_ok && question_ok && no_theme_ok && by_hand_ok
         };
         if self.non_answers {
             survey

@@ -155,14 +155,14 @@ pub fn run(args: &ProjectArgs, out: &mut dyn Write) -> Result<()> {
         ProjectAction::Undo { project } => {
             let undone = Project::open(project)?.undo()?;
             match undone {
-                Some(what) => writeln!(out, "undid: {what}")?,
+                Some(turned) => writeln!(out, "undid: {}", turned.description)?,
                 None => writeln!(out, "there is nothing to undo")?,
             }
         }
         ProjectAction::Redo { project } => {
             let redone = Project::open(project)?.redo()?;
             match redone {
-                Some(what) => writeln!(out, "redid: {what}")?,
+                Some(turned) => writeln!(out, "redid: {}", turned.description)?,
                 None => writeln!(out, "there is nothing to redo")?,
             }
         }

@@ -1,27 +1,31 @@
 //! The Comments view: every comment with its theme chips, filtered by theme, respondent type and
 //! text, in a list that only lays out the rows on screen.
 
-use super::state::{Command, Session, ViewState};
+use super::state::{Command, Session, Settings, ViewState};
 use super::widgets::{highlighted_text, keep_together, theme_chip, theme_chips_line};
-use crate::codebook::ThemeId;
-use crate::model::CommentRef;
+use crate::codebook::{Codebook, ThemeId};
+use crate::model::{ColumnRole, CommentRef};
+use crate::tagging::{Coding, TagOrigin};
 
 /// Widths of the filter controls.
 const THEME_LIST_WIDTH: f32 = 260.0;
 const RESPONDENT_LIST_WIDTH: f32 = 220.0;
 const SEARCH_WIDTH: f32 = 220.0;
+const QUESTION_LIST_WIDTH: f32 = 260.0;
 
 /// Rows are a fixed height (meta line, two lines of text, chips) so the list can be virtualised;
 /// the selected comment is shown in full beside it.
 const ROW_TEXT_LINES: u8 = 2;
 
-/// Filters and the comment list.
+/// Filters, the comment list and the selected comment with its coding.
 pub fn comments_ui(
     ui: &mut egui::Ui,
     session: &Session,
     view: &ViewState,
+    settings: &Settings,
     commands: &mut Vec<Command>,
 ) {
+    keys_ui(ui, session, view, commands);
     filters_ui(ui, session, view, commands);
     ui.separator();
     // The list keeps at least half the width, however large the interface is drawn.
@@ -30,7 +34,7 @@ pub fn comments_ui(
         .resizable(true)
         .default_size((width * 0.4).min(380.0))
         .max_size(width * 0.5)
-        .show(ui, |ui| detail_ui(ui, session, view));
+        .show(ui, |ui| detail_ui(ui, session, view, settings, commands));
     let shown = view.visible_comments.len();
     if view.filter.non_answers {
         ui.label(format!(
@@ -45,13 +49,85 @@ pub fn comments_ui(
     }
     let row_height =
         ui.text_style_height(&egui::TextStyle::Body) * (f32::from(ROW_TEXT_LINES) + 2.6) + 12.0;
-    egui::ScrollArea::vertical()
-        .auto_shrink(false)
-        .show_rows(ui, row_height, shown, |ui, rows| {
-            for comment in view.visible_comments.get(rows).unwrap_or_default() {
-                comment_row_ui(ui, session, view, *comment, row_height, commands);
-            }
+    let mut area = egui::ScrollArea::vertical().auto_shrink(false);
+    if view.scroll_to_selected
+        && let Some(position) = view
+            .selected_comment
+            .and_then(|selected| view.visible_comments.iter().position(|c| *c == selected))
+    {
+        // Keep the selected row in sight: a little context above it.
+        let offset = (crate::counts::as_f32(position) - 2.0).max(0.0) * row_height;
+        area = area.vertical_scroll_offset(offset);
+    }
+    area.show_rows(ui, row_height, shown, |ui, rows| {
+        for comment in view.visible_comments.get(rows).unwrap_or_default() {
+            comment_row_ui(ui, session, view, *comment, row_height, commands);
+        }
+    });
+}
+
+/// The list's keys, when no text field has the keyboard: j/k or the arrows move, T opens the
+/// theme list, Delete the list of the comment's themes to take off, Q stars, 1–9 the pinned
+/// themes.
+fn keys_ui(ui: &egui::Ui, session: &Session, view: &ViewState, commands: &mut Vec<Command>) {
+    use egui::{Key, Modifiers};
+    if view.picker.is_some() || view.bulk.is_some() || ui.ctx().egui_wants_keyboard_input() {
+        return;
+    }
+    let pressed = |key: Key| {
+        ui.ctx()
+            .input_mut(|input| input.consume_key(Modifiers::NONE, key))
+    };
+    if pressed(Key::J) || pressed(Key::ArrowDown) {
+        commands.push(Command::MoveSelection(1));
+    }
+    if pressed(Key::K) || pressed(Key::ArrowUp) {
+        commands.push(Command::MoveSelection(-1));
+    }
+    if pressed(Key::T) {
+        commands.push(Command::OpenPicker {
+            for_all_shown: false,
         });
+    }
+    let Some(comment) = view.selected_comment else {
+        return;
+    };
+    if pressed(Key::Delete) {
+        commands.push(Command::OpenPicker {
+            for_all_shown: false,
+        });
+        commands.push(Command::PickerQuery(String::new()));
+    }
+    if pressed(Key::Q) {
+        let starred = is_quote(session, comment);
+        commands.push(Command::StarQuote(comment, !starred));
+    }
+    let digits = [
+        Key::Num1,
+        Key::Num2,
+        Key::Num3,
+        Key::Num4,
+        Key::Num5,
+        Key::Num6,
+        Key::Num7,
+        Key::Num8,
+        Key::Num9,
+    ];
+    for (index, key) in digits.into_iter().enumerate() {
+        if pressed(key) {
+            commands.push(Command::UsePin(index + 1));
+        }
+    }
+}
+
+/// Whether the comment is starred as a quote in the open project.
+fn is_quote(session: &Session, comment: CommentRef) -> bool {
+    session.project.as_ref().is_some_and(|project| {
+        project
+            .decisions()
+            .quotes
+            .contains(&session.keys.comment(comment))
+    })
 }
 
 fn filters_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, commands: &mut Vec<Command>) {
@@ -157,7 +233,67 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, commands: 
         if non_answers != view.filter.non_answers {
             commands.push(Command::ShowNonAnswers(non_answers));
         }
+
+        question_filter_ui(ui, session, view, commands);
+        let mut no_theme = view.filter.no_theme;
+        if ui.checkbox(&mut no_theme, "No theme").changed() {
+            commands.push(Command::FilterNoTheme(no_theme));
+        }
+        let mut by_hand = view.filter.by_hand;
+        if ui.checkbox(&mut by_hand, "Coded by hand").changed() {
+            commands.push(Command::FilterByHand(by_hand));
+        }
+        let shown = view.visible_comments.len();
+        if ui
+            .add_enabled(
+                shown > 0 && !view.filter.non_answers,
+                egui::Button::new(format!("Code all {shown} shown…")),
+            )
+            .on_hover_text("Add a theme to every comment the filters show, or take it off")
+            .clicked()
+        {
+            commands.push(Command::OpenPicker {
+                for_all_shown: true,
+            });
+        }
     });
+}
+
+/// Which free-text question's answers are listed.
+fn question_filter_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    view: &ViewState,
+    commands: &mut Vec<Command>,
+) {
+    let survey = &session.survey;
+    let questions = survey.columns_with_role(ColumnRole::FreeText);
+    if questions.len() < 2 {
+        return;
+    }
+    let name_of = |question: Option<crate::model::ColumnId>| {
+        question
+            .and_then(|id| survey.column(id))
+            .map_or("All questions", |column| column.name.as_str())
+    };
+    keep_together(ui, "Question", QUESTION_LIST_WIDTH);
+    let label = ui.label("Question");
+    let mut chosen = view.filter.question;
+    egui::ComboBox::from_id_salt("question-filter")
+        .selected_text(name_of(chosen))
+        .width(QUESTION_LIST_WIDTH)
+        .truncate()
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, "All questions");
+            for question in questions {
+                ui.selectable_value(&mut chosen, Some(question), name_of(Some(question)));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if chosen != view.filter.question {
+        commands.push(Command::FilterQuestion(chosen));
+    }
 }
 
 fn comment_row_ui(
@@ -202,7 +338,10 @@ fn comment_row_ui(
             if tags.is_empty() {
                 ui.label(egui::RichText::new("no theme").small().italics().weak());
             } else {
-                let themes: Vec<ThemeId> = tags.iter().map(|tag| tag.theme).collect();
+                let themes: Vec<(ThemeId, bool)> = tags
+                    .iter()
+                    .map(|tag| (tag.theme, tag.origin == TagOrigin::Person))
+                    .collect();
                 theme_chips_line(ui, &session.codebook, &themes);
             }
         })
@@ -232,15 +371,25 @@ fn meta_line(session: &Session, comment: CommentRef) -> String {
         .column(comment.column)
         .map(|column| column.name.as_str())
         .unwrap_or_default();
-    let mut parts = vec![format!("Row {row}")];
+    let mut parts = Vec::new();
+    if is_quote(session, comment) {
+        parts.push("Quote".to_owned());
+    }
+    parts.push(format!("Row {row}"));
     parts.extend(who);
     parts.push(question.to_owned());
     parts.join(" · ")
 }
 
-fn detail_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState) {
+fn detail_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    view: &ViewState,
+    settings: &Settings,
+    commands: &mut Vec<Command>,
+) {
     let Some(comment) = view.selected_comment else {
-        ui.label("Select a comment to read it in full and see why each theme was given.");
+        ui.label("Select a comment (click it, or press J or the down arrow) to read it in full, see why each theme was given and code it.");
         return;
     };
     let text = session.survey.comment_text(comment).unwrap_or_default();
@@ -258,18 +407,308 @@ fn detail_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState) {
             ui.add_space(8.0);
             ui.strong("Themes");
             if tags.is_empty() {
-                ui.label("No theme matched this comment.");
+                ui.label("No theme is on this comment.");
             }
             for tag in tags {
                 ui.horizontal_wrapped(|ui| {
                     theme_chip(ui, &session.codebook, tag.theme);
-                    let words: Vec<&str> = tag
-                        .spans
-                        .iter()
-                        .filter_map(|span| text.get(span.start..span.end))
-                        .collect();
-                    ui.label(format!("matched: {}", words.join(", ")));
+                    let name = session
+                        .codebook
+                        .theme(tag.theme)
+                        .map_or("", |theme| theme.name.as_str());
+                    let take_off = format!("Take \"{name}\" off this comment");
+                    let button = ui.small_button("×");
+                    button.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::Button, true, &take_off)
+                    });
+                    if button.on_hover_text(&take_off).clicked() {
+                        commands.push(Command::Code(comment, tag.theme, Coding::Remove));
+                    }
+                    let origin = match tag.origin {
+                        TagOrigin::Person => "added by hand".to_owned(),
+                        TagOrigin::Rule => {
+                            let words: Vec<&str> = tag
+                                .spans
+                                .iter()
+                                .filter_map(|span| text.get(span.start..span.end))
+                                .collect();
+                            format!("rule matched: {}", words.join(", "))
+                        }
+                    };
+                    ui.label(egui::RichText::new(origin).small().weak());
                 });
             }
+            ui.add_space(4.0);
+            ui.horizontal_wrapped(|ui| {
+                if ui
+                    .button("Add a theme… (T)")
+                    .on_hover_text("Choose a theme for this comment from the codebook")
+                    .clicked()
+                {
+                    commands.push(Command::OpenPicker {
+                        for_all_shown: false,
+                    });
+                }
+                let starred = is_quote(session, comment);
+                let star = if starred {
+                    "Unstar quote (Q)"
+                } else {
+                    "Star as a quote (Q)"
+                };
+                if ui.button(star).clicked() {
+                    commands.push(Command::StarQuote(comment, !starred));
+                }
+            });
+            pinned_ui(ui, session, settings);
+            ui.add_space(8.0);
+            note_ui(ui, session, view, comment, commands);
         });
+}
+
+/// The themes the number keys put on the selected comment.
+fn pinned_ui(ui: &mut egui::Ui, session: &Session, settings: &Settings) {
+    if settings.pinned_themes.is_empty() {
+        ui.label(
+            egui::RichText::new("Pin themes to the keys 1–9 with Ctrl+P in the theme list.")
+                .small()
+                .weak(),
+        );
+        return;
+    }
+    let pins: Vec<String> = settings
+        .pinned_themes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, key)| {
+            let theme = session.codebook.find(key)?;
+            let name = &session.codebook.theme(theme)?.name;
+            Some(format!("{} {name}", index + 1))
+        })
+        .collect();
+    ui.label(
+        egui::RichText::new(format!("Keys: {}", pins.join(" · ")))
+            .small()
+            .weak(),
+    );
+}
+
+/// A note on the comment, kept when the field loses the keyboard.
+fn note_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    view: &ViewState,
+    comment: CommentRef,
+    commands: &mut Vec<Command>,
+) {
+    let saved = session
+        .project
+        .as_ref()
+        .and_then(|project| {
+            project
+                .decisions()
+                .notes
+                .get(&session.keys.comment(comment))
+                .cloned()
+        })
+        .unwrap_or_default();
+    let mut text = match &view.note_draft {
+        Some((drafted, text)) if *drafted == comment => text.clone(),
+        _ => saved.clone(),
+    };
+    let label = ui.label("Note");
+    let field = ui
+        .add(
+            egui::TextEdit::multiline(&mut text)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY)
+                .hint_text("a note for yourself or colleagues"),
+        )
+        .labelled_by(label.id);
+    if field.changed() {
+        commands.push(Command::EditNote(comment, text.clone()));
+    }
+    if field.lost_focus() && text != saved {
+        commands.push(Command::SetNote(comment, text));
+    }
+}
+
+/// The list of themes for coding, typed into to narrow it: the arrows move, Enter puts the
+/// highlighted theme on (or takes it off), Ctrl+P pins it to a number key, Escape closes.
+pub fn picker_ui(
+    ui: &egui::Ui,
+    session: &Session,
+    view: &ViewState,
+    settings: &Settings,
+    commands: &mut Vec<Command>,
+) {
+    use egui::{Key, KeyboardShortcut, Modifiers};
+    let Some(picker) = &view.picker else {
+        return;
+    };
+    let target = view.selected_comment;
+    if !picker.for_all_shown && target.is_none() {
+        return;
+    }
+    let codebook = &session.codebook;
+    let themes = picker_themes(codebook, &picker.query);
+    let highlighted = picker.highlighted.min(themes.len().saturating_sub(1));
+    let ctx = ui.ctx();
+    let pressed = |key: Key| ctx.input_mut(|input| input.consume_key(Modifiers::NONE, key));
+    if pressed(Key::ArrowDown) {
+        commands.push(Command::PickerMove(1));
+    }
+    if pressed(Key::ArrowUp) && highlighted > 0 {
+        commands.push(Command::PickerMove(-1));
+    }
+    let choose = |theme: ThemeId, commands: &mut Vec<Command>| match (picker.for_all_shown, target)
+    {
+        (true, _) => commands.push(Command::CodeAllShown(theme, Coding::Add)),
+        (false, Some(comment)) => {
+            commands.push(Command::Code(
+                comment,
+                theme,
+                toggled(session, comment, theme),
+            ));
+        }
+        (false, None) => {}
+    };
+    if pressed(Key::Enter) {
+        if let Some(&theme) = themes.get(highlighted) {
+            choose(theme, commands);
+        }
+        if !picker.for_all_shown {
+            commands.push(Command::ClosePicker);
+        }
+    }
+    if ctx.input_mut(|input| {
+        input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::P))
+    }) && let Some(theme) = themes.get(highlighted).and_then(|&id| codebook.theme(id))
+    {
+        commands.push(Command::TogglePin(theme.key.clone()));
+    }
+    if pressed(Key::Escape) {
+        commands.push(Command::ClosePicker);
+    }
+    let title = if picker.for_all_shown {
+        format!("Code all {} comments shown", view.visible_comments.len())
+    } else {
+        "Themes for this comment".to_owned()
+    };
+    let mut open = true;
+    egui::Window::new(title)
+        .open(&mut open)
+        .collapsible(false)
+        .default_width(360.0)
+        .show(ctx, |ui| {
+            let label = ui.label("Find a theme");
+            let mut query = picker.query.clone();
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut query).desired_width(f32::INFINITY))
+                .labelled_by(label.id);
+            if !field.has_focus() && !field.lost_focus() {
+                field.request_focus();
+            }
+            if query != picker.query {
+                commands.push(Command::PickerQuery(query));
+            }
+            ui.label(
+                egui::RichText::new("Enter puts the theme on (or takes it off); Ctrl+P pins it to a number key; Esc closes.")
+                    .small()
+                    .weak(),
+            );
+            egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+                for (row, &theme) in themes.iter().enumerate() {
+                    let Some(found) = codebook.theme(theme) else {
+                        continue;
+                    };
+                    let on = target.is_some_and(|comment| session.tagging.has_theme(comment, theme))
+                        && !picker.for_all_shown;
+                    let pin = settings
+                        .pinned_themes
+                        .iter()
+                        .position(|key| *key == found.key)
+                        .map(|index| format!("  [{}]", index + 1))
+                        .unwrap_or_default();
+                    let mark = if on { "on: " } else { "" };
+                    let response =
+                        ui.selectable_label(row == highlighted, format!("{mark}{}{pin}", found.name));
+                    if row == highlighted {
+                        response.scroll_to_me(None);
+                    }
+                    if response.clicked() {
+                        choose(theme, commands);
+                    }
+                }
+                if themes.is_empty() {
+                    ui.label("No theme has those words.");
+                }
+            });
+        });
+    if !open {
+        commands.push(Command::ClosePicker);
+    }
+}
+
+/// Asks before a theme is put on (or taken off) every comment shown.
+pub fn bulk_ui(ui: &egui::Ui, session: &Session, view: &ViewState, commands: &mut Vec<Command>) {
+    let Some((theme, coding)) = view.bulk else {
+        return;
+    };
+    let name = session
+        .codebook
+        .theme(theme)
+        .map_or("", |found| found.name.as_str());
+    let count = crate::wording::counted(view.visible_comments.len(), "comment");
+    let (question, action) = match coding {
+        Coding::Add => (
+            format!("Add \"{name}\" to all {count} shown?"),
+            format!("Add to {count}"),
+        ),
+        Coding::Remove => (
+            format!("Take \"{name}\" off all {count} shown?"),
+            format!("Take off {count}"),
+        ),
+    };
+    egui::Window::new("Code every comment shown")
+        .collapsible(false)
+        .show(ui.ctx(), |ui| {
+            ui.label(question);
+            ui.label("It is one step: Undo takes it all back.");
+            ui.horizontal(|ui| {
+                if ui.button(action).clicked() {
+                    commands.push(Command::ConfirmBulk);
+                }
+                if ui.button("Cancel").clicked()
+                    || ui.input(|input| input.key_pressed(egui::Key::Escape))
+                {
+                    commands.push(Command::CancelBulk);
+                }
+            });
+        });
+}
+
+/// Add a theme the comment does not have; take off one it has.
+pub fn toggled(session: &Session, comment: CommentRef, theme: ThemeId) -> Coding {
+    if session.tagging.has_theme(comment, theme) {
+        Coding::Remove
+    } else {
+        Coding::Add
+    }
+}
+
+/// The themes the list offers for `query`: those comments are coded with (themes without
+/// themes under them), whose name or id holds the words typed, in codebook order.
+pub fn picker_themes(codebook: &Codebook, query: &str) -> Vec<ThemeId> {
+    let query = query.trim().to_lowercase();
+    codebook
+        .leaf_themes()
+        .into_iter()
+        .filter(|&theme| {
+            codebook.theme(theme).is_some_and(|found| {
+                query.is_empty()
+                    || found.name.to_lowercase().contains(&query)
+                    || found.key.contains(&query)
+            })
+        })
+        .collect()
 }

@@ -45,7 +45,18 @@ pub fn choose(purpose: FilePurpose, suggested: &Path) -> Option<Command> {
     CHOOSER_FAILED.with(|failed| failed.set(false));
     let chosen = match purpose {
         FilePurpose::Open | FilePurpose::Add => pick_survey_file(),
-        FilePurpose::Export => pick_export_file(suggested),
+        FilePurpose::Export => pick_save_file(
+            suggested,
+            "Save the summary workbook",
+            "Excel workbook",
+            "xlsx",
+        ),
+        FilePurpose::SaveProject => pick_save_file(
+            suggested,
+            "Save as a project",
+            "ConsultLens project",
+            crate::project::EXTENSION,
+        ),
     };
     answer(purpose, chosen, CHOOSER_FAILED.with(Cell::take))
 }
@@ -58,22 +69,25 @@ fn answer(purpose: FilePurpose, chosen: Option<PathBuf>, failed: bool) -> Option
         (Some(path), FilePurpose::Export) => {
             Some(Command::SetExportPath(path.display().to_string()))
         }
+        (Some(path), FilePurpose::SaveProject) => Some(Command::SaveAsProject(path)),
         (None, _) if failed => Some(Command::FileChooserUnavailable(purpose)),
         (None, _) => None,
     }
 }
 
 fn pick_survey_file() -> Option<PathBuf> {
+    let mut openable = crate::import::SUPPORTED_EXTENSIONS.to_vec();
+    openable.push(crate::project::EXTENSION);
     rfd::FileDialog::new()
-        .set_title("Open a consultation export")
-        .add_filter("Survey exports", &crate::import::SUPPORTED_EXTENSIONS)
+        .set_title("Open a project or a consultation export")
+        .add_filter("Projects and survey exports", &openable)
         .pick_file()
 }
 
-fn pick_export_file(suggested: &Path) -> Option<PathBuf> {
+fn pick_save_file(suggested: &Path, title: &str, kind: &str, extension: &str) -> Option<PathBuf> {
     let mut dialog = rfd::FileDialog::new()
-        .set_title("Save the summary workbook")
-        .add_filter("Excel workbook", &["xlsx"]);
+        .set_title(title)
+        .add_filter(kind, &[extension]);
     if let Some(directory) = suggested.parent() {
         dialog = dialog.set_directory(directory);
     }

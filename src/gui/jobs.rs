@@ -1,18 +1,21 @@
 //! Work that must not block the frame: import, tagging, summary, export and file choosers, each
 //! on a named thread that reports back with a [`Command`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use super::state::{Command, Retagged, Session};
 use crate::analysis::{Summary, summarise};
 use crate::codebook::Codebook;
+use crate::codebook::ThemeId;
 use crate::export;
 use crate::files::display_name;
 use crate::import::{self, ImportError, ImportOptions};
-use crate::model::{RoleChoices, Survey};
+use crate::keys::SurveyKeys;
+use crate::model::{CommentRef, RoleChoices, Survey};
 use crate::progress::Progress;
-use crate::tagging::{self, Tagging};
+use crate::project::{Decision, Project, ProjectError};
+use crate::tagging::{self, Coding, RuleSet, Tagging};
 
 /// One job under way.
 #[derive(Debug)]
@@ -130,30 +133,95 @@ fn deliver(sender: &Sender<Option<Command>>, command: Option<Command>) {
     }
 }
 
-/// What a load is asked to open.
+/// Where a session comes from.
+#[derive(Debug)]
+pub enum LoadSource {
+    /// Survey exports opened to look at, combined into one survey.
+    Files {
+        /// The files.
+        paths: Vec<PathBuf>,
+        /// The worksheet to read.
+        sheet: Option<String>,
+        /// The themes to tag with.
+        codebook: Codebook,
+        /// Column roles the user chose before, given again to the files read.
+        role_choices: RoleChoices,
+    },
+    /// A project file.
+    Project(PathBuf),
+    /// Survey exports saved as a new project, which is then opened.
+    NewProject {
+        /// The project file to make.
+        path: PathBuf,
+        /// The files.
+        files: Vec<PathBuf>,
+        /// The worksheet to read.
+        sheet: Option<String>,
+        /// The themes to tag with.
+        codebook: Codebook,
+        /// Column roles the user chose before saving, kept as the project's first decisions.
+        role_choices: RoleChoices,
+    },
+}
+
+/// What a load is asked to open, for which request.
 #[derive(Debug)]
 pub struct LoadRequest {
-    /// The files, combined into one survey.
-    pub paths: Vec<PathBuf>,
-    /// The worksheet to read.
-    pub sheet: Option<String>,
-    /// The themes to tag with.
-    pub codebook: Codebook,
-    /// Column roles the user chose before, given again to the files read.
-    pub role_choices: RoleChoices,
+    /// Where from.
+    pub source: LoadSource,
     /// The request this answers.
     pub generation: u64,
 }
 
-/// Imports (combining several files into one survey), tags and summarises.
+/// Imports (combining several files into one survey) or opens a project, tags and summarises.
 pub fn load(request: LoadRequest, progress: &Progress) -> Command {
-    let LoadRequest {
-        paths,
-        sheet,
-        codebook,
-        role_choices,
-        generation,
-    } = request;
+    let generation = request.generation;
+    match request.source {
+        LoadSource::Files {
+            paths,
+            sheet,
+            codebook,
+            role_choices,
+        } => load_files(paths, sheet, codebook, role_choices, generation, progress),
+        LoadSource::Project(path) => load_project(&path, generation, progress),
+        LoadSource::NewProject {
+            path,
+            files,
+            sheet,
+            codebook,
+            role_choices,
+        } => {
+            let made = Project::create(&path, &files, sheet.as_deref(), &codebook, progress)
+                .and_then(|mut project| {
+                    let roles: Vec<Decision> = role_choices
+                        .iter()
+                        .map(|(question, role)| Decision::Role {
+                            question: question.to_owned(),
+                            role,
+                        })
+                        .collect();
+                    if roles.is_empty() {
+                        Ok(())
+                    } else {
+                        project.decide("kept the column roles chosen before saving", roles)
+                    }
+                });
+            match made {
+                Ok(()) => load_project(&path, generation, progress),
+                Err(error) => Command::Failed(error.to_string()),
+            }
+        }
+    }
+}
+
+fn load_files(
+    paths: Vec<PathBuf>,
+    sheet: Option<String>,
+    codebook: Codebook,
+    role_choices: RoleChoices,
+    generation: u64,
+    progress: &Progress,
+) -> Command {
     let options = ImportOptions { sheet };
     let mut imported = match import::import_files(&paths, &options, &progress.step(0.0, 0.4)) {
         Ok(imported) => imported,
@@ -162,14 +230,19 @@ pub fn load(request: LoadRequest, progress: &Progress) -> Command {
         }
         Err(error) => return Command::Failed(error.to_string()),
     };
+    // Keys come from the survey as read, as a project's do.
+    let keys = SurveyKeys::new(&imported.survey);
     role_choices.apply_to(&mut imported.survey);
-    let Some(tagging) = tagging::tag_survey(&imported.survey, &codebook, &progress.step(0.4, 0.5))
+    let rules = RuleSet::new(&codebook);
+    let Some(tagging) =
+        tagging::tag_survey_with(&imported.survey, &rules, &progress.step(0.4, 0.5))
     else {
         return Command::Cancelled("opening the files".to_owned());
     };
     let summary = summarise(&imported.survey, &codebook, &tagging);
     progress.set_fraction(1.0);
     Command::Loaded(Box::new(Session {
+        keys,
         survey: imported.survey,
         report: imported.report,
         codebook,
@@ -177,18 +250,51 @@ pub fn load(request: LoadRequest, progress: &Progress) -> Command {
         summary,
         role_choices,
         generation,
+        rules,
+        project: None,
     }))
 }
 
-/// Re-tags and summarises a survey after its roles changed.
+fn load_project(path: &Path, generation: u64, progress: &Progress) -> Command {
+    let opened = Project::open(path).and_then(|project| {
+        let loaded = project.load(progress)?;
+        Ok((project, loaded))
+    });
+    let (project, loaded) = match opened {
+        Ok(opened) => opened,
+        Err(ProjectError::Cancelled { .. }) => {
+            return Command::Cancelled(format!("opening {}", display_name(path)));
+        }
+        Err(error) => return Command::Failed(error.to_string()),
+    };
+    let summary = summarise(&loaded.imported.survey, &loaded.codebook, &loaded.tagging);
+    progress.set_fraction(1.0);
+    Command::Loaded(Box::new(Session {
+        rules: RuleSet::new(&loaded.codebook),
+        role_choices: project.decisions().role_choices(),
+        survey: loaded.imported.survey,
+        report: loaded.imported.report,
+        codebook: loaded.codebook,
+        tagging: loaded.tagging,
+        summary,
+        generation,
+        keys: loaded.keys,
+        project: Some(project),
+    }))
+}
+
+/// Re-tags and summarises a survey after its roles changed, with the hand coding in force put
+/// back over the rules.
 pub fn retag(
     survey: Survey,
     codebook: &Codebook,
+    hand_coding: &[(CommentRef, ThemeId, Coding)],
     (session_generation, generation): (u64, u64),
     progress: &Progress,
 ) -> Command {
     match tagging::tag_survey(&survey, codebook, progress) {
-        Some(tagging) => {
+        Some(mut tagging) => {
+            tagging.apply_hand_coding(hand_coding);
             let summary = summarise(&survey, codebook, &tagging);
             Command::Retagged(Box::new(Retagged {
                 session_generation,

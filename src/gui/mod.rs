@@ -5,6 +5,7 @@
 //! beside them. UI code reads the state and pushes [`Command`]s; [`App::apply`] at the end of
 //! the frame is the only place any of it changes.
 
+mod coding;
 mod comments_view;
 mod data_view;
 mod export_view;
@@ -26,8 +27,9 @@ pub use state::{
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
 use crate::files::display_name;
 use crate::model::RoleChoices;
+use crate::project;
 use crate::wording::counted;
-use jobs::LoadRequest;
+use jobs::{LoadRequest, LoadSource};
 use widgets::keep_together;
 
 /// The bundled sample consultation, opened when no file is given.
@@ -106,6 +108,8 @@ pub struct App {
     generations: Generations,
     commands: Vec<Command>,
     repaint: Option<egui::Context>,
+    /// The title the window was last given.
+    title: String,
 }
 
 impl App {
@@ -120,15 +124,24 @@ impl App {
             generations: Generations::default(),
             commands: Vec::new(),
             repaint: None,
+            title: String::new(),
         }
     }
 
-    /// Starts opening a file in the background, with the default codebook.
+    /// Starts opening a project, or a survey export with the default codebook, in the
+    /// background.
     pub fn open(&mut self, path: PathBuf, sheet: Option<String>) {
+        if project::looks_like_project(&path) {
+            self.load(LoadSource::Project(path));
+            return;
+        }
         match Codebook::built_in(DEFAULT_CODEBOOK) {
-            Ok(codebook) => {
-                self.load(vec![path], sheet, codebook, RoleChoices::default());
-            }
+            Ok(codebook) => self.load(LoadSource::Files {
+                paths: vec![path],
+                sheet,
+                codebook,
+                role_choices: RoleChoices::default(),
+            }),
             Err(error) => self.log.push(error.to_string(), true),
         }
     }
@@ -137,28 +150,28 @@ impl App {
     /// the user chose.
     fn reload(&mut self, paths: Vec<PathBuf>, sheet: Option<String>) {
         let Some(session) = &self.session else { return };
-        let (codebook, role_choices) = (session.codebook.clone(), session.role_choices.clone());
-        self.load(paths, sheet, codebook, role_choices);
-    }
-
-    /// Starts importing files as one consultation in the background; a newer load supersedes it.
-    fn load(
-        &mut self,
-        paths: Vec<PathBuf>,
-        sheet: Option<String>,
-        codebook: Codebook,
-        role_choices: RoleChoices,
-    ) {
-        self.generations.load += 1;
-        let label = match paths.as_slice() {
-            [only] => format!("Opening {}", display_name(only)),
-            several => format!("Opening {} files", several.len()),
-        };
-        let request = LoadRequest {
+        let source = LoadSource::Files {
             paths,
             sheet,
-            codebook,
-            role_choices,
+            codebook: session.codebook.clone(),
+            role_choices: session.role_choices.clone(),
+        };
+        self.load(source);
+    }
+
+    /// Starts loading in the background; a newer load supersedes it.
+    fn load(&mut self, source: LoadSource) {
+        self.generations.load += 1;
+        let label = match &source {
+            LoadSource::Files { paths, .. } => match paths.as_slice() {
+                [only] => format!("Opening {}", display_name(only)),
+                several => format!("Opening {} files", several.len()),
+            },
+            LoadSource::Project(path) => format!("Opening {}", display_name(path)),
+            LoadSource::NewProject { path, .. } => format!("Saving {}", display_name(path)),
+        };
+        let request = LoadRequest {
+            source,
             generation: self.generations.load,
         };
         self.jobs.spawn(label, self.waker(), move |progress| {
@@ -203,12 +216,20 @@ impl App {
         self.commands.extend(finished);
         self.take_dropped_files(ui);
         ui.ctx().set_zoom_factor(self.settings.ui_scale);
+        self.title_ui(ui);
+        self.shortcuts_ui(ui);
 
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
         self.log_window_ui(ui);
         self.path_prompt_ui(ui);
+        if let Some(session) = &self.session {
+            let mut commands = Vec::new();
+            comments_view::picker_ui(ui, session, &self.view, &self.settings, &mut commands);
+            comments_view::bulk_ui(ui, session, &self.view, &mut commands);
+            self.commands.extend(commands);
+        }
 
         if self.apply() {
             // What changed at the end of this frame is drawn in the next.
@@ -217,6 +238,53 @@ impl App {
         if self.jobs.is_busy() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// The window's title names what is open and whether it is kept as a project.
+    fn title_ui(&mut self, ui: &egui::Ui) {
+        let title = match &self.session {
+            Some(session) => match &session.project {
+                Some(project) => format!("{} — ConsultLens", display_name(project.path())),
+                None => format!(
+                    "{} (not saved as a project) — ConsultLens",
+                    sources_name(&session.survey)
+                ),
+            },
+            None => "ConsultLens".to_owned(),
+        };
+        if self.title != title {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    /// Keys that work everywhere: undo and redo (unless a text field takes them), save as a
+    /// project, open, and search.
+    fn shortcuts_ui(&mut self, ui: &egui::Ui) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let typing = ui.ctx().egui_wants_keyboard_input();
+        let pressed = |modifiers: Modifiers, key: Key| {
+            ui.ctx()
+                .input_mut(|input| input.consume_shortcut(&KeyboardShortcut::new(modifiers, key)))
+        };
+        let shift_command = Modifiers::COMMAND | Modifiers::SHIFT;
+        if !typing && pressed(shift_command, Key::Z) {
+            self.commands.push(Command::Redo);
+        }
+        if !typing && pressed(Modifiers::COMMAND, Key::Z) {
+            self.commands.push(Command::Undo);
+        }
+        if pressed(Modifiers::COMMAND, Key::S) {
+            self.commands
+                .push(Command::PickFile(FilePurpose::SaveProject));
+        }
+        if pressed(Modifiers::COMMAND, Key::O) {
+            self.commands.push(Command::PickFile(FilePurpose::Open));
+        }
+        if pressed(Modifiers::COMMAND, Key::F) {
+            self.commands.push(Command::FocusSearch);
         }
     }
 
@@ -256,6 +324,30 @@ impl App {
                     .clicked()
             {
                 commands.push(Command::PickFile(FilePurpose::Add));
+            }
+            if let Some(session) = &self.session {
+                if ui
+                    .button("Save as project…")
+                    .on_hover_text("Keep this analysis as a project file: your coding, quotes and choices are saved the moment you make them (Ctrl+S)")
+                    .clicked()
+                {
+                    commands.push(Command::PickFile(FilePurpose::SaveProject));
+                }
+                let project = session.project.as_ref();
+                if ui
+                    .add_enabled(project.is_some_and(|project| project.can_undo()), egui::Button::new("Undo"))
+                    .on_hover_text("Take back the last decision (Ctrl+Z)")
+                    .clicked()
+                {
+                    commands.push(Command::Undo);
+                }
+                if ui
+                    .add_enabled(project.is_some_and(|project| project.can_redo()), egui::Button::new("Redo"))
+                    .on_hover_text("Put back the decision taken back (Ctrl+Shift+Z)")
+                    .clicked()
+                {
+                    commands.push(Command::Redo);
+                }
             }
             ui.separator();
             for view in View::ALL {
@@ -395,20 +487,36 @@ impl App {
 
     fn central_ui(&mut self, ui: &mut egui::Ui) {
         let Some(session) = &self.session else {
-            ui.centered_and_justified(|ui| {
-                if self.jobs.is_busy() {
-                    ui.spinner();
-                } else {
-                    ui.label("Open a survey export with Open…, or drop a file on this window.");
+            if self.jobs.is_busy() {
+                ui.centered_and_justified(|ui| ui.spinner());
+                return;
+            }
+            let mut commands = Vec::new();
+            ui.heading("Open a project or a survey export");
+            ui.label("Use Open… (Ctrl+O), or drop a file on this window.");
+            if !self.settings.recent_projects.is_empty() {
+                ui.add_space(8.0);
+                ui.strong("Recent projects");
+                for path in &self.settings.recent_projects {
+                    if ui
+                        .button(display_name(path))
+                        .on_hover_text(path.display().to_string())
+                        .clicked()
+                    {
+                        commands.push(Command::Open(path.clone()));
+                    }
                 }
-            });
+            }
+            self.commands.extend(commands);
             return;
         };
         let mut commands = Vec::new();
         let view = &self.view;
         match view.view {
             View::Data => data_view::data_ui(ui, session, &mut commands),
-            View::Comments => comments_view::comments_ui(ui, session, view, &mut commands),
+            View::Comments => {
+                comments_view::comments_ui(ui, session, view, &self.settings, &mut commands);
+            }
             View::Themes => {
                 themes_view::themes_ui(ui, session, view, &self.settings, &mut commands);
             }
@@ -433,48 +541,16 @@ impl App {
     fn apply_one(&mut self, command: Command) {
         match command {
             Command::Open(path) => self.open(path, None),
-            Command::OpenSheet(sheet) => {
-                let source = self
-                    .session
-                    .as_ref()
-                    .and_then(|session| session.survey.first_source());
-                if let Some(path) = source.map(|source| source.path.clone()) {
-                    self.reload(vec![path], Some(sheet));
-                }
-            }
-            Command::AddFile(path) => {
-                let mut paths: Vec<PathBuf> = self
-                    .session
-                    .as_ref()
-                    .map(|session| {
-                        session
-                            .survey
-                            .sources
-                            .iter()
-                            .map(|source| source.path.clone())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if paths.is_empty() {
-                    self.open(path, None);
-                    return;
-                }
-                if !paths.contains(&path) {
-                    paths.push(path);
-                }
-                self.reload(paths, None);
-            }
+            Command::OpenSheet(sheet) => self.open_sheet(sheet),
+            Command::AddFile(path) => self.add_file(path),
             Command::PickFile(purpose) => {
-                let suggested = PathBuf::from(&self.view.export_path);
+                let suggested = self.suggested_path(purpose);
                 self.jobs.spawn("Choosing a file", self.waker(), move |_| {
                     file_chooser::choose(purpose, &suggested)
                 });
             }
             Command::FileChooserUnavailable(purpose) => {
-                let text = match purpose {
-                    FilePurpose::Export => self.view.export_path.clone(),
-                    FilePurpose::Open | FilePurpose::Add => String::new(),
-                };
+                let text = self.suggested_path(purpose).display().to_string();
                 self.view.path_prompt = Some(PathPrompt { purpose, text });
                 self.log.push(
                     "There is no file chooser on this computer; type the file's path instead."
@@ -500,6 +576,7 @@ impl App {
                     FilePurpose::Open => Command::Open(path),
                     FilePurpose::Add => Command::AddFile(path),
                     FilePurpose::Export => Command::SetExportPath(path.display().to_string()),
+                    FilePurpose::SaveProject => Command::SaveAsProject(path),
                 });
             }
             Command::CloseTypedPath => self.view.path_prompt = None,
@@ -560,6 +637,75 @@ impl App {
                 self.view.filter.non_answers = show;
                 self.refilter();
             }
+            Command::FilterQuestion(question) => {
+                self.view.filter.question = question;
+                self.refilter();
+            }
+            Command::FilterNoTheme(only) => {
+                self.view.filter.no_theme = only;
+                self.refilter();
+            }
+            Command::FilterByHand(only) => {
+                self.view.filter.by_hand = only;
+                self.refilter();
+            }
+            Command::SaveAsProject(path) => self.save_as_project(path),
+            Command::Code(comment, theme, coding) => self.code(comment, theme, coding),
+            Command::CodeAllShown(theme, coding) => {
+                self.view.picker = None;
+                self.view.bulk = Some((theme, coding));
+            }
+            Command::ConfirmBulk => {
+                if let Some((theme, coding)) = self.view.bulk.take() {
+                    self.code_all_shown(theme, coding);
+                }
+            }
+            Command::CancelBulk => self.view.bulk = None,
+            Command::StarQuote(comment, starred) => self.star(comment, starred),
+            Command::EditNote(comment, text) => self.view.note_draft = Some((comment, text)),
+            Command::SetNote(comment, text) => {
+                self.view.note_draft = None;
+                self.note(comment, text);
+            }
+            Command::Undo => self.turn(true),
+            Command::Redo => self.turn(false),
+            Command::MoveSelection(delta) => self.move_selection(delta),
+            Command::OpenPicker { for_all_shown } => self.open_picker(for_all_shown),
+            Command::ClosePicker => self.view.picker = None,
+            Command::PickerQuery(query) => {
+                if let Some(picker) = &mut self.view.picker {
+                    picker.query = query;
+                    picker.highlighted = 0;
+                }
+            }
+            Command::PickerMove(delta) => {
+                if let Some(picker) = &mut self.view.picker {
+                    picker.highlighted = picker.highlighted.saturating_add_signed(delta);
+                }
+            }
+            Command::TogglePin(key) => self.toggle_pin(key),
+            Command::UsePin(digit) => self.use_pin(digit),
+            Command::FocusSearch => {
+                self.view.view = View::Comments;
+                self.view.focus_search = true;
+            }
+        }
+    }
+
+    /// Where a file chooser for `purpose` starts: the export path, or a project named after the
+    /// survey beside it; nothing for files to open.
+    fn suggested_path(&self, purpose: FilePurpose) -> PathBuf {
+        let source = self
+            .session
+            .as_ref()
+            .and_then(|session| session.survey.first_source())
+            .map(|source| source.path.clone());
+        match purpose {
+            FilePurpose::Export => PathBuf::from(&self.view.export_path),
+            FilePurpose::SaveProject => source
+                .map(|path| path.with_extension(project::EXTENSION))
+                .unwrap_or_default(),
+            FilePurpose::Open | FilePurpose::Add => PathBuf::new(),
         }
     }
 
@@ -586,6 +732,9 @@ impl App {
         for warning in &session.report.warnings {
             self.log.push(format!("Note: {warning}"), false);
         }
+        if let Some(project) = &session.project {
+            self.settings.remember_project(project.path());
+        }
         self.view.reset_for(&session);
         self.session = Some(session);
     }
@@ -599,16 +748,41 @@ impl App {
         let Some(target) = session.survey.columns.get(column.0) else {
             return;
         };
-        session.role_choices.choose(&target.name, role);
+        let name = target.name.clone();
+        session.role_choices.choose(&name, role);
+        if let Some(project) = &mut session.project {
+            let decided = project.decide(
+                &format!("made \"{name}\" {}", role.label().to_lowercase()),
+                vec![project::Decision::Role {
+                    question: session.keys.question(column).to_owned(),
+                    role,
+                }],
+            );
+            if let Err(error) = decided {
+                self.log.push(error.to_string(), true);
+                return;
+            }
+        }
         // Shown at once; the tagging and summary follow from the job.
         session.role_choices.apply_to(&mut session.survey);
         let survey = session.survey.clone();
+        let hand_coding = session
+            .project
+            .as_ref()
+            .map(|project| project.hand_coding(&session.keys, &session.codebook).0)
+            .unwrap_or_default();
         self.generations.retag += 1;
         let generations = (session.generation, self.generations.retag);
         let codebook = session.codebook.clone();
         self.jobs
             .spawn("Re-tagging comments", waker, move |progress| {
-                Some(jobs::retag(survey, &codebook, generations, progress))
+                Some(jobs::retag(
+                    survey,
+                    &codebook,
+                    &hand_coding,
+                    generations,
+                    progress,
+                ))
             });
     }
 
@@ -691,10 +865,12 @@ mod tests {
         let codebook = Codebook::built_in(DEFAULT_CODEBOOK).expect("built in");
         let command = jobs::load(
             LoadRequest {
-                paths: vec![sample_path()],
-                sheet: None,
-                codebook,
-                role_choices: RoleChoices::default(),
+                source: LoadSource::Files {
+                    paths: vec![sample_path()],
+                    sheet: None,
+                    codebook,
+                    role_choices: RoleChoices::default(),
+                },
                 generation: 1,
             },
             &progress,

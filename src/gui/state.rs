@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::{Filter, Summary};
 use crate::codebook::{Codebook, ThemeId};
 use crate::import::ImportReport;
+use crate::keys::SurveyKeys;
 use crate::model::{ColumnId, ColumnRole, CommentRef, RoleChoices, Survey};
-use crate::tagging::Tagging;
+use crate::project::Project;
+use crate::tagging::{Coding, RuleSet, Tagging};
 
 /// Choices kept between runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,6 +22,10 @@ pub struct Settings {
     pub show_percent: bool,
     /// How large the whole interface is drawn.
     pub ui_scale: f32,
+    /// Projects opened lately, newest first.
+    pub recent_projects: Vec<PathBuf>,
+    /// Themes the number keys 1 to 9 add to the selected comment, by codebook id.
+    pub pinned_themes: Vec<String>,
 }
 
 impl Default for Settings {
@@ -27,7 +33,24 @@ impl Default for Settings {
         Self {
             show_percent: false,
             ui_scale: 1.0,
+            recent_projects: Vec::new(),
+            pinned_themes: Vec::new(),
         }
+    }
+}
+
+/// Projects remembered on the start screen.
+pub const RECENT_PROJECTS: usize = 8;
+
+/// Themes that can be pinned to the number keys.
+pub const PINNED_THEMES: usize = 9;
+
+impl Settings {
+    /// Puts a project at the top of the recent ones.
+    pub fn remember_project(&mut self, path: &Path) {
+        self.recent_projects.retain(|recent| recent != path);
+        self.recent_projects.insert(0, path.to_owned());
+        self.recent_projects.truncate(RECENT_PROJECTS);
     }
 }
 
@@ -77,6 +100,13 @@ pub struct Session {
     pub role_choices: RoleChoices,
     /// The request to open files that made this session; work started for it carries it.
     pub generation: u64,
+    /// The lasting names of responses and questions, under which decisions are kept.
+    pub keys: SurveyKeys,
+    /// The codebook's rules, compiled once, to tag single comments again.
+    pub rules: RuleSet,
+    /// The project the decisions are kept in; `None` for a file opened to look at, which is
+    /// saved as a project before anything is coded.
+    pub project: Option<Project>,
 }
 
 /// What the user is looking at: kept apart from the session, and reset when another opens.
@@ -98,6 +128,16 @@ pub struct ViewState {
     pub log_open: bool,
     /// A path typed by hand, asked for when the computer has no file chooser.
     pub path_prompt: Option<PathPrompt>,
+    /// The theme list open for coding, when it is.
+    pub picker: Option<ThemePicker>,
+    /// A theme about to be added to or taken off every comment shown, awaiting confirmation.
+    pub bulk: Option<(ThemeId, Coding)>,
+    /// The search field takes the keyboard at the next frame.
+    pub focus_search: bool,
+    /// The comment list scrolls the selected comment into view at the next frame.
+    pub scroll_to_selected: bool,
+    /// A note being written on a comment, kept when the field loses the keyboard.
+    pub note_draft: Option<(CommentRef, String)>,
 }
 
 impl Default for ViewState {
@@ -111,8 +151,24 @@ impl Default for ViewState {
             chart_group: None,
             log_open: false,
             path_prompt: None,
+            picker: None,
+            bulk: None,
+            focus_search: false,
+            scroll_to_selected: false,
+            note_draft: None,
         }
     }
+}
+
+/// The searchable list of themes used to code comments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThemePicker {
+    /// Words typed to narrow the list.
+    pub query: String,
+    /// The row the arrow keys are on.
+    pub highlighted: usize,
+    /// Whether a choice applies to every comment shown rather than the selected one.
+    pub for_all_shown: bool,
 }
 
 impl ViewState {
@@ -157,6 +213,8 @@ pub enum FilePurpose {
     Add,
     /// Where to save the summary workbook.
     Export,
+    /// Where to save the open survey as a project.
+    SaveProject,
 }
 
 impl FilePurpose {
@@ -166,6 +224,7 @@ impl FilePurpose {
             FilePurpose::Open => "Open",
             FilePurpose::Add => "Add file",
             FilePurpose::Export => "Use this path",
+            FilePurpose::SaveProject => "Save project",
         }
     }
 }
@@ -313,4 +372,49 @@ pub enum Command {
     SetUiScale(f32),
     /// Open or close the status log.
     ShowLog(bool),
+    /// Save the open survey as a project there (in the background), and keep working in it.
+    SaveAsProject(PathBuf),
+    /// Add a theme to a comment, or take it off, by hand.
+    Code(CommentRef, ThemeId, Coding),
+    /// Ask to add a theme to (or take it off) every comment shown; confirmed by `ConfirmBulk`.
+    CodeAllShown(ThemeId, Coding),
+    /// Carry out the coding of every comment shown.
+    ConfirmBulk,
+    /// Drop the coding of every comment shown.
+    CancelBulk,
+    /// Star a comment as a quote, or unstar it.
+    StarQuote(CommentRef, bool),
+    /// Edit the note being written on a comment.
+    EditNote(CommentRef, String),
+    /// Keep the note written on a comment (empty removes it).
+    SetNote(CommentRef, String),
+    /// Take back the newest step.
+    Undo,
+    /// Put back the step taken back last.
+    Redo,
+    /// Select the comment this many rows down (up when negative) the list.
+    MoveSelection(isize),
+    /// Open the theme list to code the selected comment (or every comment shown).
+    OpenPicker {
+        /// Whether a choice applies to every comment shown.
+        for_all_shown: bool,
+    },
+    /// Close the theme list.
+    ClosePicker,
+    /// Narrow the theme list.
+    PickerQuery(String),
+    /// Move the theme list's highlight this many rows.
+    PickerMove(isize),
+    /// Pin a theme to the next number key, or unpin it.
+    TogglePin(String),
+    /// Put the pinned theme of this number key (1 to 9) on the selected comment, or take it off.
+    UsePin(usize),
+    /// Filter comments by question.
+    FilterQuestion(Option<ColumnId>),
+    /// Only comments no theme covers.
+    FilterNoTheme(bool),
+    /// Only comments coded by hand.
+    FilterByHand(bool),
+    /// Give the search field the keyboard.
+    FocusSearch,
 }

@@ -59,13 +59,15 @@ pub fn theme_chip(ui: &mut egui::Ui, codebook: &Codebook, theme: ThemeId) {
     chip.show(ui);
 }
 
-/// As many theme chips as fit on one line, then how many more there are.
-pub fn theme_chips_line(ui: &mut egui::Ui, codebook: &Codebook, themes: &[ThemeId]) {
+/// As many theme chips as fit on one line, then how many more there are. A theme a person put
+/// on by hand (the flag) is outlined.
+pub fn theme_chips_line(ui: &mut egui::Ui, codebook: &Codebook, themes: &[(ThemeId, bool)]) {
     ui.horizontal(|ui| {
-        for (shown, &theme) in themes.iter().enumerate() {
-            let Some(chip) = Chip::new(ui, codebook, theme) else {
+        for (shown, &(theme, by_hand)) in themes.iter().enumerate() {
+            let Some(mut chip) = Chip::new(ui, codebook, theme) else {
                 continue;
             };
+            chip.outlined = by_hand;
             let rest = themes.len() - shown - 1;
             let room_for_more = if rest > 0 { MORE_LABEL_WIDTH } else { 0.0 };
             if ui.available_size_before_wrap().x < chip.width(ui) + room_for_more {
@@ -91,6 +93,8 @@ const CHIP_MARGIN_X: i8 = 6;
 struct Chip {
     name: std::sync::Arc<egui::Galley>,
     fill: Color32,
+    /// Drawn with an outline, for a theme put on by hand.
+    outlined: bool,
 }
 
 impl Chip {
@@ -108,7 +112,11 @@ impl Chip {
             f32::INFINITY,
             egui::TextStyle::Small,
         );
-        Some(Self { name, fill })
+        Some(Self {
+            name,
+            fill,
+            outlined: false,
+        })
     }
 
     /// The room it takes in a row, with the gap after it.
@@ -117,8 +125,14 @@ impl Chip {
     }
 
     fn show(self, ui: &mut egui::Ui) {
+        let stroke = if self.outlined {
+            egui::Stroke::new(2.0, ui.visuals().strong_text_color())
+        } else {
+            egui::Stroke::NONE
+        };
         egui::Frame::new()
             .fill(self.fill)
+            .stroke(stroke)
             .corner_radius(6.0)
             .inner_margin(egui::Margin::symmetric(CHIP_MARGIN_X, 1))
             .show(ui, |ui| {

@@ -69,6 +69,15 @@ impl SourceStatus {
     }
 }
 
+/// A step taken back or put back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turned {
+    /// Its number in the history.
+    pub step: i64,
+    /// What it did, in words.
+    pub description: String,
+}
+
 /// A project as it is on disk: its sources, its history and the decisions in force.
 #[derive(Debug)]
 pub struct Project {
@@ -241,8 +250,10 @@ impl Project {
             )?);
         }
         let mut imported = import::combine(parts);
-        self.decisions.role_choices().apply_to(&mut imported.survey);
+        // Keys come from the survey as read, so choosing another role for the identifier column
+        // renames no response.
         let keys = SurveyKeys::new(&imported.survey);
+        self.decisions.role_choices().apply_to(&mut imported.survey);
         let mut tagging =
             tagging::tag_survey(&imported.survey, &codebook, &progress.step(0.4, 0.6)).ok_or_else(
                 || ProjectError::Cancelled {
@@ -260,9 +271,39 @@ impl Project {
         })
     }
 
+    /// The hand coding in force for these comments (all of them when `None`), as comments and
+    /// themes of this survey and codebook.
+    pub fn hand_coding_of(
+        &self,
+        keys: &SurveyKeys,
+        codebook: &Codebook,
+        comments: &[CommentRef],
+    ) -> Vec<(CommentRef, crate::codebook::ThemeId, Coding)> {
+        let wanted: std::collections::BTreeSet<crate::keys::CommentKey> = comments
+            .iter()
+            .map(|&comment| keys.comment(comment))
+            .collect();
+        self.decisions
+            .coding
+            .iter()
+            .filter(|((comment, _), _)| wanted.contains(comment))
+            .filter_map(|((comment, theme), coding)| {
+                Some((keys.find_comment(comment)?, codebook.find(theme)?, *coding))
+            })
+            .collect()
+    }
+
+    /// The decisions made in one step of the history.
+    ///
+    /// # Errors
+    /// The storage error.
+    pub fn step_decisions(&self, step: i64) -> Result<Vec<Decision>, ProjectError> {
+        self.store.decisions(&[step])
+    }
+
     /// The hand coding in force as comments and themes of this survey and codebook, with how
     /// many decisions match none.
-    fn hand_coding(
+    pub fn hand_coding(
         &self,
         keys: &SurveyKeys,
         codebook: &Codebook,
@@ -302,31 +343,39 @@ impl Project {
         Ok(())
     }
 
-    /// Takes back the newest step in force; returns what it did, or `None` when there is
-    /// nothing to undo.
+    /// Whether there is a step to take back.
+    pub fn can_undo(&self) -> bool {
+        self.in_force.undoable(&self.steps).is_some()
+    }
+
+    /// Whether there is a step to put back.
+    pub fn can_redo(&self) -> bool {
+        self.in_force.redoable().is_some()
+    }
+
+    /// Takes back the newest step in force; returns it, or `None` when there is nothing to undo.
     ///
     /// # Errors
     /// The storage error.
-    pub fn undo(&mut self) -> Result<Option<String>, ProjectError> {
+    pub fn undo(&mut self) -> Result<Option<Turned>, ProjectError> {
         let Some(target) = self.in_force.undoable(&self.steps) else {
             return Ok(None);
         };
         self.turn(StepKind::Undo(target), target)
     }
 
-    /// Puts back the newest step taken back; returns what it did, or `None` when there is
-    /// nothing to redo.
+    /// Puts back the newest step taken back; returns it, or `None` when there is nothing to redo.
     ///
     /// # Errors
     /// The storage error.
-    pub fn redo(&mut self) -> Result<Option<String>, ProjectError> {
+    pub fn redo(&mut self) -> Result<Option<Turned>, ProjectError> {
         let Some(target) = self.in_force.redoable() else {
             return Ok(None);
         };
         self.turn(StepKind::Redo(target), target)
     }
 
-    fn turn(&mut self, kind: StepKind, target: i64) -> Result<Option<String>, ProjectError> {
+    fn turn(&mut self, kind: StepKind, target: i64) -> Result<Option<Turned>, ProjectError> {
         let description = self.store.description_of(target)?.unwrap_or_default();
         let word = if matches!(kind, StepKind::Undo(_)) {
             "undid"
@@ -336,7 +385,10 @@ impl Project {
         self.store
             .record(kind, &format!("{word}: {description}"), &[])?;
         self.replay()?;
-        Ok(Some(description))
+        Ok(Some(Turned {
+            step: target,
+            description,
+        }))
     }
 }
 

@@ -122,6 +122,22 @@ impl Tagging {
         }
     }
 
+    /// Tags these comments by the rules again, forgetting what people decided about them (to be
+    /// applied again after), as after one of their decisions was undone.
+    pub fn retag_comments(&mut self, comments: &[CommentRef], rules: &RuleSet, survey: &Survey) {
+        for &comment in comments {
+            if let Some(tags) = self
+                .positions
+                .get(&comment)
+                .and_then(|&position| self.tags.get_mut(position))
+            {
+                *tags = tag_text(rules, survey.comment_text(comment).unwrap_or_default());
+            }
+        }
+        self.removed_by_hand
+            .retain(|(removed, _)| !comments.contains(removed));
+    }
+
     /// The comments with their tags, in survey order.
     pub fn iter(&self) -> impl Iterator<Item = (CommentRef, &[Tag])> {
         self.comments
@@ -135,7 +151,13 @@ impl Tagging {
 ///
 /// Returns `None` when cancelled through `progress`.
 pub fn tag_survey(survey: &Survey, codebook: &Codebook, progress: &Progress) -> Option<Tagging> {
-    let rules = RuleSet::new(codebook);
+    tag_survey_with(survey, &RuleSet::new(codebook), progress)
+}
+
+/// Tags every comment of the survey with rules already compiled.
+///
+/// Returns `None` when cancelled through `progress`.
+pub fn tag_survey_with(survey: &Survey, rules: &RuleSet, progress: &Progress) -> Option<Tagging> {
     let comments = survey.comments();
     let mut tags = Vec::with_capacity(comments.len());
     for (done, &comment) in comments.iter().enumerate() {
@@ -146,7 +168,7 @@ pub fn tag_survey(survey: &Survey, codebook: &Codebook, progress: &Progress) -> 
             progress.set_done_of(done as u64, comments.len() as u64);
         }
         tags.push(tag_text(
-            &rules,
+            rules,
             survey.comment_text(comment).unwrap_or_default(),
         ));
     }
