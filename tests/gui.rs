@@ -609,4 +609,64 @@ fn coding_every_comment_shown_asks_first_and_is_one_step() {
     );
     let project = consultlens::project::Project::open(&path).expect("opens");
     assert_eq!(project.history().len(), 2, "one step for all of them");
+
+    // Now that all of them have it, the same choice takes it off all of them.
+    harness
+        .get_by_label(&format!("Code all {shown} shown…"))
+        .click();
+    harness.run();
+    harness
+        .get_by_label("Find a theme")
+        .type_text("co-production");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    harness
+        .get_by_label(&format!("Take off {shown} comments"))
+        .click();
+    harness.run();
+    let app = harness.state();
+    let session = app.session.as_ref().expect("session");
+    assert!(
+        app.view
+            .visible_comments
+            .iter()
+            .all(|&comment| !session.tagging.has_theme(comment, theme))
+    );
+}
+
+#[test]
+fn delete_lists_the_comments_own_themes_first_to_take_one_off() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let (mut harness, path) = harness_on_sample_project(directory.path());
+    // The second comment: the first has the codebook's first theme.
+    harness.key_press(egui::Key::J);
+    harness.run();
+    harness.key_press(egui::Key::J);
+    harness.run();
+    let before = selected_themes(harness.state());
+    let (first, _) = before
+        .first()
+        .expect("the first comment has a theme")
+        .clone();
+    let session = harness.state().session.as_ref().expect("session");
+    let first_in_codebook = session.codebook.leaf_themes()[0];
+    let first_in_codebook = &session
+        .codebook
+        .theme(first_in_codebook)
+        .expect("theme")
+        .name;
+    assert!(
+        !before.iter().any(|(name, _)| name == first_in_codebook),
+        "the codebook's first theme is not on the comment, so only Delete's order puts {first} first"
+    );
+    harness.key_press(egui::Key::Delete);
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let after = selected_themes(harness.state());
+    assert!(!after.iter().any(|(name, _)| *name == first), "{after:?}");
+    assert_eq!(after.len() + 1, before.len());
+    let project = consultlens::project::Project::open(&path).expect("opens");
+    assert_eq!(project.decisions().hand_coding_counts(), (0, 1));
 }

@@ -376,7 +376,7 @@ impl App {
     }
 
     /// Opens the theme list for the selected comment, or for every comment shown.
-    pub(super) fn open_picker(&mut self, for_all_shown: bool) {
+    pub(super) fn open_picker(&mut self, for_all_shown: bool, own_themes_first: bool) {
         if !for_all_shown && self.view.selected_comment.is_none() {
             self.apply_one(Command::MoveSelection(0));
         }
@@ -384,6 +384,7 @@ impl App {
             query: String::new(),
             highlighted: 0,
             for_all_shown,
+            own_themes_first,
         });
     }
 }

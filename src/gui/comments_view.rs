@@ -67,8 +67,8 @@ pub fn comments_ui(
 }
 
 /// The list's keys, when no text field has the keyboard: j/k or the arrows move, T opens the
-/// theme list, Delete the list of the comment's themes to take off, Q stars, 1–9 the pinned
-/// themes.
+/// theme list, Delete the same list headed by the comment's own themes, to take one off, Q stars,
+/// 1–9 the pinned themes.
 fn keys_ui(ui: &egui::Ui, session: &Session, view: &ViewState, commands: &mut Vec<Command>) {
     use egui::{Key, Modifiers};
     if view.picker.is_some() || view.bulk.is_some() || ui.ctx().egui_wants_keyboard_input() {
@@ -87,17 +87,18 @@ fn keys_ui(ui: &egui::Ui, session: &Session, view: &ViewState, commands: &mut Ve
     if pressed(Key::T) {
         commands.push(Command::OpenPicker {
             for_all_shown: false,
+            own_themes_first: false,
+        });
+    }
+    if pressed(Key::Delete) {
+        commands.push(Command::OpenPicker {
+            for_all_shown: false,
+            own_themes_first: true,
         });
     }
     let Some(comment) = view.selected_comment else {
         return;
     };
-    if pressed(Key::Delete) {
-        commands.push(Command::OpenPicker {
-            for_all_shown: false,
-        });
-        commands.push(Command::PickerQuery(String::new()));
-    }
     if pressed(Key::Q) {
         let starred = is_quote(session, comment);
         commands.push(Command::StarQuote(comment, !starred));
@@ -249,11 +250,14 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, commands: 
                 shown > 0 && !view.filter.non_answers,
                 egui::Button::new(format!("Code all {shown} shown…")),
             )
-            .on_hover_text("Add a theme to every comment the filters show, or take it off")
+            .on_hover_text(
+                "Put a theme on every comment the filters show; a theme all of them have is taken off",
+            )
             .clicked()
         {
             commands.push(Command::OpenPicker {
                 for_all_shown: true,
+                own_themes_first: false,
             });
         }
     });
@@ -447,6 +451,7 @@ fn detail_ui(
                 {
                     commands.push(Command::OpenPicker {
                         for_all_shown: false,
+                        own_themes_first: false,
                     });
                 }
                 let starred = is_quote(session, comment);
@@ -550,7 +555,11 @@ pub fn picker_ui(
         return;
     }
     let codebook = &session.codebook;
-    let themes = picker_themes(codebook, &picker.query);
+    let mut themes = picker_themes(codebook, &picker.query);
+    if let Some(comment) = target.filter(|_| picker.own_themes_first) {
+        // A stable sort keeps codebook order within the comment's themes and the rest.
+        themes.sort_by_key(|&theme| !session.tagging.has_theme(comment, theme));
+    }
     let highlighted = picker.highlighted.min(themes.len().saturating_sub(1));
     let ctx = ui.ctx();
     let pressed = |key: Key| ctx.input_mut(|input| input.consume_key(Modifiers::NONE, key));
@@ -562,7 +571,18 @@ pub fn picker_ui(
     }
     let choose = |theme: ThemeId, commands: &mut Vec<Command>| match (picker.for_all_shown, target)
     {
-        (true, _) => commands.push(Command::CodeAllShown(theme, Coding::Add)),
+        (true, _) => {
+            let all_have = view
+                .visible_comments
+                .iter()
+                .all(|&comment| session.tagging.has_theme(comment, theme));
+            let coding = if all_have {
+                Coding::Remove
+            } else {
+                Coding::Add
+            };
+            commands.push(Command::CodeAllShown(theme, coding));
+        }
         (false, Some(comment)) => {
             commands.push(Command::Code(
                 comment,

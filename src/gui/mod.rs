@@ -30,7 +30,7 @@ use crate::model::RoleChoices;
 use crate::project;
 use crate::wording::counted;
 use jobs::{LoadRequest, LoadSource};
-use widgets::keep_together;
+use widgets::separated_keep_together;
 
 /// The bundled sample consultation, opened when no file is given.
 pub fn sample_path() -> PathBuf {
@@ -358,9 +358,8 @@ impl App {
                     commands.push(Command::ShowView(view));
                 }
             }
-            ui.separator();
             let mut scale = self.settings.ui_scale;
-            keep_together(ui, "Size", SCALE_LIST_WIDTH);
+            separated_keep_together(ui, "Size", SCALE_LIST_WIDTH);
             ui.label("Size");
             egui::ComboBox::from_id_salt("ui-scale")
                 .selected_text(format!("{:.0}%", scale * 100.0))
@@ -378,13 +377,14 @@ impl App {
                 commands.push(Command::SetUiScale(scale));
             }
             if let Some(session) = &self.session {
-                ui.separator();
-                ui.label(format!(
+                let about = format!(
                     "{} · {} · {}",
                     sources_name(&session.survey),
                     counted(session.summary.responses, "response"),
                     counted(session.summary.comments, "comment")
-                ));
+                );
+                separated_keep_together(ui, &about, 0.0);
+                ui.label(about);
             }
         });
         self.commands.extend(commands);
@@ -670,7 +670,10 @@ impl App {
             Command::Undo => self.turn(true),
             Command::Redo => self.turn(false),
             Command::MoveSelection(delta) => self.move_selection(delta),
-            Command::OpenPicker { for_all_shown } => self.open_picker(for_all_shown),
+            Command::OpenPicker {
+                for_all_shown,
+                own_themes_first,
+            } => self.open_picker(for_all_shown, own_themes_first),
             Command::ClosePicker => self.view.picker = None,
             Command::PickerQuery(query) => {
                 if let Some(picker) = &mut self.view.picker {
@@ -720,15 +723,20 @@ impl App {
         if session.generation != self.generations.load {
             return;
         }
-        self.log.push(
-            format!(
-                "Opened {}: {}, {}",
-                sources_name(&session.survey),
-                counted(session.survey.response_count(), "response"),
-                counted(session.summary.comments, "comment")
-            ),
-            false,
+        let contents = format!(
+            "{}: {}, {}",
+            sources_name(&session.survey),
+            counted(session.survey.response_count(), "response"),
+            counted(session.summary.comments, "comment")
         );
+        let opened = match &session.project {
+            Some(project) => format!(
+                "Opened the project {} (each decision is saved as you make it) from {contents}",
+                display_name(project.path())
+            ),
+            None => format!("Opened {contents}"),
+        };
+        self.log.push(opened, false);
         for warning in &session.report.warnings {
             self.log.push(format!("Note: {warning}"), false);
         }

@@ -169,6 +169,8 @@ pub struct ThemePicker {
     pub highlighted: usize,
     /// Whether a choice applies to every comment shown rather than the selected one.
     pub for_all_shown: bool,
+    /// Whether the comment's own themes head the list, to take one off.
+    pub own_themes_first: bool,
 }
 
 impl ViewState {
@@ -398,6 +400,8 @@ pub enum Command {
     OpenPicker {
         /// Whether a choice applies to every comment shown.
         for_all_shown: bool,
+        /// Whether the comment's own themes head the list.
+        own_themes_first: bool,
     },
     /// Close the theme list.
     ClosePicker,

@@ -3,7 +3,7 @@
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::state::{Command, Session, Settings, ViewState};
-use super::widgets::{colour32, keep_together, theme_chip, theme_colour};
+use super::widgets::{colour32, separated_keep_together, theme_chip, theme_colour};
 use crate::analysis::ThemeCount;
 use crate::analysis::charts::{comparison_rows, frequency_bars};
 use crate::codebook::{ThemeId, palette_colour};
@@ -41,10 +41,8 @@ pub fn themes_ui(
         {
             commands.push(Command::ShowPercent(true));
         }
-        ui.separator();
         group_choice_ui(ui, session, view.chart_group, commands);
-        ui.separator();
-        ui.label(format!(
+        let about = format!(
             "{} wrote {}; {} no theme.",
             counted(summary.respondents_with_comments, "respondent"),
             counted(summary.comments, "comment"),
@@ -52,7 +50,9 @@ pub fn themes_ui(
                 1 => "1 comment has".to_owned(),
                 untagged => format!("{untagged} comments have"),
             }
-        ));
+        );
+        separated_keep_together(ui, &about, 0.0);
+        ui.label(about);
     });
     egui::ScrollArea::vertical()
         .auto_shrink(false)
@@ -95,7 +95,7 @@ fn group_choice_ui(
     commands: &mut Vec<Command>,
 ) {
     let codebook = &session.codebook;
-    keep_together(ui, "Themes from", GROUP_LIST_WIDTH);
+    separated_keep_together(ui, "Themes from", GROUP_LIST_WIDTH);
     let label = ui.label("Themes from");
     let name_of = |group: Option<ThemeId>| {
         group

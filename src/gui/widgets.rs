@@ -31,6 +31,23 @@ pub fn text_on(background: Color32) -> Color32 {
 /// In a wrapping row, starts a new line unless the label `label` and a control `control_width`
 /// wide after it both fit on this one, so that a label never ends a line apart from its control.
 pub fn keep_together(ui: &mut egui::Ui, label: &str, control_width: f32) {
+    if !fits_on_this_row(ui, label, control_width) {
+        ui.end_row();
+    }
+}
+
+/// Like [`keep_together`], with a separator before the label when they stay on this line; a new
+/// line needs no separator to start it.
+pub fn separated_keep_together(ui: &mut egui::Ui, label: &str, control_width: f32) {
+    let separator_width = 2.0 * ui.spacing().item_spacing.x + 1.0;
+    if fits_on_this_row(ui, label, control_width + separator_width) {
+        ui.separator();
+    } else {
+        ui.end_row();
+    }
+}
+
+fn fits_on_this_row(ui: &egui::Ui, label: &str, control_width: f32) -> bool {
     let label_width = egui::WidgetText::from(label)
         .into_galley(
             ui,
@@ -42,9 +59,7 @@ pub fn keep_together(ui: &mut egui::Ui, label: &str, control_width: f32) {
         .x;
     let spacing = ui.spacing().item_spacing.x;
     let needed = label_width + control_width + 3.0 * spacing + ui.spacing().icon_width;
-    if ui.layout().main_wrap() && ui.available_size_before_wrap().x < needed {
-        ui.end_row();
-    }
+    !ui.layout().main_wrap() || ui.available_size_before_wrap().x >= needed
 }
 
 /// A coloured label naming a theme.
