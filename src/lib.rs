@@ -17,7 +17,8 @@
 //!     println!("{}: {} respondents", theme.name, theme.respondents);
 //! }
 //! let out = std::env::temp_dir().join("consultlens-doc-example.xlsx");
-//! export::write_summary_workbook(&out, &imported.survey, &codebook, &tagging, &summary)?;
+//! let highlights = export::Highlights::default();
+//! export::write_summary_workbook(&out, &imported.survey, &codebook, &tagging, &summary, &highlights)?;
 //! # std::fs::remove_file(out)?;
 //! # Ok(())
 //! # }

@@ -239,6 +239,9 @@ pub struct Survey {
     pub columns: Vec<Column>,
     /// For each response, its 1-based row in the source (CSV: record number).
     pub source_rows: Vec<usize>,
+    /// The attribute a person chose to split the themes by respondent type; `None` leaves it to
+    /// the analysis to find.
+    pub respondent_group: Option<ColumnId>,
 }
 
 impl Survey {
@@ -325,31 +328,54 @@ impl Survey {
     }
 }
 
-/// Roles the user chose for columns, kept by normalised heading so that they hold when the
-/// survey is read again: another worksheet chosen, another file added.
+/// Roles the user chose for columns, and the attribute chosen as the respondent group, kept by
+/// normalised heading so that they hold when the survey is read again: another worksheet
+/// chosen, another file added.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RoleChoices(BTreeMap<String, ColumnRole>);
+pub struct RoleChoices {
+    roles: BTreeMap<String, ColumnRole>,
+    respondent_group: Option<String>,
+}
 
 impl RoleChoices {
     /// Records that the column headed `heading` holds `role`.
     pub fn choose(&mut self, heading: &str, role: ColumnRole) {
-        self.0.insert(normalise_heading(heading), role);
+        self.roles.insert(normalise_heading(heading), role);
+    }
+
+    /// Records the attribute headed `heading` as the respondent group; `None` lets the analysis
+    /// find it.
+    pub fn choose_respondent_group(&mut self, heading: Option<&str>) {
+        self.respondent_group = heading.map(normalise_heading);
     }
 
     /// The roles chosen, by question key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, ColumnRole)> {
-        self.0
+        self.roles
             .iter()
             .map(|(question, role)| (question.as_str(), *role))
     }
 
-    /// Gives each column of `survey` whose heading has a chosen role that role.
+    /// The question key of the attribute chosen as the respondent group.
+    pub fn respondent_group(&self) -> Option<&str> {
+        self.respondent_group.as_deref()
+    }
+
+    /// Gives each column of `survey` whose heading has a chosen role that role, and the survey
+    /// the chosen respondent group when it has that column.
     pub fn apply_to(&self, survey: &mut Survey) {
         for column in &mut survey.columns {
-            if let Some(&role) = self.0.get(&normalise_heading(&column.name)) {
+            if let Some(&role) = self.roles.get(&normalise_heading(&column.name)) {
                 column.role = role;
                 column.role_reason = "chosen by you".to_owned();
             }
         }
+        survey.respondent_group = self.respondent_group.as_ref().and_then(|wanted| {
+            survey
+                .columns
+                .iter()
+                .position(|column| normalise_heading(&column.name) == *wanted)
+                .map(ColumnId)
+        });
     }
 }

@@ -670,3 +670,46 @@ fn delete_lists_the_comments_own_themes_first_to_take_one_off() {
     let project = consultlens::project::Project::open(&path).expect("opens");
     assert_eq!(project.decisions().hand_coding_counts(), (0, 1));
 }
+
+#[test]
+fn the_respondent_group_is_chosen_kept_in_the_project_and_undone() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let (mut harness, path) = harness_on_sample_project(directory.path());
+    let split_by = |app: &App| {
+        app.session
+            .as_ref()
+            .and_then(|session| session.summary.by_attribute.as_ref())
+            .map(|crosstab| crosstab.attribute_name.clone())
+    };
+    assert_eq!(
+        split_by(harness.state()).as_deref(),
+        Some("Which of these best describes you?")
+    );
+    harness.get_by_label("Data").click();
+    harness.run();
+    harness.get_by_label("Split the themes by").click();
+    harness.run();
+    option_button(&harness, "Which area do you live or work in?").click();
+    step_and_wait(&mut harness);
+    assert_eq!(
+        split_by(harness.state()).as_deref(),
+        Some("Which area do you live or work in?")
+    );
+    drop(harness);
+
+    let mut app = App::new(Settings::default());
+    app.open(path, None);
+    app.finish_jobs();
+    assert_eq!(
+        split_by(&app).as_deref(),
+        Some("Which area do you live or work in?"),
+        "kept in the project"
+    );
+    let mut harness = harness_for(app);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    step_and_wait(&mut harness);
+    assert_eq!(
+        split_by(harness.state()).as_deref(),
+        Some("Which of these best describes you?")
+    );
+}

@@ -370,3 +370,87 @@ fn a_project_killed_while_taking_in_coding_has_all_of_it_or_none() {
         }
     }
 }
+
+#[test]
+fn starred_quotes_are_exported_under_each_theme_with_who_said_them_and_the_note() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = project_from(directory.path(), SURVEY);
+    let mut project = Project::open(&path).expect("opens");
+    project
+        .decide(
+            "starred quotes",
+            vec![
+                Decision::Quote {
+                    comment: comment("R2"),
+                    starred: true,
+                },
+                Decision::Quote {
+                    comment: comment("R3"),
+                    starred: true,
+                },
+                Decision::Note {
+                    comment: comment("R2"),
+                    text: "use at the SENCO network".to_owned(),
+                },
+                code("R2", "communication", Coding::Add),
+            ],
+        )
+        .expect("decided");
+    let output = directory.path().join("summary.xlsx");
+    assert_cmd::Command::cargo_bin("consultlens")
+        .expect("binary built")
+        .args(["analyse", &path.display().to_string(), "--out"])
+        .arg(&output)
+        .assert()
+        .success();
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&output).expect("opens");
+    let quotes = calamine::Reader::worksheet_range(&mut workbook, "Quotes").expect("Quotes sheet");
+    let rows: Vec<Vec<String>> = quotes
+        .rows()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .collect();
+    let expected = |cells: &[&str]| {
+        cells
+            .iter()
+            .map(|&cell| cell.to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        rows,
+        [
+            expected(&[
+                "Theme",
+                "Quote",
+                "Respondent type",
+                "Question",
+                "Response",
+                "Note"
+            ]),
+            // R2 raises Transport by the rules and Communication by hand: listed under both.
+            expected(&[
+                "Transport",
+                "My son waited two years for a taxi and a school place.",
+                "Parent or carer",
+                "What do you think of the draft strategy?",
+                "R2",
+                "use at the SENCO network",
+            ]),
+            expected(&[
+                "Communication",
+                "My son waited two years for a taxi and a school place.",
+                "Parent or carer",
+                "What do you think of the draft strategy?",
+                "R2",
+                "use at the SENCO network",
+            ]),
+            expected(&[
+                "(no theme)",
+                "Nobody answers the phone at the SEND team.",
+                "SENCO or teacher",
+                "What do you think of the draft strategy?",
+                "R3",
+                "",
+            ]),
+        ]
+    );
+}

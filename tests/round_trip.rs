@@ -7,7 +7,7 @@ use rust_xlsxwriter::Workbook;
 
 use consultlens::analysis::{Summary, summarise};
 use consultlens::codebook::Codebook;
-use consultlens::export::{SHEET_NAMES, write_summary_workbook};
+use consultlens::export::{Highlights, SHEET_NAMES, write_summary_workbook};
 use consultlens::import::{ImportOptions, import_file};
 use consultlens::model::{ColumnRole, Survey};
 use consultlens::progress::Progress;
@@ -115,7 +115,15 @@ fn import_tag_export_and_read_back() {
     assert_eq!(workforce.respondents, 3, "{workforce:?}");
 
     let output = directory.path().join("summary.xlsx");
-    write_summary_workbook(&output, &survey, &codebook, &tagging, &summary).expect("exports");
+    write_summary_workbook(
+        &output,
+        &survey,
+        &codebook,
+        &tagging,
+        &summary,
+        &Highlights::default(),
+    )
+    .expect("exports");
     assert_eq!(
         std::fs::read(&input).expect("reads input"),
         input_before,
@@ -210,8 +218,15 @@ fn export_refuses_to_overwrite_the_input() {
     let input = build_survey(directory.path());
     let before = std::fs::read(&input).expect("reads");
     let (survey, codebook, tagging, summary) = analyse(&input);
-    let error = write_summary_workbook(&input, &survey, &codebook, &tagging, &summary)
-        .expect_err("refuses");
+    let error = write_summary_workbook(
+        &input,
+        &survey,
+        &codebook,
+        &tagging,
+        &summary,
+        &Highlights::default(),
+    )
+    .expect_err("refuses");
     assert!(error.to_string().contains("will not overwrite"), "{error}");
     assert_eq!(std::fs::read(&input).expect("reads"), before);
 }
@@ -222,7 +237,15 @@ fn overview_figures_are_numbers_and_the_method_names_the_non_answers() {
     let input = build_survey(directory.path());
     let (survey, codebook, tagging, summary) = analyse(&input);
     let output = directory.path().join("summary.xlsx");
-    write_summary_workbook(&output, &survey, &codebook, &tagging, &summary).expect("exports");
+    write_summary_workbook(
+        &output,
+        &survey,
+        &codebook,
+        &tagging,
+        &summary,
+        &Highlights::default(),
+    )
+    .expect("exports");
 
     let mut workbook: Xlsx<_> = open_workbook(&output).expect("opens export");
     let overview = workbook.worksheet_range("Overview").expect("overview");

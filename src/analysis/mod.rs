@@ -208,10 +208,16 @@ pub fn themes_by_response(tagging: &Tagging, responses: usize) -> Vec<Vec<ThemeI
     themes
 }
 
-/// The attribute column most likely to say who the respondent is (respondent type, role ...),
-/// else the first attribute.
+/// The attribute column a person chose as the respondent group, else the one most likely to say
+/// who the respondent is (respondent type, role ...), else the first attribute.
 pub fn respondent_type_column(survey: &Survey) -> Option<ColumnId> {
     let attributes = survey.columns_with_role(ColumnRole::Attribute);
+    if let Some(chosen) = survey
+        .respondent_group
+        .filter(|chosen| attributes.contains(chosen))
+    {
+        return Some(chosen);
+    }
     let describes_respondent = |id: &ColumnId| {
         survey
             .column(*id)
@@ -413,6 +419,7 @@ mod tests {
                 ),
             ],
             source_rows: vec![2, 3, 4, 5],
+            respondent_group: None,
         };
         let codebook = Codebook::from_toml(
             "name = \"T\"\n\
@@ -582,6 +589,31 @@ mod tests {
             0,
             text_column("Controller", ColumnRole::Attribute, &["a", "b", "a", "b"]),
         );
+        assert_eq!(respondent_type_column(&survey), Some(ColumnId(1)));
+    }
+
+    #[test]
+    fn a_respondent_group_chosen_by_hand_splits_the_themes() {
+        let (mut survey, codebook) = fixture();
+        survey.columns.insert(
+            0,
+            text_column(
+                "Area",
+                ColumnRole::Attribute,
+                &["North", "South", "North", "South"],
+            ),
+        );
+        let mut choices = crate::model::RoleChoices::default();
+        choices.choose_respondent_group(Some("AREA"));
+        choices.apply_to(&mut survey);
+        assert_eq!(respondent_type_column(&survey), Some(ColumnId(0)));
+        let tagging = tag_fixture(&survey, &codebook);
+        let crosstab = summarise(&survey, &codebook, &tagging)
+            .by_attribute
+            .expect("split");
+        assert_eq!(crosstab.attribute, ColumnId(0));
+        // A choice of a column that is no longer an attribute falls back to the guess.
+        survey.columns[0].role = ColumnRole::Ignore;
         assert_eq!(respondent_type_column(&survey), Some(ColumnId(1)));
     }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::analysis::{self, Summary};
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
-use crate::export;
+use crate::export::{self, Highlights};
 use crate::import::{self, ImportOptions};
 use crate::progress::Progress;
 use crate::project::{self, Project};
@@ -64,7 +64,7 @@ struct ThemeJson<'a> {
 /// Runs the subcommand.
 pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
     let started = Instant::now();
-    let (survey, codebook, tagging) = match args.files.as_slice() {
+    let (survey, codebook, tagging, highlights) = match args.files.as_slice() {
         [only] if project::looks_like_project(only) => {
             if args.codebook.is_some() || args.sheet.is_some() {
                 bail!(
@@ -72,8 +72,15 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
                     only.display()
                 );
             }
-            let loaded = Project::open(only)?.load(&Progress::new())?;
-            (loaded.imported.survey, loaded.codebook, loaded.tagging)
+            let project = Project::open(only)?;
+            let loaded = project.load(&Progress::new())?;
+            let highlights = project.highlights(&loaded.keys);
+            (
+                loaded.imported.survey,
+                loaded.codebook,
+                loaded.tagging,
+                highlights,
+            )
         }
         files if files.iter().any(|file| project::looks_like_project(file)) => {
             bail!(
@@ -94,14 +101,21 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
             }
             let tagging = tagging::tag_survey(&imported.survey, &codebook, &Progress::new())
                 .context("tagging was cancelled")?;
-            (imported.survey, codebook, tagging)
+            (imported.survey, codebook, tagging, Highlights::default())
         }
     };
     let summary = analysis::summarise(&survey, &codebook, &tagging);
     // The workbook is written before anything is printed, so a reader that stops early
     // (`| head`) cannot stop it being written.
     if let Some(destination) = &args.out {
-        export::write_summary_workbook(destination, &survey, &codebook, &tagging, &summary)?;
+        export::write_summary_workbook(
+            destination,
+            &survey,
+            &codebook,
+            &tagging,
+            &summary,
+            &highlights,
+        )?;
     }
     if args.json {
         print_json(&summary, &codebook, out)?;

@@ -4,4 +4,4 @@ mod error;
 mod workbook;
 
 pub use error::ExportError;
-pub use workbook::{SHEET_NAMES, write_summary_workbook};
+pub use workbook::{Highlights, SHEET_NAMES, write_summary_workbook};

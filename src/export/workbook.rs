@@ -1,6 +1,7 @@
 //! The summary workbook: overview, themes with a native bar chart, themes by respondent type,
-//! closed questions, coded responses and the codebook.
+//! closed questions, coded responses, quotes and the codebook.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError};
@@ -10,18 +11,29 @@ use crate::analysis::{Summary, themes_by_response};
 use crate::codebook::{Codebook, ThemeId};
 use crate::counts::as_f64;
 use crate::keys::SurveyKeys;
-use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, Value};
+use crate::model::{ColumnId, ColumnRole, CommentRef, ResponseId, Survey, Value};
 use crate::tagging::{TagOrigin, Tagging};
 
 /// The sheets of the summary workbook, in order.
-pub const SHEET_NAMES: [&str; 6] = [
+pub const SHEET_NAMES: [&str; 7] = [
     "Overview",
     "Themes",
     "Themes by respondent type",
     "Closed questions",
     "Coded responses",
+    "Quotes",
     "Codebook",
 ];
+
+/// What a person picked out by hand: the comments starred as quotes and the notes written on
+/// comments.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Highlights {
+    /// The quotes, in survey order.
+    pub quotes: Vec<CommentRef>,
+    /// Notes by comment.
+    pub notes: HashMap<CommentRef, String>,
+}
 
 /// Everything the workbook is made from.
 struct Inputs<'a> {
@@ -29,6 +41,7 @@ struct Inputs<'a> {
     codebook: &'a Codebook,
     tagging: &'a Tagging,
     summary: &'a Summary,
+    highlights: &'a Highlights,
 }
 
 /// A figure of the Overview sheet: counts are numbers, so colleagues can calculate with them.
@@ -77,6 +90,7 @@ pub fn write_summary_workbook(
     codebook: &Codebook,
     tagging: &Tagging,
     summary: &Summary,
+    highlights: &Highlights,
 ) -> Result<(), ExportError> {
     if survey
         .sources
@@ -87,11 +101,16 @@ pub fn write_summary_workbook(
             path: path.to_owned(),
         });
     }
-    let bytes = summary_workbook_bytes(survey, codebook, tagging, summary).map_err(|error| {
-        ExportError::Workbook {
-            path: path.to_owned(),
-            detail: error.to_string(),
-        }
+    let inputs = Inputs {
+        survey,
+        codebook,
+        tagging,
+        summary,
+        highlights,
+    };
+    let bytes = summary_workbook_bytes(&inputs).map_err(|error| ExportError::Workbook {
+        path: path.to_owned(),
+        detail: error.to_string(),
     })?;
     crate::files::write_atomically(path, &bytes).map_err(|source| ExportError::Write {
         path: path.to_owned(),
@@ -100,26 +119,16 @@ pub fn write_summary_workbook(
 }
 
 /// The summary workbook as .xlsx bytes.
-fn summary_workbook_bytes(
-    survey: &Survey,
-    codebook: &Codebook,
-    tagging: &Tagging,
-    summary: &Summary,
-) -> Result<Vec<u8>, XlsxError> {
-    let inputs = Inputs {
-        survey,
-        codebook,
-        tagging,
-        summary,
-    };
+fn summary_workbook_bytes(inputs: &Inputs) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut workbook = Workbook::new();
-    overview_sheet(workbook.add_worksheet(), &inputs, &styles)?;
-    themes_sheet(workbook.add_worksheet(), &inputs, &styles)?;
-    crosstab_sheet(workbook.add_worksheet(), &inputs, &styles)?;
-    closed_sheet(workbook.add_worksheet(), &inputs, &styles)?;
-    coded_responses_sheet(workbook.add_worksheet(), &inputs, &styles)?;
-    codebook_sheet(workbook.add_worksheet(), &inputs, &styles)?;
+    overview_sheet(workbook.add_worksheet(), inputs, &styles)?;
+    themes_sheet(workbook.add_worksheet(), inputs, &styles)?;
+    crosstab_sheet(workbook.add_worksheet(), inputs, &styles)?;
+    closed_sheet(workbook.add_worksheet(), inputs, &styles)?;
+    coded_responses_sheet(workbook.add_worksheet(), inputs, &styles)?;
+    quotes_sheet(workbook.add_worksheet(), inputs, &styles)?;
+    codebook_sheet(workbook.add_worksheet(), inputs, &styles)?;
     workbook.save_to_buffer()
 }
 
@@ -210,6 +219,10 @@ fn overview_sheet(
         (
             "Themes taken off comments by hand",
             OverviewValue::Count(removed),
+        ),
+        (
+            "Comments starred as quotes",
+            OverviewValue::Count(inputs.highlights.quotes.len()),
         ),
         (
             "Most common themes (respondents)",
@@ -601,12 +614,84 @@ fn write_value(
     Ok(())
 }
 
+/// The starred quotes under each theme they raise (a quote raising several is under each), in
+/// codebook order, with who said it; quotes with no theme come last.
+fn quotes_sheet(sheet: &mut Worksheet, inputs: &Inputs, styles: &Styles) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_NAMES[5])?;
+    let (survey, codebook) = (inputs.survey, inputs.codebook);
+    let group_column = inputs
+        .summary
+        .by_attribute
+        .as_ref()
+        .map(|crosstab| crosstab.attribute);
+    let group_heading = group_column
+        .and_then(|column| survey.column(column))
+        .map_or_else(
+            || "Respondent type".to_owned(),
+            |column| column.name.clone(),
+        );
+    let headers = [
+        "Theme".to_owned(),
+        "Quote".to_owned(),
+        group_heading,
+        "Question".to_owned(),
+        "Response".to_owned(),
+        "Note".to_owned(),
+    ];
+    header_row(sheet, 0, &headers, styles)?;
+    let keys = SurveyKeys::new(survey);
+    let mut rows: Vec<(Option<ThemeId>, CommentRef)> = Vec::new();
+    for &quote in &inputs.highlights.quotes {
+        let tags = inputs.tagging.tags_of(quote);
+        if tags.is_empty() {
+            rows.push((None, quote));
+        }
+        rows.extend(tags.iter().map(|tag| (Some(tag.theme), quote)));
+    }
+    // `None` sorts first; the quotes no theme covers go last.
+    rows.sort_by_key(|&(theme, quote)| (theme.is_none(), theme, quote));
+    for (index, &(theme, quote)) in rows.iter().enumerate() {
+        let row = cell_row(index + 1);
+        let theme_name = theme
+            .and_then(|theme| codebook.theme(theme))
+            .map_or("(no theme)", |found| found.name.as_str());
+        let group = group_column
+            .map(|column| survey.attribute_value(quote.response, column))
+            .unwrap_or_default();
+        let question = survey
+            .column(quote.column)
+            .map_or("", |column| column.name.as_str());
+        sheet.write_string(row, 0, theme_name)?;
+        sheet.write_string_with_format(
+            row,
+            1,
+            survey.comment_text(quote).unwrap_or_default(),
+            &styles.wrap,
+        )?;
+        sheet.write_string(row, 2, group)?;
+        sheet.write_string_with_format(row, 3, question, &styles.wrap)?;
+        sheet.write_string(row, 4, keys.response(quote.response))?;
+        let note = inputs
+            .highlights
+            .notes
+            .get(&quote)
+            .map_or("", String::as_str);
+        sheet.write_string_with_format(row, 5, note, &styles.wrap)?;
+    }
+    sheet.autofilter(0, 0, cell_row(rows.len()).max(1), 5)?;
+    sheet.set_freeze_panes(1, 0)?;
+    for (column, width) in [32, 80, 24, 40, 14, 40].iter().enumerate() {
+        sheet.set_column_width(cell_col(column), *width)?;
+    }
+    Ok(())
+}
+
 fn codebook_sheet(
     sheet: &mut Worksheet,
     inputs: &Inputs,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    sheet.set_name(SHEET_NAMES[5])?;
+    sheet.set_name(SHEET_NAMES[6])?;
     let codebook = inputs.codebook;
     let headers = [
         "Theme",

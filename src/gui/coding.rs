@@ -294,15 +294,28 @@ impl App {
                 return;
             }
         };
-        let changes_the_survey = decisions.iter().any(|decision| {
-            matches!(
-                decision,
-                Decision::Codebook { .. } | Decision::Role { .. } | Decision::Sheet { .. }
-            )
-        });
-        if changes_the_survey {
+        // A role taken back returns to the role the import found, which only reading the
+        // survey again knows.
+        let reads_again = decisions
+            .iter()
+            .any(|decision| matches!(decision, Decision::Role { .. } | Decision::Sheet { .. }));
+        if reads_again {
             let path = project.path().to_owned();
             self.load(LoadSource::Project(path));
+            return;
+        }
+        let recounts = decisions.iter().any(|decision| {
+            matches!(
+                decision,
+                Decision::Codebook { .. } | Decision::RespondentGroup { .. }
+            )
+        });
+        if recounts {
+            session.role_choices = project.decisions().role_choices();
+            match project.codebook() {
+                Ok(codebook) => self.retag_in_background(Some(codebook)),
+                Err(error) => self.log.push(error.to_string(), true),
+            }
             return;
         }
         let mut touched: Vec<CommentRef> = decisions

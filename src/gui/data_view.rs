@@ -3,9 +3,13 @@
 use egui_extras::{Column as TableColumn, TableBuilder};
 
 use super::state::{Command, Session};
+use super::widgets::keep_together;
 use crate::import::column_letters;
 use crate::model::{ColumnId, ColumnRole};
 use crate::wording::counted;
+
+/// The width of the respondent group list.
+const RESPONDENT_GROUP_WIDTH: f32 = 280.0;
 
 /// Lists the columns, their roles and why; a role change re-tags the comments.
 pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
@@ -17,6 +21,7 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
     if survey.sources.len() == 1 && session.report.sheets.len() > 1 {
         sheet_choice_ui(ui, session, commands);
     }
+    respondent_group_ui(ui, session, commands);
     if let Some(platform) = session.report.platform {
         ui.label(format!("Laid out like a {platform} export."));
     }
@@ -131,6 +136,45 @@ fn sheet_choice_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Comm
             .labelled_by(label.id);
         if chosen != current {
             commands.push(Command::OpenSheet(chosen));
+        }
+    });
+}
+
+/// Which attribute splits the themes by respondent type: found by ConsultLens, or chosen.
+pub fn respondent_group_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+    let survey = &session.survey;
+    let attributes = survey.columns_with_role(ColumnRole::Attribute);
+    if attributes.is_empty() {
+        return;
+    }
+    let name_of = |column: ColumnId| survey.column(column).map_or("", |found| &found.name);
+    let found = crate::analysis::respondent_type_column(survey);
+    let current = survey
+        .respondent_group
+        .filter(|chosen| attributes.contains(chosen));
+    let automatic = match found {
+        Some(column) if current.is_none() => format!("Found by ConsultLens: {}", name_of(column)),
+        _ => "Let ConsultLens find it".to_owned(),
+    };
+    ui.horizontal_wrapped(|ui| {
+        keep_together(ui, "Split the themes by", RESPONDENT_GROUP_WIDTH);
+        let label = ui.label("Split the themes by");
+        let mut chosen = current;
+        egui::ComboBox::from_id_salt("respondent-group")
+            .selected_text(
+                current.map_or_else(|| automatic.clone(), |column| name_of(column).to_owned()),
+            )
+            .width(RESPONDENT_GROUP_WIDTH)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut chosen, None, &automatic);
+                for &column in &attributes {
+                    ui.selectable_value(&mut chosen, Some(column), name_of(column));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        if chosen != current {
+            commands.push(Command::SetRespondentGroup(chosen));
         }
     });
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 
-use super::state::{Command, Retagged, Session};
+use super::state::{Command, RetagBasis, Retagged, Session};
 use crate::analysis::{Summary, summarise};
 use crate::codebook::Codebook;
 use crate::codebook::ThemeId;
@@ -159,7 +159,8 @@ pub enum LoadSource {
         sheet: Option<String>,
         /// The themes to tag with.
         codebook: Codebook,
-        /// Column roles the user chose before saving, kept as the project's first decisions.
+        /// Column roles (and the respondent group) the user chose before saving, kept as the
+        /// project's first decisions.
         role_choices: RoleChoices,
     },
 }
@@ -193,13 +194,18 @@ pub fn load(request: LoadRequest, progress: &Progress) -> Command {
         } => {
             let made = Project::create(&path, &files, sheet.as_deref(), &codebook, progress)
                 .and_then(|mut project| {
-                    let roles: Vec<Decision> = role_choices
+                    let mut roles: Vec<Decision> = role_choices
                         .iter()
                         .map(|(question, role)| Decision::Role {
                             question: question.to_owned(),
                             role,
                         })
                         .collect();
+                    if let Some(question) = role_choices.respondent_group() {
+                        roles.push(Decision::RespondentGroup {
+                            question: Some(question.to_owned()),
+                        });
+                    }
                     if roles.is_empty() {
                         Ok(())
                     } else {
@@ -283,23 +289,25 @@ fn load_project(path: &Path, generation: u64, progress: &Progress) -> Command {
     }))
 }
 
-/// Re-tags and summarises a survey after its roles changed, with the hand coding in force put
-/// back over the rules.
+/// Re-tags and summarises a survey after its roles or codebook changed, with the hand coding
+/// in force put back over the rules.
 pub fn retag(
     survey: Survey,
-    codebook: &Codebook,
+    codebook: Codebook,
     hand_coding: &[(CommentRef, ThemeId, Coding)],
-    (session_generation, generation): (u64, u64),
+    basis: RetagBasis,
     progress: &Progress,
 ) -> Command {
-    match tagging::tag_survey(&survey, codebook, progress) {
+    let rules = RuleSet::new(&codebook);
+    match tagging::tag_survey_with(&survey, &rules, progress) {
         Some(mut tagging) => {
             tagging.apply_hand_coding(hand_coding);
-            let summary = summarise(&survey, codebook, &tagging);
+            let summary = summarise(&survey, &codebook, &tagging);
             Command::Retagged(Box::new(Retagged {
-                session_generation,
-                generation,
+                basis,
                 survey,
+                codebook,
+                rules,
                 tagging,
                 summary,
             }))
@@ -308,15 +316,31 @@ pub fn retag(
     }
 }
 
+/// A copy of what the summary workbook is made from, for the thread that writes it.
+#[derive(Debug)]
+pub struct ExportedSession {
+    /// The responses.
+    pub survey: Survey,
+    /// The themes.
+    pub codebook: Codebook,
+    /// The themes of each comment.
+    pub tagging: Tagging,
+    /// The counts.
+    pub summary: Summary,
+    /// Quotes and notes.
+    pub highlights: export::Highlights,
+}
+
 /// Writes the summary workbook.
-pub fn export(
-    path: PathBuf,
-    survey: &Survey,
-    codebook: &Codebook,
-    tagging: &Tagging,
-    summary: &Summary,
-) -> Command {
-    match export::write_summary_workbook(&path, survey, codebook, tagging, summary) {
+pub fn export(path: PathBuf, session: &ExportedSession) -> Command {
+    match export::write_summary_workbook(
+        &path,
+        &session.survey,
+        &session.codebook,
+        &session.tagging,
+        &session.summary,
+        &session.highlights,
+    ) {
         Ok(()) => Command::Exported(path),
         Err(error) => Command::Failed(error.to_string()),
     }

@@ -20,13 +20,13 @@ use std::process::ExitCode;
 
 pub use jobs::Jobs;
 pub use state::{
-    Command, FilePurpose, PathPrompt, Retagged, Session, Settings, StatusLog, StatusMessage, View,
-    ViewState,
+    Command, FilePurpose, PathPrompt, RetagBasis, Retagged, Session, Settings, StatusLog,
+    StatusMessage, View, ViewState,
 };
 
-use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
+use crate::codebook::{Codebook, DEFAULT_CODEBOOK, ThemeId};
 use crate::files::display_name;
-use crate::model::RoleChoices;
+use crate::model::{ColumnId, RoleChoices};
 use crate::project;
 use crate::wording::counted;
 use jobs::{LoadRequest, LoadSource};
@@ -602,18 +602,24 @@ impl App {
             ),
             Command::Export(path) => {
                 let Some(session) = &self.session else { return };
-                let (survey, codebook, tagging, summary) = (
-                    session.survey.clone(),
-                    session.codebook.clone(),
-                    session.tagging.clone(),
-                    session.summary.clone(),
-                );
+                let exported = jobs::ExportedSession {
+                    survey: session.survey.clone(),
+                    codebook: session.codebook.clone(),
+                    tagging: session.tagging.clone(),
+                    summary: session.summary.clone(),
+                    highlights: session
+                        .project
+                        .as_ref()
+                        .map(|project| project.highlights(&session.keys))
+                        .unwrap_or_default(),
+                };
                 self.jobs
                     .spawn("Exporting the summary", self.waker(), move |_| {
-                        Some(jobs::export(path, &survey, &codebook, &tagging, &summary))
+                        Some(jobs::export(path, &exported))
                     });
             }
             Command::SetRole(column, role) => self.set_role(column, role),
+            Command::SetRespondentGroup(column) => self.set_respondent_group(column),
             Command::FilterTheme(theme) => {
                 self.view.filter.theme = theme;
                 self.refilter();
@@ -748,62 +754,126 @@ impl App {
     }
 
     /// Records the role chosen for a column and starts tagging again with it.
-    fn set_role(&mut self, column: crate::model::ColumnId, role: crate::model::ColumnRole) {
+    fn set_role(&mut self, column: ColumnId, role: crate::model::ColumnRole) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let Some(name) = session
+            .survey
+            .column(column)
+            .map(|found| found.name.clone())
+        else {
+            return;
+        };
+        session.role_choices.choose(&name, role);
+        let decision = project::Decision::Role {
+            question: session.keys.question(column).to_owned(),
+            role,
+        };
+        let description = format!("made \"{name}\" {}", role.label().to_lowercase());
+        if self.record_survey_choice(&description, decision) {
+            self.retag_in_background(None);
+        }
+    }
+
+    /// Records the attribute chosen to split the themes by respondent type (`None`: let
+    /// ConsultLens find it) and counts again with it.
+    fn set_respondent_group(&mut self, column: Option<ColumnId>) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let name = column
+            .and_then(|column| session.survey.column(column))
+            .map(|found| found.name.clone());
+        session
+            .role_choices
+            .choose_respondent_group(name.as_deref());
+        let decision = project::Decision::RespondentGroup {
+            question: column.map(|column| session.keys.question(column).to_owned()),
+        };
+        let description = match &name {
+            Some(name) => format!("split the themes by \"{name}\""),
+            None => "let ConsultLens choose the respondent group".to_owned(),
+        };
+        if self.record_survey_choice(&description, decision) {
+            self.retag_in_background(None);
+        }
+    }
+
+    /// Keeps a choice about how the survey is read in the open project, if there is one (a
+    /// survey opened to look at keeps it in the session only). Returns whether it may be shown.
+    fn record_survey_choice(&mut self, description: &str, decision: project::Decision) -> bool {
+        let Some(project) = self
+            .session
+            .as_mut()
+            .and_then(|session| session.project.as_mut())
+        else {
+            return true;
+        };
+        match project.decide(description, vec![decision]) {
+            Ok(()) => true,
+            Err(error) => {
+                self.log.push(error.to_string(), true);
+                false
+            }
+        }
+    }
+
+    /// Gives the survey the roles chosen (shown at once) and tags and summarises it again in
+    /// the background, with `codebook` when it changed, the hand coding in force put back.
+    fn retag_in_background(&mut self, codebook: Option<Codebook>) {
         let waker = self.waker();
         let Some(session) = &mut self.session else {
             return;
         };
-        let Some(target) = session.survey.columns.get(column.0) else {
-            return;
-        };
-        let name = target.name.clone();
-        session.role_choices.choose(&name, role);
-        if let Some(project) = &mut session.project {
-            let decided = project.decide(
-                &format!("made \"{name}\" {}", role.label().to_lowercase()),
-                vec![project::Decision::Role {
-                    question: session.keys.question(column).to_owned(),
-                    role,
-                }],
-            );
-            if let Err(error) = decided {
-                self.log.push(error.to_string(), true);
-                return;
-            }
-        }
-        // Shown at once; the tagging and summary follow from the job.
         session.role_choices.apply_to(&mut session.survey);
         let survey = session.survey.clone();
+        let codebook = codebook.unwrap_or_else(|| session.codebook.clone());
         let hand_coding = session
             .project
             .as_ref()
-            .map(|project| project.hand_coding(&session.keys, &session.codebook).0)
+            .map(|project| project.hand_coding(&session.keys, &codebook).0)
             .unwrap_or_default();
         self.generations.retag += 1;
-        let generations = (session.generation, self.generations.retag);
-        let codebook = session.codebook.clone();
+        let basis = RetagBasis {
+            session: session.generation,
+            retag: self.generations.retag,
+            history: history_length(session),
+        };
         self.jobs
             .spawn("Re-tagging comments", waker, move |progress| {
-                Some(jobs::retag(
-                    survey,
-                    &codebook,
-                    &hand_coding,
-                    generations,
-                    progress,
-                ))
+                Some(jobs::retag(survey, codebook, &hand_coding, basis, progress))
             });
     }
 
-    /// A finished re-tagging, unless the session changed or a newer role change superseded it.
+    /// A finished re-tagging, unless the session changed or a newer change superseded it; when
+    /// decisions were made meanwhile, it is done again so that they show.
     fn retagged(&mut self, retagged: Retagged) {
         let Some(session) = &mut self.session else {
             return;
         };
-        if retagged.session_generation != session.generation
-            || retagged.generation != self.generations.retag
+        if retagged.basis.session != session.generation
+            || retagged.basis.retag != self.generations.retag
         {
             return;
         }
+        if retagged.basis.history != history_length(session) {
+            self.retag_in_background(Some(retagged.codebook));
+            return;
+        }
+        if retagged.codebook != session.codebook {
+            // Themes are positions in the codebook: what the view points at moves with its key.
+            let moved = |theme: Option<ThemeId>| {
+                theme
+                    .and_then(|id| session.codebook.theme(id))
+                    .and_then(|found| retagged.codebook.find(&found.key))
+            };
+            self.view.filter.theme = moved(self.view.filter.theme);
+            self.view.chart_group = moved(self.view.chart_group);
+            self.view.bulk = None;
+            session.codebook = retagged.codebook;
+        }
+        session.rules = retagged.rules;
         session.survey = retagged.survey;
         session.tagging = retagged.tagging;
         session.summary = retagged.summary;
@@ -842,6 +912,14 @@ fn message_colour(ui: &egui::Ui, message: &StatusMessage) -> egui::Color32 {
     } else {
         ui.visuals().text_color()
     }
+}
+
+/// How many steps the open project's history has; none without a project.
+fn history_length(session: &Session) -> usize {
+    session
+        .project
+        .as_ref()
+        .map_or(0, |project| project.history().len())
 }
 
 /// The survey's file name, or "N files" when several were combined.
@@ -930,9 +1008,14 @@ mod tests {
         summary.untagged_comments = 123_456;
         app.generations.retag += 1;
         let retagged = Retagged {
-            session_generation: session.generation,
-            generation: app.generations.retag,
+            basis: RetagBasis {
+                session: session.generation,
+                retag: app.generations.retag,
+                history: 0,
+            },
             survey: session.survey.clone(),
+            codebook: session.codebook.clone(),
+            rules: crate::tagging::RuleSet::new(&session.codebook),
             tagging: session.tagging.clone(),
             summary,
         };

@@ -305,16 +305,29 @@ pub fn default_export_path(source: &Path) -> PathBuf {
 /// A finished re-tagging, for the session it was started from.
 #[derive(Debug)]
 pub struct Retagged {
-    /// The generation of the session it was started for.
-    pub session_generation: u64,
-    /// The role change it answers; only the newest is applied.
-    pub generation: u64,
+    /// What it was started from.
+    pub basis: RetagBasis,
     /// The survey with the new roles.
     pub survey: Survey,
+    /// The codebook it was tagged with.
+    pub codebook: Codebook,
+    /// The codebook's rules, compiled.
+    pub rules: RuleSet,
     /// Its tagging.
     pub tagging: Tagging,
     /// Its summary, computed with it off the UI thread.
     pub summary: Summary,
+}
+
+/// The state a re-tagging was started from, to tell whether its result is still wanted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetagBasis {
+    /// The generation of the session it was started for.
+    pub session: u64,
+    /// The change it answers; only the newest is applied.
+    pub retag: u64,
+    /// How many steps the project's history had, so decisions made meanwhile are not lost.
+    pub history: usize,
 }
 
 /// Everything that changes the state; applied at the end of the frame.
@@ -403,6 +416,8 @@ pub enum Command {
         /// Whether the comment's own themes head the list.
         own_themes_first: bool,
     },
+    /// Split the themes by this attribute; `None` lets ConsultLens find it.
+    SetRespondentGroup(Option<ColumnId>),
     /// Close the theme list.
     ClosePicker,
     /// Narrow the theme list.

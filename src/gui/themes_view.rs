@@ -78,6 +78,7 @@ pub fn themes_ui(
             ui.add_space(16.0);
             if let Some(crosstab) = &summary.by_attribute {
                 ui.heading(format!("Top themes by \"{}\"", crosstab.attribute_name));
+                super::data_view::respondent_group_ui(ui, session, commands);
                 if !settings.show_percent {
                     ui.label(
                         "Groups differ in size: switch to % of respondents to compare them fairly.",

@@ -171,6 +171,7 @@ pub fn build_survey(
         }],
         columns,
         source_rows,
+        respondent_group: None,
     })
 }
 

@@ -137,6 +137,7 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
             sources,
             columns,
             source_rows,
+            respondent_group: None,
         },
         report,
     }

@@ -26,6 +26,12 @@ pub enum Decision {
         /// The role.
         role: ColumnRole,
     },
+    /// The attribute that splits the themes by respondent type, by its question key; `None`
+    /// leaves it to the analysis to find.
+    RespondentGroup {
+        /// The question key.
+        question: Option<String>,
+    },
     /// The worksheet read from one source.
     Sheet {
         /// The source's position.
@@ -141,6 +147,8 @@ pub struct Decisions {
     pub coding: BTreeMap<(CommentKey, String), Coding>,
     /// Column roles chosen by hand.
     pub roles: BTreeMap<String, ColumnRole>,
+    /// The attribute chosen as the respondent group.
+    pub respondent_group: Option<String>,
     /// The worksheet read from each source, where chosen.
     pub sheets: BTreeMap<usize, String>,
     /// The codebook, as TOML.
@@ -165,6 +173,7 @@ impl Decisions {
             Decision::Role { question, role } => {
                 self.roles.insert(question, role);
             }
+            Decision::RespondentGroup { question } => self.respondent_group = question,
             Decision::Sheet { source, sheet } => {
                 self.sheets.insert(source, sheet);
             }
@@ -202,6 +211,7 @@ impl Decisions {
         for (question, role) in &self.roles {
             choices.choose(question, *role);
         }
+        choices.choose_respondent_group(self.respondent_group.as_deref());
         choices
     }
 }

@@ -293,6 +293,25 @@ impl Project {
             .collect()
     }
 
+    /// The quotes and notes in force, on comments of this survey; those whose comment is gone
+    /// are left out.
+    pub fn highlights(&self, keys: &SurveyKeys) -> crate::export::Highlights {
+        let mut quotes: Vec<CommentRef> = self
+            .decisions
+            .quotes
+            .iter()
+            .filter_map(|comment| keys.find_comment(comment))
+            .collect();
+        quotes.sort_unstable();
+        let notes = self
+            .decisions
+            .notes
+            .iter()
+            .filter_map(|(comment, note)| Some((keys.find_comment(comment)?, note.clone())))
+            .collect();
+        crate::export::Highlights { quotes, notes }
+    }
+
     /// The decisions made in one step of the history.
     ///
     /// # Errors

@@ -490,6 +490,9 @@ impl DecisionRow {
             }
             Decision::Note { comment, text } => on_comment("note", comment, None, text),
             Decision::Role { question, role } => plain("role", None, Some(question), role.key()),
+            Decision::RespondentGroup { question } => {
+                plain("respondent_group", None, question.as_deref(), "")
+            }
             Decision::Sheet { source, sheet } => plain("sheet", source_id(*source), None, sheet),
             Decision::Codebook { toml } => plain("codebook", None, None, toml),
         }
@@ -528,6 +531,9 @@ impl DecisionRow {
                 role: ColumnRole::ALL
                     .into_iter()
                     .find(|role| role.key() == value)?,
+            },
+            "respondent_group" => Decision::RespondentGroup {
+                question: self.question.clone(),
             },
             "sheet" => Decision::Sheet {
                 source: source?,
