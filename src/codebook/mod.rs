@@ -1,9 +1,14 @@
 //! Codebooks: the themes comments are tagged with, their rules, and the built-in sets.
 
+pub mod edit;
+mod sheet;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use crate::import::{ImportError, SUPPORTED_EXTENSIONS};
 
 /// Position of a theme in [`Codebook::themes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -72,6 +77,17 @@ pub enum CodebookError {
         /// The file.
         path: PathBuf,
         /// What is wrong.
+        detail: String,
+    },
+    /// The codebook spreadsheet cannot be read at all.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// The codebook spreadsheet's rows do not make a codebook.
+    #[error("{detail} in {}", .path.display())]
+    Sheet {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and in which row.
         detail: String,
     },
     /// The codebook could not be written as TOML.
@@ -149,11 +165,16 @@ impl Codebook {
         Ok(codebook)
     }
 
-    /// Loads a codebook file.
+    /// Loads a codebook file: a spreadsheet (by the extensions the import reads) as
+    /// [`Codebook::from_sheet`] reads it, anything else as TOML.
     ///
     /// # Errors
-    /// As [`Codebook::from_toml`], plus [`CodebookError::Read`].
+    /// As [`Codebook::from_sheet`] for a spreadsheet; else as [`Codebook::from_toml`], plus
+    /// [`CodebookError::Read`].
     pub fn load_file(path: &Path) -> Result<Self, CodebookError> {
+        if is_spreadsheet(path) {
+            return Self::from_sheet(path);
+        }
         let text = std::fs::read_to_string(path).map_err(|source| CodebookError::Read {
             path: path.to_owned(),
             source,
@@ -316,6 +337,17 @@ impl Codebook {
                 palette_colour(position)
             })
     }
+}
+
+/// Whether `path` names a spreadsheet the import reads, by its extension.
+fn is_spreadsheet(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            SUPPORTED_EXTENSIONS
+                .iter()
+                .any(|supported| supported.eq_ignore_ascii_case(extension))
+        })
 }
 
 /// Parses `#RRGGBB` into red, green and blue.
