@@ -1,5 +1,6 @@
 //! Survey + codebook -> tagging: which themes each comment raises, and the words that show it.
 
+mod index;
 mod rules;
 mod tokens;
 
@@ -7,6 +8,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use index::CommentIndex;
 pub use rules::RuleSet;
 pub use tokens::{Token, Tokenizer};
 

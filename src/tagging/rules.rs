@@ -7,7 +7,7 @@ use crate::codebook::{Codebook, ThemeId};
 
 /// One word of a rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum WordPattern {
+pub(super) enum WordPattern {
     /// Matches a word with this stem.
     Stem(String),
     /// Matches a word starting with this (from a trailing `*`).
@@ -135,7 +135,7 @@ impl RuleSet {
 }
 
 /// A phrase as word patterns: each word stemmed, a trailing `*` making a prefix.
-fn compile_phrase(tokenizer: &Tokenizer, phrase: &str) -> Vec<WordPattern> {
+pub(super) fn compile_phrase(tokenizer: &Tokenizer, phrase: &str) -> Vec<WordPattern> {
     phrase
         .split_whitespace()
         .flat_map(|part| {

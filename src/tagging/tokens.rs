@@ -42,55 +42,64 @@ impl Tokenizer {
     /// The words of `text`: runs of letters and digits, keeping apostrophes inside a word.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         let mut tokens = Vec::new();
-        let mut start: Option<usize> = None;
-        let mut characters = text.char_indices().peekable();
-        while let Some((offset, character)) = characters.next() {
-            let next_is_word = characters
-                .peek()
-                .is_some_and(|(_, next)| next.is_alphanumeric());
-            let in_word = character.is_alphanumeric()
-                || (is_apostrophe(character) && start.is_some() && next_is_word);
-            match (in_word, start) {
-                (true, None) => start = Some(offset),
-                (false, Some(begin)) => {
-                    tokens.push(self.token(text, begin, offset));
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        if let Some(begin) = start {
-            tokens.push(self.token(text, begin, text.len()));
-        }
+        for_each_word(text, |start, end, lower| {
+            tokens.push(Token {
+                start,
+                end,
+                lower: lower.to_owned(),
+                stem: self.stem(lower),
+            });
+        });
         tokens
-    }
-
-    fn token(&self, text: &str, start: usize, end: usize) -> Token {
-        let lower: String = text
-            .get(start..end)
-            .unwrap_or_default()
-            .chars()
-            .map(|character| {
-                if is_apostrophe(character) {
-                    '\''
-                } else {
-                    character
-                }
-            })
-            .flat_map(char::to_lowercase)
-            .collect();
-        let stem = self.stem(&lower);
-        Token {
-            start,
-            end,
-            lower,
-            stem,
-        }
     }
 
     /// The stem of one lower-case word.
     pub fn stem(&self, lower: &str) -> String {
         self.stemmer.stem(lower).into_owned()
+    }
+}
+
+/// Calls `visit` with the byte range and lower-case form of each word of `text`, in order: the
+/// words of [`Tokenizer::tokens`] without stemming each one, for callers that stem each distinct
+/// word once.
+pub(super) fn for_each_word(text: &str, mut visit: impl FnMut(usize, usize, &str)) {
+    let mut lower = String::new();
+    let mut visit_word = |start: usize, end: usize| {
+        lower.clear();
+        lower.extend(
+            text.get(start..end)
+                .unwrap_or_default()
+                .chars()
+                .map(|character| {
+                    if is_apostrophe(character) {
+                        '\''
+                    } else {
+                        character
+                    }
+                })
+                .flat_map(char::to_lowercase),
+        );
+        visit(start, end, &lower);
+    };
+    let mut start: Option<usize> = None;
+    let mut characters = text.char_indices().peekable();
+    while let Some((offset, character)) = characters.next() {
+        let next_is_word = characters
+            .peek()
+            .is_some_and(|(_, next)| next.is_alphanumeric());
+        let in_word = character.is_alphanumeric()
+            || (is_apostrophe(character) && start.is_some() && next_is_word);
+        match (in_word, start) {
+            (true, None) => start = Some(offset),
+            (false, Some(begin)) => {
+                visit_word(begin, offset);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(begin) = start {
+        visit_word(begin, text.len());
     }
 }
 
