@@ -217,5 +217,6 @@ fn generate(sentences: &[String], responses: usize) -> Survey {
         }],
         columns,
         source_rows: (2..responses + 2).collect(),
+        respondent_group: None,
     }
 }

@@ -713,3 +713,243 @@ fn the_respondent_group_is_chosen_kept_in_the_project_and_undone() {
         Some("Which of these best describes you?")
     );
 }
+
+/// The codebook of the open session.
+fn codebook_of(app: &App) -> &consultlens::codebook::Codebook {
+    &app.session.as_ref().expect("session").codebook
+}
+
+/// Comments carrying the theme with this key in the open session.
+fn comments_with(app: &App, key: &str) -> usize {
+    let session = app.session.as_ref().expect("session");
+    let theme = session.codebook.find(key).expect("theme");
+    session
+        .tagging
+        .iter()
+        .filter(|(_, tags)| tags.iter().any(|tag| tag.theme == theme))
+        .count()
+}
+
+#[test]
+fn a_theme_is_renamed_by_keyboard_in_the_codebook_view_and_undone() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let (mut harness, path) = harness_on_sample_project(directory.path());
+    harness.get_by_label("Codebook").click();
+    harness.run();
+    harness.key_press(egui::Key::J);
+    harness.run();
+    let key = harness
+        .state()
+        .view
+        .codebook
+        .selected
+        .clone()
+        .expect("J selects the first theme");
+    harness.get_by_label("Name").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Name")
+        .type_text("Everybody's business");
+    harness.run();
+    // Leaving the field makes the name.
+    harness.key_press(egui::Key::Tab);
+    step_and_wait(&mut harness);
+    let name_of = |app: &App| {
+        let codebook = codebook_of(app);
+        codebook
+            .theme(codebook.find(&key).expect("same id"))
+            .expect("theme")
+            .name
+            .clone()
+    };
+    assert_eq!(name_of(harness.state()), "Everybody's business");
+    let project = consultlens::project::Project::open(&path).expect("opens");
+    let kept = project.codebook().expect("codebook");
+    assert_eq!(
+        kept.theme(kept.find(&key).expect("id"))
+            .expect("theme")
+            .name,
+        "Everybody's business"
+    );
+    harness.get_by_label("Undo").click();
+    step_and_wait(&mut harness);
+    assert_ne!(name_of(harness.state()), "Everybody's business");
+}
+
+#[test]
+fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let (mut harness, _path) = harness_on_sample_project(directory.path());
+    harness.get_by_label("Codebook").click();
+    harness.run();
+    harness
+        .state_mut()
+        .push(consultlens::gui::Command::SelectTheme(
+            "transport".to_owned(),
+        ));
+    step_and_wait(&mut harness);
+    let before = comments_with(harness.state(), "transport");
+    let keywords = harness
+        .state()
+        .session
+        .as_ref()
+        .map(|session| {
+            let codebook = &session.codebook;
+            codebook
+                .theme(codebook.find("transport").expect("theme"))
+                .expect("theme")
+                .keywords
+                .join("\n")
+        })
+        .expect("session");
+    // A new keyword that many comments use: "school".
+    harness.get_by_label("Keywords, one per line").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Keywords, one per line")
+        .type_text(&format!("{keywords}\nschool"));
+    step_and_wait(&mut harness);
+    let preview = harness
+        .state()
+        .view
+        .codebook
+        .rules_draft
+        .as_ref()
+        .and_then(|draft| draft.preview.clone())
+        .expect("a preview once the index is made");
+    let (keyword, matched) = preview.keywords.last().expect("keywords counted");
+    assert_eq!(keyword, "school");
+    assert!(matched.len() > 10, "{}", matched.len());
+    assert!(!preview.gained.is_empty());
+    assert_eq!(preview.now, before);
+    assert_eq!(
+        preview.after,
+        before + preview.gained.len() - preview.lost.len()
+    );
+    harness.get_by_label_contains(&format!("{} gained", preview.gained.len()));
+    assert_eq!(
+        comments_with(harness.state(), "transport"),
+        before,
+        "nothing changes before Apply"
+    );
+    // Applied from the keyboard, still in the field.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    step_and_wait(&mut harness);
+    assert_eq!(comments_with(harness.state(), "transport"), preview.after);
+    let codebook = codebook_of(harness.state());
+    let transport = codebook
+        .theme(codebook.find("transport").expect("theme"))
+        .expect("theme");
+    assert_eq!(transport.keywords.join("\n"), format!("{keywords}\nschool"));
+}
+
+#[test]
+fn a_theme_added_by_hand_codes_comments_and_a_merge_carries_its_coding() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let (mut harness, path) = harness_on_sample_project(directory.path());
+    harness.get_by_label("Codebook").click();
+    harness.run();
+    harness.get_by_label("New theme").click();
+    harness
+        .get_by_label("New theme")
+        .type_text("Sibling support");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    step_and_wait(&mut harness);
+    let key = codebook_of(harness.state())
+        .themes
+        .iter()
+        .find(|theme| theme.name == "Sibling support")
+        .map(|theme| theme.key.clone())
+        .expect("added");
+    assert_eq!(
+        harness.state().view.codebook.selected.as_deref(),
+        Some(key.as_str())
+    );
+
+    // Code the first comment with it, by keyboard.
+    harness.get_by_label("Comments").click();
+    harness.run();
+    harness.key_press(egui::Key::J);
+    harness.run();
+    harness.key_press(egui::Key::T);
+    harness.run();
+    harness
+        .get_by_label("Find a theme")
+        .type_text("sibling support");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(comments_with(harness.state(), &key), 1);
+
+    // Merge it into Family support and social care: the comment keeps it under that name.
+    harness.get_by_label("Codebook").click();
+    harness.run();
+    let into = "family-support-and-social-care";
+    assert!(
+        codebook_of(harness.state()).find(into).is_some(),
+        "the sample codebook has it"
+    );
+    let before = comments_with(harness.state(), into);
+    harness
+        .state_mut()
+        .push(consultlens::gui::Command::ChooseMergeInto(Some(
+            into.to_owned(),
+        )));
+    harness.run();
+    harness.get_by_label("Merge…").click();
+    harness.run();
+    harness.get_by_label("Merge").click();
+    step_and_wait(&mut harness);
+    assert!(codebook_of(harness.state()).find(&key).is_none());
+    assert_eq!(comments_with(harness.state(), into), before + 1);
+    let project = consultlens::project::Project::open(&path).expect("opens");
+    assert_eq!(
+        project.decisions().hand_coding_counts().0,
+        2,
+        "both kept in the history"
+    );
+}
+
+#[test]
+fn a_spreadsheet_codebook_replaces_the_themes_after_asking() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let (mut harness, _path) = harness_on_sample_project(directory.path());
+    let codes = directory.path().join("codes.csv");
+    std::fs::write(
+        &codes,
+        "Theme,Parent,Description,Keywords\nTravel,,,taxi; bus; transport\nWaiting,,,waiting list; waited\n",
+    )
+    .expect("writes");
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::FileChooserUnavailable(
+            consultlens::gui::FilePurpose::LoadCodebook,
+        ),
+    );
+    harness.get_by_label("File path").click();
+    harness.run();
+    harness
+        .get_by_label("File path")
+        .type_text(&codes.display().to_string());
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    harness.get_by_label_contains("Use \"codes\"");
+    assert_eq!(
+        codebook_of(harness.state()).name,
+        "SEND strategy",
+        "not before asking"
+    );
+    harness.get_by_label("Use it").click();
+    step_and_wait(&mut harness);
+    let names: Vec<&str> = codebook_of(harness.state())
+        .themes
+        .iter()
+        .map(|theme| theme.name.as_str())
+        .collect();
+    assert_eq!(names, ["Travel", "Waiting"]);
+    assert!(comments_with(harness.state(), "travel") > 5);
+}

@@ -454,3 +454,52 @@ fn starred_quotes_are_exported_under_each_theme_with_who_said_them_and_the_note(
         ]
     );
 }
+
+#[test]
+fn merging_a_theme_keeps_the_hand_coding_of_both_and_undo_splits_them_again() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = project_from(directory.path(), SURVEY);
+    let mut project = Project::open(&path).expect("opens");
+    project
+        .decide(
+            "coded by hand",
+            vec![
+                code("R3", "communication", Coding::Add),
+                code("R1", "transport", Coding::Remove),
+            ],
+        )
+        .expect("decided");
+    // Communication goes into Transport: R3's Communication becomes Transport.
+    let loaded = project.load(&Progress::new()).expect("loads");
+    let mut merged = loaded.codebook.clone();
+    merged.merge("communication", "transport").expect("merges");
+    let has_transport = |comment: &CommentKey| {
+        let theme = loaded.codebook.find("transport").expect("theme");
+        loaded
+            .keys
+            .find_comment(comment)
+            .is_some_and(|comment| loaded.tagging.has_theme(comment, theme))
+    };
+    let mut decisions = vec![Decision::Codebook {
+        toml: merged.to_toml().expect("toml"),
+    }];
+    decisions.extend(project.decisions().merged_coding(
+        "communication",
+        "transport",
+        has_transport,
+    ));
+    project
+        .decide("merged Communication into Transport", decisions)
+        .expect("decided");
+    assert_eq!(
+        respondents(&path),
+        [("transport".to_owned(), 2)],
+        "R2 by the rules, R3 by hand carried over; R1 still taken off"
+    );
+    let project = &mut Project::open(&path).expect("opens");
+    project.undo().expect("undone");
+    assert_eq!(
+        respondents(&path),
+        [("communication".to_owned(), 1), ("transport".to_owned(), 1)]
+    );
+}

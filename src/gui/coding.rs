@@ -115,7 +115,7 @@ impl App {
 
     /// The open project, or `None` after asking for the survey to be saved as one first: a
     /// decision is never made where it would not last.
-    fn project_for_decisions(&mut self) -> Option<()> {
+    pub(super) fn project_for_decisions(&mut self) -> Option<()> {
         let has_project = self
             .session
             .as_ref()

@@ -57,6 +57,10 @@ pub fn choose(purpose: FilePurpose, suggested: &Path) -> Option<Command> {
             "ConsultLens project",
             crate::project::EXTENSION,
         ),
+        FilePurpose::LoadCodebook => pick_codebook_file(),
+        FilePurpose::SaveCodebook => {
+            pick_save_file(suggested, "Save the codebook", "Codebook (TOML)", "toml")
+        }
     };
     answer(purpose, chosen, CHOOSER_FAILED.with(Cell::take))
 }
@@ -70,6 +74,8 @@ fn answer(purpose: FilePurpose, chosen: Option<PathBuf>, failed: bool) -> Option
             Some(Command::SetExportPath(path.display().to_string()))
         }
         (Some(path), FilePurpose::SaveProject) => Some(Command::SaveAsProject(path)),
+        (Some(path), FilePurpose::LoadCodebook) => Some(Command::LoadCodebook(path)),
+        (Some(path), FilePurpose::SaveCodebook) => Some(Command::SaveCodebook(path)),
         (None, _) if failed => Some(Command::FileChooserUnavailable(purpose)),
         (None, _) => None,
     }
@@ -81,6 +87,15 @@ fn pick_survey_file() -> Option<PathBuf> {
     rfd::FileDialog::new()
         .set_title("Open a project or a consultation export")
         .add_filter("Projects and survey exports", &openable)
+        .pick_file()
+}
+
+fn pick_codebook_file() -> Option<PathBuf> {
+    let mut readable = crate::import::SUPPORTED_EXTENSIONS.to_vec();
+    readable.push("toml");
+    rfd::FileDialog::new()
+        .set_title("Use a codebook (TOML, or a spreadsheet of themes)")
+        .add_filter("Codebooks", &readable)
         .pick_file()
 }
 

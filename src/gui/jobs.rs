@@ -258,6 +258,7 @@ fn load_files(
         generation,
         rules,
         project: None,
+        index: None,
     }))
 }
 
@@ -286,6 +287,7 @@ fn load_project(path: &Path, generation: u64, progress: &Progress) -> Command {
         generation,
         keys: loaded.keys,
         project: Some(project),
+        index: None,
     }))
 }
 

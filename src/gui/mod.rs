@@ -5,6 +5,8 @@
 //! beside them. UI code reads the state and pushes [`Command`]s; [`App::apply`] at the end of
 //! the frame is the only place any of it changes.
 
+mod codebook_edit;
+mod codebook_view;
 mod coding;
 mod comments_view;
 mod data_view;
@@ -228,9 +230,11 @@ impl App {
             let mut commands = Vec::new();
             comments_view::picker_ui(ui, session, &self.view, &self.settings, &mut commands);
             comments_view::bulk_ui(ui, session, &self.view, &mut commands);
+            codebook_view::confirm_ui(ui, session, &self.view, &mut commands);
             self.commands.extend(commands);
         }
 
+        self.index_if_needed();
         if self.apply() {
             // What changed at the end of this frame is drawn in the next.
             ui.ctx().request_repaint();
@@ -520,6 +524,7 @@ impl App {
             View::Themes => {
                 themes_view::themes_ui(ui, session, view, &self.settings, &mut commands);
             }
+            View::Codebook => codebook_view::codebook_ui(ui, session, view, &mut commands),
             View::Export => {
                 export_view::export_ui(ui, session, view, self.jobs.is_busy(), &mut commands);
             }
@@ -577,6 +582,8 @@ impl App {
                     FilePurpose::Add => Command::AddFile(path),
                     FilePurpose::Export => Command::SetExportPath(path.display().to_string()),
                     FilePurpose::SaveProject => Command::SaveAsProject(path),
+                    FilePurpose::LoadCodebook => Command::LoadCodebook(path),
+                    FilePurpose::SaveCodebook => Command::SaveCodebook(path),
                 });
             }
             Command::CloseTypedPath => self.view.path_prompt = None,
@@ -694,6 +701,28 @@ impl App {
             }
             Command::TogglePin(key) => self.toggle_pin(key),
             Command::UsePin(digit) => self.use_pin(digit),
+            Command::SelectTheme(key) => self.select_theme(key),
+            Command::EditThemeText(draft) => self.view.codebook.text_draft = Some(draft),
+            Command::SetThemeText(draft) => self.set_theme_text(draft),
+            Command::RecolourTheme(key, colour) => self.recolour_theme(key, colour),
+            Command::SetThemeParent(key, parent) => self.set_theme_parent(key, parent),
+            Command::ShiftTheme(key, places) => self.shift_theme(key, places),
+            Command::EditNewTheme(name) => self.view.codebook.new_theme = name,
+            Command::AddTheme => self.add_theme(),
+            Command::EditRules {
+                keywords,
+                exclusions,
+            } => self.edit_rules(keywords, exclusions),
+            Command::ApplyRules => self.apply_rules(),
+            Command::RevertRules => self.view.codebook.rules_draft = None,
+            Command::ChooseMergeInto(key) => self.view.codebook.merge_into = key,
+            Command::AskCodebookChange(change) => self.view.codebook.confirm = Some(change),
+            Command::ConfirmCodebookChange => self.confirm_codebook_change(),
+            Command::CancelCodebookChange => self.view.codebook.confirm = None,
+            Command::UseBuiltInCodebook(name) => self.use_built_in_codebook(&name),
+            Command::LoadCodebook(path) => self.load_codebook(&path),
+            Command::SaveCodebook(path) => self.save_codebook(path),
+            Command::IndexBuilt(generation, index) => self.index_built(generation, index),
             Command::FocusSearch => {
                 self.view.view = View::Comments;
                 self.view.focus_search = true;
@@ -714,7 +743,10 @@ impl App {
             FilePurpose::SaveProject => source
                 .map(|path| path.with_extension(project::EXTENSION))
                 .unwrap_or_default(),
-            FilePurpose::Open | FilePurpose::Add => PathBuf::new(),
+            FilePurpose::SaveCodebook => source
+                .map(|path| path.with_extension("codebook.toml"))
+                .unwrap_or_default(),
+            FilePurpose::Open | FilePurpose::Add | FilePurpose::LoadCodebook => PathBuf::new(),
         }
     }
 
@@ -874,6 +906,9 @@ impl App {
             session.codebook = retagged.codebook;
         }
         session.rules = retagged.rules;
+        if retagged.tagging.comments != session.tagging.comments {
+            session.index = None;
+        }
         session.survey = retagged.survey;
         session.tagging = retagged.tagging;
         session.summary = retagged.summary;
@@ -893,6 +928,7 @@ impl App {
             self.view.filter.attribute = None;
         }
         self.view.refilter(session);
+        self.refresh_preview();
     }
 }
 

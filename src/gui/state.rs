@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +13,7 @@ use crate::import::ImportReport;
 use crate::keys::SurveyKeys;
 use crate::model::{ColumnId, ColumnRole, CommentRef, RoleChoices, Survey};
 use crate::project::Project;
-use crate::tagging::{Coding, RuleSet, Tagging};
+use crate::tagging::{Coding, CommentIndex, RuleSet, Tagging};
 
 /// Choices kept between runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,13 +64,21 @@ pub enum View {
     Comments,
     /// Theme charts.
     Themes,
+    /// The themes, their rules and where they come from.
+    Codebook,
     /// The summary workbook.
     Export,
 }
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 4] = [View::Data, View::Comments, View::Themes, View::Export];
+    pub const ALL: [View; 5] = [
+        View::Data,
+        View::Comments,
+        View::Themes,
+        View::Codebook,
+        View::Export,
+    ];
 
     /// The tab's label.
     pub fn label(self) -> &'static str {
@@ -77,6 +86,7 @@ impl View {
             View::Data => "Data",
             View::Comments => "Comments",
             View::Themes => "Themes",
+            View::Codebook => "Codebook",
             View::Export => "Export",
         }
     }
@@ -107,6 +117,9 @@ pub struct Session {
     /// The project the decisions are kept in; `None` for a file opened to look at, which is
     /// saved as a project before anything is coded.
     pub project: Option<Project>,
+    /// The comments' words, for the codebook editor's live counts; made in the background the
+    /// first time the Codebook view is shown.
+    pub index: Option<Arc<CommentIndex>>,
 }
 
 /// What the user is looking at: kept apart from the session, and reset when another opens.
@@ -138,6 +151,8 @@ pub struct ViewState {
     pub scroll_to_selected: bool,
     /// A note being written on a comment, kept when the field loses the keyboard.
     pub note_draft: Option<(CommentRef, String)>,
+    /// The Codebook view's theme and edits under way.
+    pub codebook: CodebookEditor,
 }
 
 impl Default for ViewState {
@@ -156,8 +171,120 @@ impl Default for ViewState {
             focus_search: false,
             scroll_to_selected: false,
             note_draft: None,
+            codebook: CodebookEditor::default(),
         }
     }
+}
+
+/// The Codebook view: the theme being edited and the edits not made yet.
+#[derive(Debug, Default)]
+pub struct CodebookEditor {
+    /// The theme shown in the editor, by key: positions move when themes do.
+    pub selected: Option<String>,
+    /// A name or description being typed, made when the field loses the keyboard.
+    pub text_draft: Option<ThemeTextDraft>,
+    /// Keywords and exclusions being edited, with what they would do, before they are applied.
+    pub rules_draft: Option<RulesDraft>,
+    /// The name typed for a new theme.
+    pub new_theme: String,
+    /// The theme the selected one would be merged into.
+    pub merge_into: Option<String>,
+    /// A change that waits for the user to confirm it.
+    pub confirm: Option<CodebookChange>,
+    /// Whether the comments' index is being made.
+    pub indexing: bool,
+}
+
+/// Which text of a theme is being typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeText {
+    /// Its name.
+    Name,
+    /// Its description.
+    Description,
+}
+
+/// A theme's name or description as typed so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThemeTextDraft {
+    /// The theme's key.
+    pub key: String,
+    /// Which text.
+    pub field: ThemeText,
+    /// The text so far.
+    pub text: String,
+}
+
+/// A theme's keywords and exclusions as edited, one per line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RulesDraft {
+    /// The theme's key.
+    pub key: String,
+    /// The keywords, one per line.
+    pub keywords: String,
+    /// The exclusions, one per line.
+    pub exclusions: String,
+    /// What they would match; `None` until the comments' index is made.
+    pub preview: Option<RulesPreview>,
+}
+
+impl RulesDraft {
+    /// The keywords as a list, blank lines left out.
+    pub fn keyword_list(&self) -> Vec<String> {
+        lines_of(&self.keywords)
+    }
+
+    /// The exclusions as a list, blank lines left out.
+    pub fn exclusion_list(&self) -> Vec<String> {
+        lines_of(&self.exclusions)
+    }
+}
+
+fn lines_of(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// What a theme's edited rules would match, worked out from the comments' index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RulesPreview {
+    /// Each keyword with the comments it matches.
+    pub keywords: Vec<(String, Vec<CommentRef>)>,
+    /// How many comments have the theme now.
+    pub now: usize,
+    /// How many would have it with these rules (hand coding still holding).
+    pub after: usize,
+    /// Comments that would gain the theme.
+    pub gained: Vec<CommentRef>,
+    /// Comments that would lose it.
+    pub lost: Vec<CommentRef>,
+}
+
+/// A change to the codebook that asks first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CodebookChange {
+    /// Use another codebook instead, named where it came from.
+    Replace {
+        /// The codebook.
+        codebook: Box<Codebook>,
+        /// A built-in name or a file.
+        from: String,
+    },
+    /// Merge one theme into another.
+    Merge {
+        /// The theme that goes.
+        from: String,
+        /// The theme that stays.
+        into: String,
+    },
+    /// Delete a theme.
+    Delete {
+        /// The theme.
+        key: String,
+    },
 }
 
 /// The searchable list of themes used to code comments.
@@ -217,6 +344,10 @@ pub enum FilePurpose {
     Export,
     /// Where to save the open survey as a project.
     SaveProject,
+    /// A codebook file to use (TOML or a spreadsheet).
+    LoadCodebook,
+    /// Where to save the codebook as TOML.
+    SaveCodebook,
 }
 
 impl FilePurpose {
@@ -227,6 +358,8 @@ impl FilePurpose {
             FilePurpose::Add => "Add file",
             FilePurpose::Export => "Use this path",
             FilePurpose::SaveProject => "Save project",
+            FilePurpose::LoadCodebook => "Load codebook",
+            FilePurpose::SaveCodebook => "Save codebook",
         }
     }
 }
@@ -418,6 +551,49 @@ pub enum Command {
     },
     /// Split the themes by this attribute; `None` lets ConsultLens find it.
     SetRespondentGroup(Option<ColumnId>),
+    /// Show this theme in the codebook editor.
+    SelectTheme(String),
+    /// Type a theme's name or description.
+    EditThemeText(ThemeTextDraft),
+    /// Make the name or description typed.
+    SetThemeText(ThemeTextDraft),
+    /// Give a theme a colour, or let it take its group's.
+    RecolourTheme(String, Option<String>),
+    /// Put a theme in a group, or at the top level.
+    SetThemeParent(String, Option<String>),
+    /// Move a theme this many places down (up when negative) among its siblings.
+    ShiftTheme(String, isize),
+    /// Type the name of a new theme.
+    EditNewTheme(String),
+    /// Add the theme named.
+    AddTheme,
+    /// Edit the selected theme's keywords and exclusions (one per line).
+    EditRules {
+        /// The keywords.
+        keywords: String,
+        /// The exclusions.
+        exclusions: String,
+    },
+    /// Make the edited keywords and exclusions the theme's.
+    ApplyRules,
+    /// Forget the edited keywords and exclusions.
+    RevertRules,
+    /// Choose the theme to merge the selected one into.
+    ChooseMergeInto(Option<String>),
+    /// Ask before a codebook change.
+    AskCodebookChange(CodebookChange),
+    /// Make the change asked about.
+    ConfirmCodebookChange,
+    /// Forget the change asked about.
+    CancelCodebookChange,
+    /// Ask before using a built-in codebook instead.
+    UseBuiltInCodebook(String),
+    /// Read a codebook file (TOML or a spreadsheet) and ask before using it.
+    LoadCodebook(PathBuf),
+    /// Write the codebook as TOML.
+    SaveCodebook(PathBuf),
+    /// The comments' index, made for the session of this generation.
+    IndexBuilt(u64, Arc<CommentIndex>),
     /// Close the theme list.
     ClosePicker,
     /// Narrow the theme list.

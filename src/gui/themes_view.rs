@@ -8,7 +8,7 @@ use crate::analysis::ThemeCount;
 use crate::analysis::charts::{comparison_rows, frequency_bars};
 use crate::codebook::{ThemeId, palette_colour};
 use crate::counts::{as_f32, as_f64};
-use crate::wording::{counted, format_number};
+use crate::wording::{counted, counted_have, format_number};
 
 /// Themes compared across respondent groups: enough to read, few enough to fit.
 const MAX_GROUPED_THEMES: usize = 10;
@@ -46,10 +46,7 @@ pub fn themes_ui(
             "{} wrote {}; {} no theme.",
             counted(summary.respondents_with_comments, "respondent"),
             counted(summary.comments, "comment"),
-            match summary.untagged_comments {
-                1 => "1 comment has".to_owned(),
-                untagged => format!("{untagged} comments have"),
-            }
+            counted_have(summary.untagged_comments, "comment")
         );
         separated_keep_together(ui, &about, 0.0);
         ui.label(about);

@@ -205,6 +205,34 @@ impl Decisions {
         (added, self.coding.len() - added)
     }
 
+    /// The hand coding that carries theme `from`'s decisions over to theme `into` when `from`
+    /// is merged into it, so that the hand coding of both is kept: a comment a person gave
+    /// `from` gets `into` (over a removal of `into`), and a comment a person took `from` off
+    /// stays without `into` unless it has `into` now (`has_into`) or a decision about it.
+    pub fn merged_coding(
+        &self,
+        from: &str,
+        into: &str,
+        has_into: impl Fn(&CommentKey) -> bool,
+    ) -> Vec<Decision> {
+        self.coding
+            .iter()
+            .filter(|((_, theme), _)| theme == from)
+            .filter_map(|((comment, _), coding)| {
+                let decided = self.coding.get(&(comment.clone(), into.to_owned()));
+                let carried = match coding {
+                    Coding::Add => decided != Some(&Coding::Add),
+                    Coding::Remove => decided.is_none() && !has_into(comment),
+                };
+                carried.then(|| Decision::Code {
+                    comment: comment.clone(),
+                    theme: into.to_owned(),
+                    coding: *coding,
+                })
+            })
+            .collect()
+    }
+
     /// The roles chosen by hand, to give to the survey.
     pub fn role_choices(&self) -> RoleChoices {
         let mut choices = RoleChoices::default();
@@ -255,6 +283,52 @@ mod tests {
         let state = InForce::replay(&steps);
         assert_eq!(state.done, [1, 2, 7]);
         assert_eq!(state.redoable(), None);
+    }
+
+    #[test]
+    fn merging_carries_hand_coding_to_the_theme_that_stays() {
+        let on = |response: &str| CommentKey {
+            source: 0,
+            response: response.to_owned(),
+            question: "views".to_owned(),
+        };
+        let mut decisions = Decisions::default();
+        let mut code = |response: &str, theme: &str, coding| {
+            decisions.apply(Decision::Code {
+                comment: on(response),
+                theme: theme.to_owned(),
+                coding,
+            });
+        };
+        code("R1", "taxis", Coding::Add);
+        code("R2", "taxis", Coding::Add);
+        code("R2", "transport", Coding::Remove);
+        code("R3", "taxis", Coding::Remove);
+        code("R4", "taxis", Coding::Remove);
+        code("R5", "taxis", Coding::Add);
+        code("R5", "transport", Coding::Add);
+        // R4 has Transport by the rules, so taking Taxis off it does not take Transport off.
+        let carried =
+            decisions.merged_coding("taxis", "transport", |comment| comment.response == "R4");
+        let carried: Vec<(String, Coding)> = carried
+            .into_iter()
+            .filter_map(|decision| match decision {
+                Decision::Code {
+                    comment,
+                    theme,
+                    coding,
+                } if theme == "transport" => Some((comment.response, coding)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            carried,
+            [
+                ("R1".to_owned(), Coding::Add),
+                ("R2".to_owned(), Coding::Add),
+                ("R3".to_owned(), Coding::Remove),
+            ]
+        );
     }
 
     #[test]

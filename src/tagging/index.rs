@@ -437,6 +437,7 @@ mod tests {
                 values: answers.iter().map(|answer| Value::from(*answer)).collect(),
             }],
             source_rows: (2..answers.len() + 2).collect(),
+            respondent_group: None,
         }
     }
 

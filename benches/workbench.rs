@@ -1,0 +1,253 @@
+//! The workbench at 10,000 responses, release build: opening a saved project beside importing its
+//! source, a hand decision stored and the charts' counts updated, and the codebook editor's live
+//! keyword counts after a keystroke; beside them, the Python peer's whole pipeline, which is what
+//! an analyst without ConsultLens runs again after each correction.
+//!
+//! `cargo bench --bench workbench` makes the survey with `../shared/peer/gen_survey.py` (the
+//! peer's seeded generator; Python 3 with pandas, numpy, openpyxl, python-calamine and xlsxwriter,
+//! e.g. `PATH=/path/to/venv/bin:$PATH`), so both read the same file. Without it the benchmark says
+//! so and stops.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use consultlens::analysis::summarise;
+use consultlens::codebook::{Codebook, DEFAULT_CODEBOOK};
+use consultlens::gui::{self, App, Settings, View};
+use consultlens::import::{ImportOptions, import_file};
+use consultlens::progress::Progress;
+use consultlens::project::Project;
+use consultlens::tagging::{Coding, CommentIndex, tag_survey};
+
+const RESPONSES: usize = 10_000;
+/// Alternating runs of opening the project and importing the source; the median is reported.
+const OPEN_RUNS: usize = 7;
+/// Hand decisions timed.
+const DECISIONS: usize = 60;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let peer = root.join("../shared/peer");
+    let data = root.join("target/bench-data/workbench");
+    std::fs::create_dir_all(&data)?;
+    let survey = data.join(format!("survey_{RESPONSES}.xlsx"));
+    if !survey.exists() && !generated(&peer, &data) {
+        println!(
+            "skipped: the survey is made by {}, which needs Python 3 with the peer's packages",
+            peer.join("gen_survey.py").display()
+        );
+        return Ok(());
+    }
+    let project_path = data.join("survey.consultlens");
+    if project_path.exists() {
+        std::fs::remove_file(&project_path)?;
+    }
+    let codebook = Codebook::built_in(DEFAULT_CODEBOOK)?;
+    Project::create(
+        &project_path,
+        std::slice::from_ref(&survey),
+        None,
+        &codebook,
+        &Progress::new(),
+    )?;
+
+    let (import_times, open_times) = opening(&survey, &project_path, &codebook)?;
+    println!("{RESPONSES} responses, {}", survey.display());
+    println!(
+        "import the source, tag, count     median {:>8.1} ms",
+        millis(median(import_times))
+    );
+    println!(
+        "open the saved project, same      median {:>8.1} ms",
+        millis(median(open_times))
+    );
+
+    let mut app = app_on(&project_path)?;
+    let decisions = hand_decisions(&mut app)?;
+    println!(
+        "hand decision stored, counts new  median {:>8.1} ms   max {:>6.1} ms   ({DECISIONS} decisions)",
+        millis(median(decisions.clone())),
+        millis(decisions.iter().copied().max().unwrap_or_default())
+    );
+
+    let keystrokes = keyword_keystrokes(&mut app)?;
+    println!(
+        "live keyword counts per keystroke median {:>5.1} ms   max {:>6.1} ms   ({} keystrokes over every theme)",
+        millis(median(keystrokes.clone())),
+        millis(keystrokes.iter().copied().max().unwrap_or_default()),
+        keystrokes.len()
+    );
+
+    match peer_pipeline(&peer, &survey, &data) {
+        Some(seconds) => println!(
+            "peer pipeline (calamine, xlsxwriter), run again after a correction: {:>8.1} ms",
+            seconds * 1000.0
+        ),
+        None => println!("peer pipeline: skipped (Python 3 with its packages is not here)"),
+    }
+    Ok(())
+}
+
+/// Makes the survey with the peer's generator; whether it could.
+fn generated(peer: &Path, data: &Path) -> bool {
+    Command::new("python3")
+        .arg(peer.join("gen_survey.py"))
+        .arg(data)
+        .arg(RESPONSES.to_string())
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+/// Times importing the source (read, tag, count) and opening the project (read its copy, replay
+/// its history, tag, apply the hand coding, count), alternating.
+fn opening(
+    survey: &Path,
+    project: &Path,
+    codebook: &Codebook,
+) -> Result<(Vec<Duration>, Vec<Duration>), Box<dyn std::error::Error>> {
+    let mut imports = Vec::new();
+    let mut opens = Vec::new();
+    for _ in 0..OPEN_RUNS {
+        let started = Instant::now();
+        let imported = import_file(survey, &ImportOptions::default(), &Progress::new())?;
+        let tagging =
+            tag_survey(&imported.survey, codebook, &Progress::new()).ok_or("cancelled")?;
+        std::hint::black_box(summarise(&imported.survey, codebook, &tagging));
+        imports.push(started.elapsed());
+
+        let started = Instant::now();
+        let loaded = Project::open(project)?.load(&Progress::new())?;
+        std::hint::black_box(summarise(
+            &loaded.imported.survey,
+            &loaded.codebook,
+            &loaded.tagging,
+        ));
+        opens.push(started.elapsed());
+    }
+    Ok((imports, opens))
+}
+
+/// The window's state on the project, as the app holds it, with nothing drawn.
+fn app_on(project: &Path) -> Result<App, Box<dyn std::error::Error>> {
+    let mut app = App::new(Settings::default());
+    app.open(project.to_owned(), None);
+    app.finish_jobs();
+    if app.session.is_none() {
+        return Err(format!("the project did not open: {:?}", app.last_status()).into());
+    }
+    Ok(app)
+}
+
+/// Times the window's handling of hand decisions: written to the project in its own
+/// transaction, the tagging changed and the summary behind the charts counted again.
+fn hand_decisions(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::error::Error>> {
+    let session = app.session.as_ref().ok_or("no session")?;
+    let comments: Vec<_> = session
+        .tagging
+        .comments
+        .iter()
+        .copied()
+        .take(DECISIONS)
+        .collect();
+    let theme = session
+        .codebook
+        .find("transport")
+        .ok_or("no Transport theme")?;
+    let mut times = Vec::new();
+    for comment in comments {
+        app.push(gui::Command::SelectComment(comment));
+        app.apply();
+        let coding = if app
+            .session
+            .as_ref()
+            .is_some_and(|session| session.tagging.has_theme(comment, theme))
+        {
+            Coding::Remove
+        } else {
+            Coding::Add
+        };
+        let started = Instant::now();
+        app.push(gui::Command::Code(comment, theme, coding));
+        app.apply();
+        times.push(started.elapsed());
+    }
+    Ok(times)
+}
+
+/// Times the Codebook view's answer to a keystroke in a theme's keywords: every keyword counted
+/// and the comments gained and lost worked out, for each theme with keywords in turn, typing one
+/// more letter of a new keyword each time.
+fn keyword_keystrokes(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::error::Error>> {
+    let session = app.session.as_ref().ok_or("no session")?;
+    let index = CommentIndex::new(&session.survey, &session.tagging.comments);
+    let generation = session.generation;
+    let themes: Vec<(String, String, String)> = session
+        .codebook
+        .themes
+        .iter()
+        .filter(|theme| !theme.keywords.is_empty())
+        .map(|theme| {
+            (
+                theme.key.clone(),
+                theme.keywords.join("\n"),
+                theme.exclude.join("\n"),
+            )
+        })
+        .collect();
+    app.push(gui::Command::ShowView(View::Codebook));
+    app.push(gui::Command::IndexBuilt(generation, Arc::new(index)));
+    app.apply();
+    let mut times = Vec::new();
+    for (key, keywords, exclusions) in themes {
+        app.push(gui::Command::SelectTheme(key));
+        app.apply();
+        let mut typed = format!("{keywords}\n");
+        for letter in "waiting".chars() {
+            typed.push(letter);
+            let started = Instant::now();
+            app.push(gui::Command::EditRules {
+                keywords: typed.clone(),
+                exclusions: exclusions.clone(),
+            });
+            app.apply();
+            times.push(started.elapsed());
+        }
+        let previewed = app
+            .view
+            .codebook
+            .rules_draft
+            .as_ref()
+            .is_some_and(|draft| draft.preview.is_some());
+        if !previewed {
+            return Err("the editor showed no counts".into());
+        }
+    }
+    Ok(times)
+}
+
+/// The peer's whole pipeline on the same file, in seconds, when it can run.
+fn peer_pipeline(peer: &Path, survey: &Path, data: &Path) -> Option<f64> {
+    let output: PathBuf = data.join("peer-summary.xlsx");
+    let started = Instant::now();
+    let ran = Command::new("python3")
+        .arg(peer.join("pipeline.py"))
+        .arg(survey)
+        .arg(&output)
+        .args(["--reader", "calamine", "--writer", "xlsxwriter"])
+        .output()
+        .ok()?;
+    ran.status
+        .success()
+        .then(|| started.elapsed().as_secs_f64())
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort_unstable();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}

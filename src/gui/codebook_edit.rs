@@ -1,0 +1,416 @@
+//! Shaping the codebook in the window. Each change is one step of the project's history, made
+//! on the project's latest codebook; the comments are then tagged again with it in the
+//! background. Keyword edits are previewed on the comments' index before they are applied.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::App;
+use super::state::{
+    CodebookChange, Command, RulesDraft, RulesPreview, Session, ThemeText, ThemeTextDraft, View,
+};
+use crate::codebook::Codebook;
+use crate::codebook::edit::EditError;
+use crate::model::CommentRef;
+use crate::project::Decision;
+use crate::tagging::{Coding, CommentIndex};
+
+impl App {
+    /// Changes the project's codebook as `change` does, recording it with `more` decisions as
+    /// one step, and tags the comments again with it. Returns whether it was made.
+    fn change_codebook(
+        &mut self,
+        description: &str,
+        change: impl FnOnce(&mut Codebook) -> Result<(), EditError>,
+        more: Vec<Decision>,
+    ) -> bool {
+        if self.project_for_decisions().is_none() {
+            return false;
+        }
+        let Some(project) = self
+            .session
+            .as_mut()
+            .and_then(|session| session.project.as_mut())
+        else {
+            return false;
+        };
+        // The project's codebook, not the session's: an earlier change may still be re-tagging.
+        let made = project
+            .codebook()
+            .map_err(|error| error.to_string())
+            .and_then(|mut codebook| {
+                change(&mut codebook).map_err(|error| error.to_string())?;
+                let toml = codebook.to_toml().map_err(|error| error.to_string())?;
+                let mut decisions = vec![Decision::Codebook { toml }];
+                decisions.extend(more);
+                project
+                    .decide(description, decisions)
+                    .map_err(|error| error.to_string())?;
+                Ok(codebook)
+            });
+        match made {
+            Ok(codebook) => {
+                self.retag_in_background(Some(codebook));
+                true
+            }
+            Err(message) => {
+                self.log.push(message, true);
+                false
+            }
+        }
+    }
+
+    /// The name of the theme with this key in the project's latest codebook.
+    fn theme_name(&self, key: &str) -> String {
+        self.session
+            .as_ref()
+            .and_then(|session| {
+                let id = session.codebook.find(key)?;
+                Some(session.codebook.theme(id)?.name.clone())
+            })
+            .unwrap_or_else(|| key.to_owned())
+    }
+
+    /// Shows a theme in the editor, forgetting edits under way on another.
+    pub(super) fn select_theme(&mut self, key: String) {
+        let editor = &mut self.view.codebook;
+        if editor.selected.as_deref() != Some(key.as_str()) {
+            editor.rules_draft = None;
+            editor.text_draft = None;
+            editor.merge_into = None;
+        }
+        editor.selected = Some(key);
+    }
+
+    /// Makes a name or description typed.
+    pub(super) fn set_theme_text(&mut self, draft: ThemeTextDraft) {
+        self.view.codebook.text_draft = None;
+        let name = self.theme_name(&draft.key);
+        let ThemeTextDraft { key, field, text } = draft;
+        match field {
+            ThemeText::Name => {
+                let description = format!("renamed \"{name}\" to \"{}\"", text.trim());
+                self.change_codebook(
+                    &description,
+                    |codebook| codebook.rename(&key, &text),
+                    Vec::new(),
+                );
+            }
+            ThemeText::Description => {
+                let description = format!("described \"{name}\"");
+                self.change_codebook(
+                    &description,
+                    |codebook| codebook.describe(&key, &text),
+                    Vec::new(),
+                );
+            }
+        }
+    }
+
+    /// Gives a theme its own colour, or lets it take its group's.
+    pub(super) fn recolour_theme(&mut self, key: String, colour: Option<String>) {
+        let description = format!("recoloured \"{}\"", self.theme_name(&key));
+        self.change_codebook(
+            &description,
+            |codebook| codebook.recolour(&key, colour.as_deref()),
+            Vec::new(),
+        );
+    }
+
+    /// Puts a theme in a group, or at the top level.
+    pub(super) fn set_theme_parent(&mut self, key: String, parent: Option<String>) {
+        let description = match &parent {
+            Some(parent) => format!(
+                "moved \"{}\" into \"{}\"",
+                self.theme_name(&key),
+                self.theme_name(parent)
+            ),
+            None => format!("made \"{}\" a theme of its own", self.theme_name(&key)),
+        };
+        self.change_codebook(
+            &description,
+            |codebook| codebook.set_parent(&key, parent.as_deref()),
+            Vec::new(),
+        );
+    }
+
+    /// Moves a theme among its siblings.
+    pub(super) fn shift_theme(&mut self, key: String, places: isize) {
+        let direction = if places < 0 { "up" } else { "down" };
+        let description = format!("moved \"{}\" {direction}", self.theme_name(&key));
+        self.change_codebook(
+            &description,
+            |codebook| codebook.shift(&key, places),
+            Vec::new(),
+        );
+    }
+
+    /// Adds the theme named in the editor, at the top level, and shows it.
+    pub(super) fn add_theme(&mut self) {
+        let name = self.view.codebook.new_theme.trim().to_owned();
+        if name.is_empty() {
+            return;
+        }
+        let mut added = None;
+        let made = self.change_codebook(
+            &format!("added the theme \"{name}\""),
+            |codebook| {
+                added = Some(codebook.add_theme(&name, None)?);
+                Ok(())
+            },
+            Vec::new(),
+        );
+        if made {
+            self.view.codebook.new_theme.clear();
+            if let Some(key) = added {
+                self.select_theme(key);
+            }
+        }
+    }
+
+    /// Keeps the keywords and exclusions typed and works out what they would match.
+    pub(super) fn edit_rules(&mut self, keywords: String, exclusions: String) {
+        let Some(key) = self.view.codebook.selected.clone() else {
+            return;
+        };
+        let mut draft = RulesDraft {
+            key,
+            keywords,
+            exclusions,
+            preview: None,
+        };
+        if let Some(session) = &self.session {
+            draft.preview = preview(session, &draft);
+        }
+        self.view.codebook.rules_draft = Some(draft);
+    }
+
+    /// Works out the preview again, after the comments' index or tagging changed.
+    pub(super) fn refresh_preview(&mut self) {
+        let (Some(session), Some(draft)) = (&self.session, &mut self.view.codebook.rules_draft)
+        else {
+            return;
+        };
+        draft.preview = preview(session, draft);
+    }
+
+    /// Makes the edited keywords and exclusions the theme's.
+    pub(super) fn apply_rules(&mut self) {
+        let Some(draft) = self.view.codebook.rules_draft.clone() else {
+            return;
+        };
+        let description = format!(
+            "changed the keywords of \"{}\"",
+            self.theme_name(&draft.key)
+        );
+        let made = self.change_codebook(
+            &description,
+            |codebook| {
+                codebook.set_keywords(&draft.key, &draft.keyword_list())?;
+                codebook.set_exclusions(&draft.key, &draft.exclusion_list())
+            },
+            Vec::new(),
+        );
+        if made {
+            self.view.codebook.rules_draft = None;
+        }
+    }
+
+    /// Makes the change the user confirmed.
+    pub(super) fn confirm_codebook_change(&mut self) {
+        let Some(change) = self.view.codebook.confirm.take() else {
+            return;
+        };
+        match change {
+            CodebookChange::Replace { codebook, from } => {
+                let description = format!("used the codebook \"{}\" from {from}", codebook.name);
+                self.change_codebook(
+                    &description,
+                    |current| {
+                        *current = *codebook;
+                        Ok(())
+                    },
+                    Vec::new(),
+                );
+                self.view.codebook.selected = None;
+                self.view.codebook.rules_draft = None;
+            }
+            CodebookChange::Merge { from, into } => {
+                let carried = self.merged_coding(&from, &into);
+                let description = format!(
+                    "merged \"{}\" into \"{}\"",
+                    self.theme_name(&from),
+                    self.theme_name(&into)
+                );
+                if self.change_codebook(
+                    &description,
+                    |codebook| codebook.merge(&from, &into),
+                    carried,
+                ) {
+                    self.select_theme(into);
+                }
+            }
+            CodebookChange::Delete { key } => {
+                let description = format!("deleted the theme \"{}\"", self.theme_name(&key));
+                if self.change_codebook(&description, |codebook| codebook.delete(&key), Vec::new())
+                {
+                    self.view.codebook.selected = None;
+                    self.view.codebook.rules_draft = None;
+                }
+            }
+        }
+    }
+
+    /// The hand coding that carries a merged theme's decisions over to the theme it joins.
+    fn merged_coding(&self, from: &str, into: &str) -> Vec<Decision> {
+        let Some(session) = &self.session else {
+            return Vec::new();
+        };
+        let Some(project) = &session.project else {
+            return Vec::new();
+        };
+        let into_id = session.codebook.find(into);
+        project.decisions().merged_coding(from, into, |comment| {
+            let found = session.keys.find_comment(comment);
+            found
+                .zip(into_id)
+                .is_some_and(|(comment, theme)| session.tagging.has_theme(comment, theme))
+        })
+    }
+
+    /// Asks before using a built-in codebook instead.
+    pub(super) fn use_built_in_codebook(&mut self, name: &str) {
+        match Codebook::built_in(name) {
+            Ok(codebook) => self.ask_to_replace(codebook, "the built-in codebooks".to_owned()),
+            Err(error) => self.log.push(error.to_string(), true),
+        }
+    }
+
+    /// Reads a codebook file and asks before using it.
+    pub(super) fn load_codebook(&mut self, path: &std::path::Path) {
+        match Codebook::load_file(path) {
+            Ok(codebook) => self.ask_to_replace(codebook, crate::files::display_name(path)),
+            Err(error) => self.log.push(error.to_string(), true),
+        }
+    }
+
+    /// Themes of the new codebook named as today's take today's ids, so hand coding carries
+    /// over; then the user is asked.
+    fn ask_to_replace(&mut self, mut codebook: Codebook, from: String) {
+        if let Some(session) = &self.session {
+            codebook.adopt_keys(&session.codebook);
+        }
+        self.view.view = View::Codebook;
+        self.view.codebook.confirm = Some(CodebookChange::Replace {
+            codebook: Box::new(codebook),
+            from,
+        });
+    }
+
+    /// Writes the codebook as TOML, whole or not at all.
+    pub(super) fn save_codebook(&mut self, path: PathBuf) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        let written = session
+            .codebook
+            .to_toml()
+            .map_err(|error| error.to_string())
+            .and_then(|text| {
+                crate::files::write_atomically(&path, text.as_bytes()).map_err(|error| {
+                    format!("could not save the codebook: {error}: {}", path.display())
+                })
+            });
+        match written {
+            Ok(()) => self
+                .log
+                .push(format!("Saved the codebook to {}", path.display()), false),
+            Err(message) => self.log.push(message, true),
+        }
+    }
+
+    /// Starts making the comments' index when the Codebook view needs it and it is not there.
+    pub(super) fn index_if_needed(&mut self) {
+        if self.view.view != View::Codebook || self.view.codebook.indexing {
+            return;
+        }
+        let waker = self.waker();
+        let Some(session) = &self.session else {
+            return;
+        };
+        if session.index.is_some() {
+            return;
+        }
+        self.view.codebook.indexing = true;
+        let survey = session.survey.clone();
+        let comments = session.tagging.comments.clone();
+        let generation = session.generation;
+        self.jobs
+            .spawn("Reading the comments' words", waker, move |_| {
+                let index = CommentIndex::new(&survey, &comments);
+                Some(Command::IndexBuilt(generation, Arc::new(index)))
+            });
+    }
+
+    /// Keeps the comments' index made for the open session.
+    pub(super) fn index_built(&mut self, generation: u64, index: Arc<CommentIndex>) {
+        self.view.codebook.indexing = false;
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        if session.generation == generation && index.len() == session.tagging.comments.len() {
+            session.index = Some(index);
+            self.refresh_preview();
+        }
+    }
+}
+
+/// What the draft's rules would match, with the hand coding in force still holding; `None`
+/// until the comments' index is made.
+fn preview(session: &Session, draft: &RulesDraft) -> Option<RulesPreview> {
+    let index = session.index.as_ref()?;
+    let theme = session.codebook.find(&draft.key)?;
+    let keywords = draft.keyword_list();
+    let exclusions = draft.exclusion_list();
+    let per_keyword = keywords
+        .iter()
+        .map(|keyword| (keyword.clone(), index.keyword_matches(keyword, &exclusions)))
+        .collect();
+    let mut after: HashSet<CommentRef> = index
+        .theme_matches(&keywords, &exclusions)
+        .into_iter()
+        .collect();
+    if let Some(project) = &session.project {
+        for ((comment, coded_theme), coding) in &project.decisions().coding {
+            if *coded_theme != draft.key {
+                continue;
+            }
+            let Some(comment) = session.keys.find_comment(comment) else {
+                continue;
+            };
+            match coding {
+                Coding::Add => after.insert(comment),
+                Coding::Remove => after.remove(&comment),
+            };
+        }
+    }
+    let now: HashSet<CommentRef> = session
+        .tagging
+        .iter()
+        .filter(|(_, tags)| tags.iter().any(|tag| tag.theme == theme))
+        .map(|(comment, _)| comment)
+        .collect();
+    let sorted = |set: HashSet<CommentRef>| {
+        let mut comments: Vec<CommentRef> = set.into_iter().collect();
+        comments.sort_unstable();
+        comments
+    };
+    Some(RulesPreview {
+        keywords: per_keyword,
+        now: now.len(),
+        after: after.len(),
+        gained: sorted(after.difference(&now).copied().collect()),
+        lost: sorted(now.difference(&after).copied().collect()),
+    })
+}
