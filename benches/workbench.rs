@@ -214,12 +214,7 @@ fn keyword_keystrokes(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::error
             app.apply();
             times.push(started.elapsed());
         }
-        let previewed = app
-            .view
-            .codebook
-            .rules_draft
-            .as_ref()
-            .is_some_and(|draft| draft.preview.is_some());
+        let previewed = app.view.codebook.preview.is_some();
         if !previewed {
             return Err("the editor showed no counts".into());
         }

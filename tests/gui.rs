@@ -735,7 +735,7 @@ fn a_theme_is_renamed_by_keyboard_in_the_codebook_view_and_undone() {
     let directory = tempfile::tempdir().expect("temp dir");
     let (mut harness, path) = harness_on_sample_project(directory.path());
     harness.get_by_label("Codebook").click();
-    harness.run();
+    step_and_wait(&mut harness);
     harness.key_press(egui::Key::J);
     harness.run();
     let key = harness
@@ -782,7 +782,7 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
     let directory = tempfile::tempdir().expect("temp dir");
     let (mut harness, _path) = harness_on_sample_project(directory.path());
     harness.get_by_label("Codebook").click();
-    harness.run();
+    step_and_wait(&mut harness);
     harness
         .state_mut()
         .push(consultlens::gui::Command::SelectTheme(
@@ -815,9 +815,8 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
         .state()
         .view
         .codebook
-        .rules_draft
-        .as_ref()
-        .and_then(|draft| draft.preview.clone())
+        .preview
+        .clone()
         .expect("a preview once the index is made");
     let (keyword, matched) = preview.keywords.last().expect("keywords counted");
     assert_eq!(keyword, "school");
@@ -850,7 +849,7 @@ fn a_theme_added_by_hand_codes_comments_and_a_merge_carries_its_coding() {
     let directory = tempfile::tempdir().expect("temp dir");
     let (mut harness, path) = harness_on_sample_project(directory.path());
     harness.get_by_label("Codebook").click();
-    harness.run();
+    step_and_wait(&mut harness);
     harness.get_by_label("New theme").click();
     harness
         .get_by_label("New theme")
@@ -886,7 +885,7 @@ fn a_theme_added_by_hand_codes_comments_and_a_merge_carries_its_coding() {
 
     // Merge it into Family support and social care: the comment keeps it under that name.
     harness.get_by_label("Codebook").click();
-    harness.run();
+    step_and_wait(&mut harness);
     let into = "family-support-and-social-care";
     assert!(
         codebook_of(harness.state()).find(into).is_some(),

@@ -81,6 +81,7 @@ impl App {
             editor.merge_into = None;
         }
         editor.selected = Some(key);
+        self.refresh_preview();
     }
 
     /// Makes a name or description typed.
@@ -174,25 +175,32 @@ impl App {
         let Some(key) = self.view.codebook.selected.clone() else {
             return;
         };
-        let mut draft = RulesDraft {
+        self.view.codebook.rules_draft = Some(RulesDraft {
             key,
             keywords,
             exclusions,
-            preview: None,
-        };
-        if let Some(session) = &self.session {
-            draft.preview = preview(session, &draft);
-        }
-        self.view.codebook.rules_draft = Some(draft);
+        });
+        self.refresh_preview();
     }
 
-    /// Works out the preview again, after the comments' index or tagging changed.
+    /// Works out what the selected theme's keywords match again: after an edit, or when the
+    /// comments' index, the tagging or the codebook changed.
     pub(super) fn refresh_preview(&mut self) {
-        let (Some(session), Some(draft)) = (&self.session, &mut self.view.codebook.rules_draft)
-        else {
+        let editor = &mut self.view.codebook;
+        editor.preview = None;
+        let (Some(session), Some(key)) = (&self.session, &editor.selected) else {
             return;
         };
-        draft.preview = preview(session, draft);
+        let draft = editor.rules_draft.clone().filter(|draft| draft.key == *key);
+        let rules = draft.or_else(|| {
+            let theme = session.codebook.theme(session.codebook.find(key)?)?;
+            Some(RulesDraft {
+                key: key.clone(),
+                keywords: theme.keywords.join("\n"),
+                exclusions: theme.exclude.join("\n"),
+            })
+        });
+        editor.preview = rules.and_then(|rules| preview(session, &rules));
     }
 
     /// Makes the edited keywords and exclusions the theme's.
@@ -214,6 +222,7 @@ impl App {
         );
         if made {
             self.view.codebook.rules_draft = None;
+            self.refresh_preview();
         }
     }
 
@@ -407,6 +416,7 @@ fn preview(session: &Session, draft: &RulesDraft) -> Option<RulesPreview> {
         comments
     };
     Some(RulesPreview {
+        key: draft.key.clone(),
         keywords: per_keyword,
         now: now.len(),
         after: after.len(),

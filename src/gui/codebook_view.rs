@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::state::{
-    CodebookChange, Command, FilePurpose, RulesDraft, Session, ThemeText, ThemeTextDraft, ViewState,
+    CodebookChange, Command, FilePurpose, Session, ThemeText, ThemeTextDraft, ViewState,
 };
 use super::widgets::{keep_together, theme_colour};
 use crate::codebook::{BUILT_IN, Codebook, ThemeId};
@@ -113,7 +113,10 @@ fn tree_order(codebook: &Codebook) -> Vec<ThemeId> {
 fn source_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
     let codebook = &session.codebook;
     ui.horizontal_wrapped(|ui| {
-        ui.strong(format!("Codebook: {}", codebook.name));
+        let name = ui.strong(format!("Codebook: {}", codebook.name));
+        if !codebook.description.is_empty() {
+            name.on_hover_text(&codebook.description);
+        }
         ui.separator();
         keep_together(ui, "Use a built-in codebook", CODEBOOK_LIST_WIDTH);
         let label = ui.label("Use a built-in codebook");
@@ -149,9 +152,6 @@ fn source_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) 
             commands.push(Command::PickFile(FilePurpose::SaveCodebook));
         }
     });
-    if !codebook.description.is_empty() {
-        ui.label(egui::RichText::new(&codebook.description).weak());
-    }
     if session.project.is_none() {
         ui.label(
             egui::RichText::new(
@@ -181,13 +181,14 @@ fn theme_list_ui(
 ) {
     let codebook = &session.codebook;
     let counts = comment_counts(session);
-    ui.strong(format!("{} themes", codebook.themes.len()));
-    let scroll_height = (ui.available_height() - 80.0).max(120.0);
+    // One scroll for the new theme and the list, so a small window reaches both.
     egui::ScrollArea::vertical()
         .id_salt("theme-list")
-        .max_height(scroll_height)
         .auto_shrink(false)
         .show(ui, |ui| {
+            new_theme_ui(ui, view, commands);
+            ui.separator();
+            ui.strong(format!("{} themes", codebook.themes.len()));
             for theme in tree_order(codebook) {
                 let Some(found) = codebook.theme(theme) else {
                     continue;
@@ -218,7 +219,10 @@ fn theme_list_ui(
                 });
             }
         });
-    ui.separator();
+}
+
+/// A name typed for a new theme, added with Enter or the button.
+fn new_theme_ui(ui: &mut egui::Ui, view: &ViewState, commands: &mut Vec<Command>) {
     let label = ui.label("New theme");
     let mut name = view.codebook.new_theme.clone();
     let field = ui
@@ -418,58 +422,72 @@ fn rules_ui(
         .small()
         .weak(),
     );
+    // Long lists scroll inside their box, so the counts below stay in sight.
+    let rows_high =
+        |ui: &egui::Ui, rows: f32| ui.text_style_height(&egui::TextStyle::Body) * rows + 12.0;
     let keywords_label = ui.label("Keywords, one per line");
-    let keywords_field = ui
-        .add(
-            egui::TextEdit::multiline(&mut keywords)
-                .desired_rows(4)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(keywords_label.id);
+    let keywords_field = egui::ScrollArea::vertical()
+        .id_salt("keywords-box")
+        .max_height(rows_high(ui, 8.0))
+        .show(ui, |ui| {
+            ui.add(
+                egui::TextEdit::multiline(&mut keywords)
+                    .desired_rows(4)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(keywords_label.id)
+        })
+        .inner;
     let exclusions_label =
         ui.label("Exclusions: phrases that cancel a keyword they overlap, one per line");
-    let exclusions_field = ui
-        .add(
-            egui::TextEdit::multiline(&mut exclusions)
-                .desired_rows(2)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(exclusions_label.id);
+    let exclusions_field = egui::ScrollArea::vertical()
+        .id_salt("exclusions-box")
+        .max_height(rows_high(ui, 4.0))
+        .show(ui, |ui| {
+            ui.add(
+                egui::TextEdit::multiline(&mut exclusions)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(exclusions_label.id)
+        })
+        .inner;
     if keywords_field.changed() || exclusions_field.changed() {
         commands.push(Command::EditRules {
             keywords,
             exclusions,
         });
     }
-    let Some(draft) = draft else {
-        ui.label(
-            egui::RichText::new("Edit the keywords to see how many comments each one finds.")
-                .weak(),
-        );
-        return;
-    };
-    preview_ui(ui, session, view, draft);
-    let changed = draft.keyword_list() != found.keywords || draft.exclusion_list() != found.exclude;
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(
-                changed,
-                egui::Button::new("Apply the keywords (Ctrl+Enter)"),
-            )
-            .on_hover_text("Tag the comments again with these keywords: one step to undo")
-            .clicked()
-        {
-            commands.push(Command::ApplyRules);
-        }
-        if ui.button("Revert").clicked() {
-            commands.push(Command::RevertRules);
-        }
-    });
+    if let Some(draft) = draft {
+        let changed =
+            draft.keyword_list() != found.keywords || draft.exclusion_list() != found.exclude;
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(
+                    changed,
+                    egui::Button::new("Apply the keywords (Ctrl+Enter)"),
+                )
+                .on_hover_text("Tag the comments again with these keywords: one step to undo")
+                .clicked()
+            {
+                commands.push(Command::ApplyRules);
+            }
+            if ui.button("Revert").clicked() {
+                commands.push(Command::RevertRules);
+            }
+        });
+    }
+    preview_ui(ui, session, view);
 }
 
-/// What the edited rules match: each keyword's comments, and the comments gained and lost.
-fn preview_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, draft: &RulesDraft) {
-    let Some(preview) = &draft.preview else {
+/// What the rules match: each keyword's comments, and the comments an edit gains and loses.
+fn preview_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState) {
+    let editor = &view.codebook;
+    let preview = editor
+        .preview
+        .as_ref()
+        .filter(|preview| editor.selected.as_ref() == Some(&preview.key));
+    let Some(preview) = preview else {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label(if view.codebook.indexing {
@@ -480,12 +498,32 @@ fn preview_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, draft: &Ru
         });
         return;
     };
+    ui.add_space(4.0);
+    if editor.rules_draft.is_none() {
+        ui.label(format!(
+            "{} this theme.",
+            counted_have(preview.now, "comment")
+        ));
+    } else {
+        ui.label(format!(
+            "Now {} this theme; with these keywords {} would: {} gained, {} lost.",
+            counted_have(preview.now, "comment"),
+            preview.after,
+            preview.gained.len(),
+            preview.lost.len()
+        ));
+        for (title, comments) in [("Gained", &preview.gained), ("Lost", &preview.lost)] {
+            if !comments.is_empty() {
+                examples_ui(ui, session, title, comments);
+            }
+        }
+    }
     egui::Grid::new("keyword-counts")
         .striped(true)
         .num_columns(3)
         .show(ui, |ui| {
             ui.strong("Keyword");
-            ui.strong("Comments");
+            ui.strong("Matches");
             ui.strong("For example");
             ui.end_row();
             for (keyword, comments) in &preview.keywords {
@@ -495,32 +533,22 @@ fn preview_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, draft: &Ru
                 ui.end_row();
             }
         });
-    ui.add_space(4.0);
-    ui.label(format!(
-        "Now {} this theme; with these keywords {} would: {} gained, {} lost.",
-        counted_have(preview.now, "comment"),
-        preview.after,
-        preview.gained.len(),
-        preview.lost.len()
-    ));
-    for (title, comments) in [("Gained", &preview.gained), ("Lost", &preview.lost)] {
-        if comments.is_empty() {
-            continue;
-        }
-        egui::CollapsingHeader::new(format!("{title}: {}", counted(comments.len(), "comment")))
-            .id_salt(title)
-            .show(ui, |ui| {
-                for &comment in comments.iter().take(EXAMPLES) {
-                    ui.label(example(session, Some(comment)));
-                }
-                if comments.len() > EXAMPLES {
-                    ui.label(
-                        egui::RichText::new(format!("and {} more", comments.len() - EXAMPLES))
-                            .weak(),
-                    );
-                }
-            });
-    }
+}
+
+/// A few of the comments an edit gains or loses, under a header that opens them.
+fn examples_ui(ui: &mut egui::Ui, session: &Session, title: &str, comments: &[CommentRef]) {
+    egui::CollapsingHeader::new(format!("{title}: {}", counted(comments.len(), "comment")))
+        .id_salt(title)
+        .show(ui, |ui| {
+            for &comment in comments.iter().take(EXAMPLES) {
+                ui.label(example(session, Some(comment)));
+            }
+            if comments.len() > EXAMPLES {
+                ui.label(
+                    egui::RichText::new(format!("and {} more", comments.len() - EXAMPLES)).weak(),
+                );
+            }
+        });
 }
 
 /// A comment's text cut to one short line.

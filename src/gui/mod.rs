@@ -234,11 +234,11 @@ impl App {
             self.commands.extend(commands);
         }
 
-        self.index_if_needed();
         if self.apply() {
             // What changed at the end of this frame is drawn in the next.
             ui.ctx().request_repaint();
         }
+        self.index_if_needed();
         if self.jobs.is_busy() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));

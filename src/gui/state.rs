@@ -183,8 +183,11 @@ pub struct CodebookEditor {
     pub selected: Option<String>,
     /// A name or description being typed, made when the field loses the keyboard.
     pub text_draft: Option<ThemeTextDraft>,
-    /// Keywords and exclusions being edited, with what they would do, before they are applied.
+    /// Keywords and exclusions being edited, before they are applied.
     pub rules_draft: Option<RulesDraft>,
+    /// What the selected theme's keywords match: those being edited, else its own; `None`
+    /// until the comments' index is made.
+    pub preview: Option<RulesPreview>,
     /// The name typed for a new theme.
     pub new_theme: String,
     /// The theme the selected one would be merged into.
@@ -224,8 +227,6 @@ pub struct RulesDraft {
     pub keywords: String,
     /// The exclusions, one per line.
     pub exclusions: String,
-    /// What they would match; `None` until the comments' index is made.
-    pub preview: Option<RulesPreview>,
 }
 
 impl RulesDraft {
@@ -248,9 +249,11 @@ fn lines_of(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// What a theme's edited rules would match, worked out from the comments' index.
+/// What a theme's rules (as edited, or its own) match, worked out from the comments' index.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesPreview {
+    /// The theme's key.
+    pub key: String,
     /// Each keyword with the comments it matches.
     pub keywords: Vec<(String, Vec<CommentRef>)>,
     /// How many comments have the theme now.
