@@ -804,7 +804,7 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
         })
         .expect("session");
     // A new keyword that many comments use: "school".
-    harness.get_by_label("Keywords, one per line").click();
+    harness.get_by_label("Keywords, one per line").focus();
     harness.run();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     harness
