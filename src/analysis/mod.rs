@@ -121,40 +121,97 @@ pub struct Summary {
 
 /// Summarises the survey's tagging, split by the respondent-type column when there is one.
 pub fn summarise(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> Summary {
+    summarise_with(survey, codebook, tagging, closed_questions(survey))
+}
+
+/// Counts the themes again after the tagging changed by hand, keeping the closed questions of
+/// `previous`, which hand coding cannot change.
+pub fn recount_themes(
+    previous: &Summary,
+    survey: &Survey,
+    codebook: &Codebook,
+    tagging: &Tagging,
+) -> Summary {
+    summarise_with(survey, codebook, tagging, previous.closed.clone())
+}
+
+/// Every count is one pass over the comments or the respondents, so a hand decision can be
+/// counted again while the window waits.
+fn summarise_with(
+    survey: &Survey,
+    codebook: &Codebook,
+    tagging: &Tagging,
+    closed: Vec<ClosedQuestion>,
+) -> Summary {
     let response_themes = themes_by_response(tagging, survey.response_count());
     let commenters: BTreeSet<ResponseId> = tagging
         .comments
         .iter()
         .map(|comment| comment.response)
         .collect();
-    let themes_by_respondent: HashMap<ResponseId, &[ThemeId]> = commenters
-        .iter()
-        .map(|&response| {
-            let themes = response_themes
-                .get(response.0)
-                .map_or(&[][..], Vec::as_slice);
-            (response, themes)
+    let base = commenters.len();
+    let themes_of = |response: ResponseId| {
+        response_themes
+            .get(response.0)
+            .map_or(&[][..], Vec::as_slice)
+    };
+
+    // The group each theme counts towards: its parent, or itself when it is a group.
+    let group_of_theme: Vec<Option<ThemeId>> = (0..codebook.themes.len())
+        .map(ThemeId)
+        .map(|theme| {
+            codebook
+                .parent_of(theme)
+                .or_else(|| codebook.is_group(theme).then_some(theme))
         })
         .collect();
-    let base = commenters.len();
-
-    let count_theme = |theme: ThemeId, members: &[ThemeId]| {
-        let comments = tagging
-            .iter()
-            .filter(|(_, tags)| tags.iter().any(|tag| members.contains(&tag.theme)))
-            .count();
-        let respondents = themes_by_respondent
-            .values()
-            .filter(|themes| members.iter().any(|member| themes.contains(member)))
-            .count();
+    let mut comments = vec![0_usize; codebook.themes.len()];
+    let mut group_comments = vec![0_usize; codebook.themes.len()];
+    let mut respondents = vec![0_usize; codebook.themes.len()];
+    let mut group_respondents = vec![0_usize; codebook.themes.len()];
+    let count_once =
+        |themes: &mut dyn Iterator<Item = ThemeId>, own: &mut [usize], grouped: &mut [usize]| {
+            let mut groups: Vec<ThemeId> = Vec::new();
+            for theme in themes {
+                if let Some(slot) = own.get_mut(theme.0) {
+                    *slot += 1;
+                }
+                if let Some(group) = group_of_theme.get(theme.0).copied().flatten()
+                    && !groups.contains(&group)
+                {
+                    groups.push(group);
+                }
+            }
+            for group in groups {
+                if let Some(slot) = grouped.get_mut(group.0) {
+                    *slot += 1;
+                }
+            }
+        };
+    for (_, tags) in tagging.iter() {
+        count_once(
+            &mut tags.iter().map(|tag| tag.theme),
+            &mut comments,
+            &mut group_comments,
+        );
+    }
+    for &response in &commenters {
+        count_once(
+            &mut themes_of(response).iter().copied(),
+            &mut respondents,
+            &mut group_respondents,
+        );
+    }
+    let count_of = |theme: ThemeId, comments: &[usize], respondents: &[usize]| {
+        let respondents = respondents.get(theme.0).copied().unwrap_or_default();
         ThemeCount {
             theme,
             name: codebook
                 .theme(theme)
                 .map(|found| found.name.clone())
                 .unwrap_or_default(),
-            is_group: members.len() > 1 || codebook.is_group(theme),
-            comments,
+            is_group: codebook.is_group(theme),
+            comments: comments.get(theme.0).copied().unwrap_or_default(),
             respondents,
             percent_of_respondents: percent(respondents, base),
         }
@@ -162,24 +219,20 @@ pub fn summarise(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> Sum
     let mut themes: Vec<ThemeCount> = codebook
         .leaf_themes()
         .into_iter()
-        .map(|theme| count_theme(theme, &[theme]))
+        .map(|theme| count_of(theme, &comments, &respondents))
         .collect();
     sort_counts(&mut themes);
     let mut groups: Vec<ThemeCount> = codebook
         .top_level()
         .into_iter()
         .filter(|&theme| codebook.is_group(theme))
-        .map(|theme| {
-            let mut members = codebook.children(theme);
-            members.push(theme);
-            count_theme(theme, &members)
-        })
+        .map(|theme| count_of(theme, &group_comments, &group_respondents))
         .collect();
     sort_counts(&mut groups);
 
     let untagged_comments = tagging.iter().filter(|(_, tags)| tags.is_empty()).count();
     let by_attribute = respondent_type_column(survey)
-        .map(|column| crosstab(survey, column, &commenters, &themes, &themes_by_respondent));
+        .map(|column| crosstab(survey, column, &commenters, &themes, &themes_of));
     Summary {
         responses: survey.response_count(),
         comments: tagging.comments.len(),
@@ -189,7 +242,7 @@ pub fn summarise(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> Sum
         themes,
         groups,
         by_attribute,
-        closed: closed_questions(survey),
+        closed,
     }
 }
 
@@ -248,21 +301,27 @@ pub fn percent(part: usize, whole: usize) -> f64 {
     }
 }
 
-fn crosstab(
+fn crosstab<'a>(
     survey: &Survey,
     attribute: ColumnId,
     commenters: &BTreeSet<ResponseId>,
     themes: &[ThemeCount],
-    themes_by_respondent: &HashMap<ResponseId, &[ThemeId]>,
+    themes_of: &dyn Fn(ResponseId) -> &'a [ThemeId],
 ) -> Crosstab {
-    let group_of = |response: ResponseId| survey.attribute_value(response, attribute);
-    let mut sizes: HashMap<String, usize> = HashMap::new();
-    for &response in commenters {
-        *sizes.entry(group_of(response)).or_default() += 1;
+    let group_of: Vec<(ResponseId, String)> = commenters
+        .iter()
+        .map(|&response| (response, survey.attribute_value(response, attribute)))
+        .collect();
+    let mut sizes: HashMap<&str, usize> = HashMap::new();
+    for (_, value) in &group_of {
+        *sizes.entry(value.as_str()).or_default() += 1;
     }
     let mut groups: Vec<AttributeGroup> = sizes
         .into_iter()
-        .map(|(value, respondents)| AttributeGroup { value, respondents })
+        .map(|(value, respondents)| AttributeGroup {
+            value: value.to_owned(),
+            respondents,
+        })
         .collect();
     groups.sort_by(|a, b| {
         b.respondents
@@ -274,19 +333,30 @@ fn crosstab(
         .enumerate()
         .map(|(index, group)| (group.value.as_str(), index))
         .collect();
-
+    // Respondents per theme (by codebook position) and group, in one pass.
+    let theme_slots = themes
+        .iter()
+        .map(|count| count.theme.0 + 1)
+        .max()
+        .unwrap_or_default();
+    let mut tagged = vec![vec![0_usize; groups.len()]; theme_slots];
+    for (response, value) in &group_of {
+        let Some(&group) = position.get(value.as_str()) else {
+            continue;
+        };
+        for theme in themes_of(*response) {
+            if let Some(slot) = tagged
+                .get_mut(theme.0)
+                .and_then(|by_group| by_group.get_mut(group))
+            {
+                *slot += 1;
+            }
+        }
+    }
     let rows = themes
         .iter()
         .map(|count| {
-            let mut respondents = vec![0; groups.len()];
-            for (&response, tagged) in themes_by_respondent {
-                let group = position.get(group_of(response).as_str());
-                if tagged.contains(&count.theme)
-                    && let Some(slot) = group.and_then(|&index| respondents.get_mut(index))
-                {
-                    *slot += 1;
-                }
-            }
+            let respondents = tagged.get(count.theme.0).cloned().unwrap_or_default();
             let percents = respondents
                 .iter()
                 .zip(&groups)

@@ -7,7 +7,7 @@ use super::App;
 use super::comments_view::toggled;
 use super::jobs::LoadSource;
 use super::state::{Command, FilePurpose, PINNED_THEMES, ThemePicker};
-use crate::analysis::summarise;
+use crate::analysis::recount_themes;
 use crate::codebook::{Codebook, ThemeId};
 use crate::model::CommentRef;
 use crate::project::{self, Decision};
@@ -161,7 +161,12 @@ impl App {
             .collect();
         if !coded.is_empty() {
             session.tagging.apply_hand_coding(&coded);
-            session.summary = summarise(&session.survey, &session.codebook, &session.tagging);
+            session.summary = recount_themes(
+                &session.summary,
+                &session.survey,
+                &session.codebook,
+                &session.tagging,
+            );
             self.view.refilter(session);
         }
     }
@@ -332,7 +337,12 @@ impl App {
             .retag_comments(&touched, &session.rules, &session.survey);
         let hand_coding = project.hand_coding_of(&session.keys, &session.codebook, &touched);
         session.tagging.apply_hand_coding(&hand_coding);
-        session.summary = summarise(&session.survey, &session.codebook, &session.tagging);
+        session.summary = recount_themes(
+            &session.summary,
+            &session.survey,
+            &session.codebook,
+            &session.tagging,
+        );
         self.view.refilter(session);
     }
 

@@ -277,7 +277,7 @@ fn load_project(path: &Path, generation: u64, progress: &Progress) -> Command {
     let summary = summarise(&loaded.imported.survey, &loaded.codebook, &loaded.tagging);
     progress.set_fraction(1.0);
     Command::Loaded(Box::new(Session {
-        rules: RuleSet::new(&loaded.codebook),
+        rules: loaded.rules,
         role_choices: project.decisions().role_choices(),
         survey: loaded.imported.survey,
         report: loaded.imported.report,

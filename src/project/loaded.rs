@@ -3,15 +3,17 @@
 use crate::codebook::Codebook;
 use crate::import::Imported;
 use crate::keys::SurveyKeys;
-use crate::tagging::Tagging;
+use crate::tagging::{RuleSet, Tagging};
 
 /// A project's survey with everything derived from it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Loaded {
     /// The survey read from the project's copies of its sources, with the roles chosen by hand.
     pub imported: Imported,
     /// The project's codebook.
     pub codebook: Codebook,
+    /// Its rules, compiled.
+    pub rules: RuleSet,
     /// The lasting names of responses and questions.
     pub keys: SurveyKeys,
     /// The rules' tags with the hand coding applied.

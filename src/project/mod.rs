@@ -254,17 +254,18 @@ impl Project {
         // renames no response.
         let keys = SurveyKeys::new(&imported.survey);
         self.decisions.role_choices().apply_to(&mut imported.survey);
+        let rules = tagging::RuleSet::new(&codebook);
         let mut tagging =
-            tagging::tag_survey(&imported.survey, &codebook, &progress.step(0.4, 0.6)).ok_or_else(
-                || ProjectError::Cancelled {
+            tagging::tag_survey_with(&imported.survey, &rules, &progress.step(0.4, 0.6))
+                .ok_or_else(|| ProjectError::Cancelled {
                     path: self.path().to_owned(),
-                },
-            )?;
+                })?;
         let (hand_coding, unmatched_decisions) = self.hand_coding(&keys, &codebook);
         tagging.apply_hand_coding(&hand_coding);
         Ok(Loaded {
             imported,
             codebook,
+            rules,
             keys,
             tagging,
             unmatched_decisions,
