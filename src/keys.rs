@@ -33,8 +33,17 @@ pub struct SurveyKeys {
 impl SurveyKeys {
     /// Works out every response's and question's key.
     pub fn new(survey: &Survey) -> Self {
+        let positions: Vec<usize> = (0..survey.sources.len()).collect();
+        Self::with_source_positions(survey, &positions)
+    }
+
+    /// Works out the keys when the survey's sources have other positions among a project's
+    /// sources: `positions[i]` is the position of the survey's source `i` (one whose adding was
+    /// undone is not read, and the later ones keep their places).
+    pub fn with_source_positions(survey: &Survey, positions: &[usize]) -> Self {
         let mut responses = Vec::with_capacity(survey.response_count());
-        for (source, range) in survey.responses_by_source().enumerate() {
+        for (index, range) in survey.responses_by_source().enumerate() {
+            let source = positions.get(index).copied().unwrap_or(index);
             let ids = identifier_values(survey, range.clone());
             for (offset, response) in range.enumerate() {
                 let key = match &ids {

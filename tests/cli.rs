@@ -467,3 +467,76 @@ fn a_coding_sheet_with_unknown_rows_is_listed_and_taken_not_at_all() {
         .expect("runs");
     assert_eq!(json_of(&shown)["manual"]["added"], 0);
 }
+
+#[test]
+fn project_add_and_reimport_change_the_sources_from_the_command_line() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let dir = directory.path();
+    write(dir, "survey.csv", BAR_SURVEY.as_bytes());
+    write(dir, "book.toml", BAR_CODEBOOK.as_bytes());
+    let run = |args: &[&str]| {
+        consultlens()
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let made = run(&[
+        "project",
+        "new",
+        "survey.csv",
+        "--codebook",
+        "book.toml",
+        "--out",
+        "p.consultlens",
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    write(
+        dir,
+        "paper.csv",
+        b"Response ID,Respondent type,What do you think of the draft strategy?\nP1,Parent or carer,The taxi never came.\n",
+    );
+    let added = run(&["project", "add", "p.consultlens", "paper.csv"]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let shown = json_of(&run(&["project", "show", "p.consultlens", "--json"]));
+    assert_eq!(shown["responses"], 4);
+    assert_eq!(shown["sources"].as_array().map(Vec::len), Some(2));
+
+    // A newer paper.csv: the project finds it by name among its sources.
+    write(
+        dir,
+        "paper.csv",
+        b"Response ID,Respondent type,What do you think of the draft strategy?\nP1,Parent or carer,The taxi never came at all.\nP2,Young person,Fine.\n",
+    );
+    let shown = json_of(&run(&["project", "show", "p.consultlens", "--json"]));
+    assert_eq!(shown["sources"][1]["status"], "changed");
+    let reimported = run(&["project", "reimport", "p.consultlens", "paper.csv"]);
+    let said = String::from_utf8_lossy(&reimported.stdout);
+    assert!(
+        reimported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reimported.stderr)
+    );
+    assert!(
+        said.contains("re-imported paper.csv: 1 comment changed, 1 new, 0 gone"),
+        "{said}"
+    );
+    assert!(said.contains("response P1"), "{said}");
+    let shown = json_of(&run(&["project", "show", "p.consultlens", "--json"]));
+    assert_eq!(shown["responses"], 5);
+    assert_eq!(shown["sources"][1]["status"], "ok");
+
+    // With several sources and a name that is none of them, it asks which.
+    write(dir, "other.csv", BAR_SURVEY.as_bytes());
+    let refused = run(&["project", "reimport", "p.consultlens", "other.csv"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--source"));
+}

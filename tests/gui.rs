@@ -952,3 +952,108 @@ fn a_spreadsheet_codebook_replaces_the_themes_after_asking() {
     assert_eq!(names, ["Travel", "Waiting"]);
     assert!(comments_with(harness.state(), "travel") > 5);
 }
+
+/// A project made from a small CSV in `directory`.
+fn csv_project(directory: &std::path::Path, csv: &str) -> std::path::PathBuf {
+    let source = directory.join("responses.csv");
+    std::fs::write(&source, csv).expect("writes");
+    let path = directory.join("responses.consultlens");
+    consultlens::project::Project::create(
+        &path,
+        &[source],
+        None,
+        &consultlens::codebook::Codebook::built_in("send-strategy").expect("codebook"),
+        &consultlens::progress::Progress::new(),
+    )
+    .expect("made");
+    path
+}
+
+/// The window on a project.
+fn harness_on_project(path: std::path::PathBuf) -> Harness<'static, App> {
+    let mut app = App::new(Settings::default());
+    app.open(path, None);
+    app.finish_jobs();
+    harness_for(app)
+}
+
+const RESPONSES_CSV: &str = "Response ID,Which of these best describes you?,Any comments?
+R1,Parent or carer,The school taxi is late every day
+R2,Young person,Nobody listened to us at the annual review
+";
+
+#[test]
+fn a_changed_source_is_reimported_from_the_data_view_and_its_changes_listed() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let project = csv_project(directory.path(), RESPONSES_CSV);
+    std::fs::write(
+        directory.path().join("responses.csv"),
+        "Response ID,Which of these best describes you?,Any comments?
+R1,Parent or carer,The school taxi is late every single day
+R2,Young person,Nobody listened to us at the annual review
+R3,Young person,More speech and language therapy please
+",
+    )
+    .expect("changes the export");
+    // Opened again, the project sees the change.
+    let mut harness = harness_on_project(project);
+    harness.get_by_label("Data").click();
+    harness.run();
+    harness.get_by_label_contains("has changed since the project read it");
+    harness.get_by_label("Re-import the newer file").click();
+    step_and_wait(&mut harness);
+    let session = harness.state().session.as_ref().expect("session");
+    assert_eq!(session.survey.response_count(), 3);
+    let messages: Vec<String> = harness
+        .state()
+        .log
+        .messages()
+        .map(|message| message.text.clone())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|text| text
+                .starts_with("Re-imported responses.csv: 1 comment changed, 1 new, 0 gone")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|text| text.contains("response R1") && text.contains("every single day")),
+        "{messages:?}"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("has changed since")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_file_added_to_an_open_project_joins_it_as_one_step() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness_on_project(csv_project(directory.path(), RESPONSES_CSV));
+    let paper = directory.path().join("paper.csv");
+    std::fs::write(
+        &paper,
+        "Response ID,Which of these best describes you?,Any comments?\nP1,Parent or carer,Staff need far more training on autism\n",
+    )
+    .expect("writes");
+    apply_and_wait(&mut harness, consultlens::gui::Command::AddFile(paper));
+    let session = harness.state().session.as_ref().expect("session");
+    assert_eq!(session.survey.response_count(), 3);
+    assert!(session.project.is_some(), "still the project");
+    harness.get_by_label("Undo").click();
+    step_and_wait(&mut harness);
+    assert_eq!(
+        harness
+            .state()
+            .session
+            .as_ref()
+            .expect("session")
+            .survey
+            .response_count(),
+        2
+    );
+}

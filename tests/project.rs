@@ -8,7 +8,7 @@ use consultlens::import::{ImportOptions, combine, import_bytes};
 use consultlens::keys::{CommentKey, SurveyKeys};
 use consultlens::model::{ColumnId, CommentRef, ResponseId};
 use consultlens::progress::Progress;
-use consultlens::project::{Decision, Project, ProjectError};
+use consultlens::project::{Decision, Project, ProjectError, SourceStatus};
 use consultlens::tagging::{Coding, TagOrigin};
 
 const SURVEY: &str = "\
@@ -252,25 +252,245 @@ fn a_project_keeps_its_own_copy_when_the_source_changes_or_goes() {
     let directory = tempfile::tempdir().expect("temp dir");
     let path = project_from(directory.path(), SURVEY);
     let source = directory.path().join("survey.csv");
-    use consultlens::project::SourceStatus;
-    assert_eq!(
-        Project::open(&path).expect("opens").source_statuses(),
-        [SourceStatus::Ok]
-    );
+    assert_eq!(statuses(&path), [SourceStatus::Ok]);
     std::fs::write(
         &source,
         format!("{SURVEY}R4,Young person,The bus is fine.\n"),
     )
     .expect("writes");
-    assert_eq!(
-        Project::open(&path).expect("opens").source_statuses(),
-        [SourceStatus::Changed]
-    );
+    assert_eq!(statuses(&path), [SourceStatus::Changed]);
     std::fs::remove_file(&source).expect("removes");
-    let project = Project::open(&path).expect("opens");
-    assert_eq!(project.source_statuses(), [SourceStatus::Missing]);
-    let loaded = project.load(&Progress::new()).expect("loads from its copy");
+    assert_eq!(statuses(&path), [SourceStatus::Missing]);
+    let loaded = Project::open(&path)
+        .expect("opens")
+        .load(&Progress::new())
+        .expect("loads from its copy");
     assert_eq!(loaded.imported.survey.response_count(), 3);
+}
+
+/// Whether each source read now is where it was, unchanged.
+fn statuses(path: &Path) -> Vec<SourceStatus> {
+    Project::open(path)
+        .expect("opens")
+        .source_statuses()
+        .expect("statuses")
+        .into_iter()
+        .map(|(_, status)| status)
+        .collect()
+}
+
+/// Each comment's text with its response key and themes, by key.
+fn comments(path: &Path) -> Vec<(usize, String, String, Vec<String>)> {
+    let loaded = Project::open(path)
+        .expect("opens")
+        .load(&Progress::new())
+        .expect("loads");
+    let survey = &loaded.imported.survey;
+    let mut found: Vec<_> = loaded
+        .tagging
+        .iter()
+        .map(|(comment, tags)| {
+            let key = loaded.keys.comment(comment);
+            let themes = tags
+                .iter()
+                .filter_map(|tag| loaded.codebook.theme(tag.theme))
+                .map(|theme| theme.key.clone())
+                .collect();
+            (
+                key.source,
+                key.response,
+                survey.comment_text(comment).unwrap_or_default().to_owned(),
+                themes,
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_source_reimported_with_a_changed_row_keeps_coding_by_key_and_lists_the_change() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = project_from(directory.path(), SURVEY);
+    let mut project = Project::open(&path).expect("opens");
+    project
+        .decide(
+            "coded by hand",
+            vec![
+                code("R3", "communication", Coding::Add),
+                code("R2", "transport", Coding::Remove),
+            ],
+        )
+        .expect("decided");
+    // The newer export: rows in another order, R2's text corrected, a new response R4.
+    let newer = directory.path().join("survey (2).csv");
+    std::fs::write(
+        &newer,
+        "Response ID,Respondent type,What do you think of the draft strategy?
+R3,SENCO or teacher,Nobody answers the phone at the SEND team.
+R4,Young person,The taxi is fine.
+R2,Parent or carer,My son waited three years for a taxi and a school place.
+R1,Parent or carer,The taxi to school is late every single morning.
+",
+    )
+    .expect("writes");
+    let changes = project
+        .reimport(0, &newer, &Progress::new())
+        .expect("re-imported");
+    assert_eq!(changes.new_comments, 1);
+    assert_eq!(changes.gone_comments, 0);
+    assert_eq!(changes.changed.len(), 1);
+    assert_eq!(changes.changed[0].key, comment("R2"));
+    assert!(changes.changed[0].after.contains("three years"));
+    let owned = |themes: &[&str]| themes.iter().map(|&theme| theme.to_owned()).collect();
+    assert_eq!(
+        comments(&path),
+        [
+            (
+                0,
+                "R1".to_owned(),
+                "The taxi to school is late every single morning.".to_owned(),
+                owned(&["transport"])
+            ),
+            (
+                0,
+                "R2".to_owned(),
+                "My son waited three years for a taxi and a school place.".to_owned(),
+                owned(&[]),
+            ),
+            (
+                0,
+                "R3".to_owned(),
+                "Nobody answers the phone at the SEND team.".to_owned(),
+                owned(&["communication"])
+            ),
+            (
+                0,
+                "R4".to_owned(),
+                "The taxi is fine.".to_owned(),
+                owned(&["transport"])
+            ),
+        ],
+        "R2 stays taken off Transport and R3 keeps Communication though their rows moved"
+    );
+    assert_eq!(
+        statuses(&path),
+        [SourceStatus::Ok],
+        "the newer file is the source now"
+    );
+    // Undo reads the old copy again.
+    Project::open(&path).expect("opens").undo().expect("undone");
+    let texts: Vec<String> = comments(&path)
+        .into_iter()
+        .map(|(_, _, text, _)| text)
+        .collect();
+    assert!(
+        texts.iter().any(|text| text.contains("two years")),
+        "{texts:?}"
+    );
+    assert_eq!(texts.len(), 3);
+}
+
+#[test]
+fn a_file_added_to_a_saved_project_keeps_each_files_coding_apart_and_undo_removes_it() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = project_from(directory.path(), SURVEY);
+    // The paper returns number their responses R1, R2 … too.
+    let paper = directory.path().join("paper.csv");
+    std::fs::write(
+        &paper,
+        "Response ID,Respondent type,What do you think of the draft strategy?
+R1,Parent or carer,Nobody rings back.
+",
+    )
+    .expect("writes");
+    let mut project = Project::open(&path).expect("opens");
+    project
+        .decide("coded R1", vec![code("R1", "communication", Coding::Add)])
+        .expect("decided");
+    project.add_source(&paper, &Progress::new()).expect("added");
+    let paper_r1 = CommentKey {
+        source: 1,
+        ..comment("R1")
+    };
+    project
+        .decide(
+            "coded the paper R1",
+            vec![Decision::Code {
+                comment: paper_r1,
+                theme: "transport".to_owned(),
+                coding: Coding::Add,
+            }],
+        )
+        .expect("decided");
+    let found = comments(&path);
+    assert_eq!(found.len(), 4);
+    let themes_of = |found: &[(usize, String, String, Vec<String>)], source: usize| {
+        found
+            .iter()
+            .find(|(at, response, _, _)| *at == source && response == "R1")
+            .map(|(_, _, _, themes)| themes.clone())
+            .expect("R1")
+    };
+    assert_eq!(themes_of(&found, 0), ["transport", "communication"]);
+    assert_eq!(themes_of(&found, 1), ["transport"]);
+
+    // Undo the paper coding and the adding: the survey is as it was.
+    let mut project = Project::open(&path).expect("opens");
+    project.undo().expect("undone");
+    project.undo().expect("undone");
+    assert_eq!(comments(&path).len(), 3);
+    assert_eq!(statuses(&path).len(), 1);
+    // A file added after that takes a new place, so the undone coding never lands on it.
+    project
+        .add_source(&paper, &Progress::new())
+        .expect("added again");
+    let found = comments(&path);
+    assert_eq!(found.len(), 4);
+    assert_eq!(themes_of(&found, 2), Vec::<String>::new());
+}
+
+#[test]
+fn a_moved_source_file_is_found_again_and_another_file_is_refused() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = project_from(directory.path(), SURVEY);
+    let source = directory.path().join("survey.csv");
+    let moved = directory.path().join("moved.csv");
+    std::fs::rename(&source, &moved).expect("moves");
+    assert_eq!(statuses(&path), [SourceStatus::Missing]);
+    let mut project = Project::open(&path).expect("opens");
+    project.relink(0, &moved).expect("found");
+    assert_eq!(statuses(&path), [SourceStatus::Ok]);
+    let other = directory.path().join("other.csv");
+    std::fs::write(&other, format!("{SURVEY}R4,Young person,More.\n")).expect("writes");
+    let error = project.relink(0, &other).expect_err("not the same file");
+    assert!(
+        error.to_string().contains("re-import it instead"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("other.csv"), "{error}");
+}
+
+#[test]
+fn a_project_of_the_first_format_is_brought_up_to_date_on_opening() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = project_from(directory.path(), SURVEY);
+    {
+        let connection = rusqlite::Connection::open(&path).expect("opens");
+        connection
+            .execute_batch("ALTER TABLE sources DROP COLUMN version_of; PRAGMA user_version = 1;")
+            .expect("made a format 1 project");
+    }
+    let mut project = Project::open(&path).expect("migrates");
+    project
+        .decide("coded R3", vec![code("R3", "communication", Coding::Add)])
+        .expect("decided");
+    let version: i64 = rusqlite::Connection::open(&path)
+        .expect("opens")
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .expect("reads");
+    assert_eq!(version, consultlens::project::FORMAT_VERSION);
+    assert_eq!(comments(&path).len(), 3);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! `consultlens project new|show|code|undo|redo`: projects from the command line.
+//! `consultlens project new|show|code|add|reimport|undo|redo`: projects from the command line.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -55,6 +55,26 @@ pub enum ProjectAction {
         /// The coding spreadsheet (.csv or .xlsx).
         #[arg(long)]
         import: PathBuf,
+    },
+    /// Add another export of the consultation (an easy-read version, typed-up paper returns),
+    /// keeping a copy of it; earlier coding stays where it is.
+    Add {
+        /// The project.
+        project: PathBuf,
+        /// The survey export to add.
+        file: PathBuf,
+    },
+    /// Read a source from a newer copy of its file (or find a moved file), keeping the hand
+    /// coding by key and listing the comments whose text changed.
+    Reimport {
+        /// The project.
+        project: PathBuf,
+        /// The newer copy of the file.
+        file: PathBuf,
+        /// Which source, numbered as `project show` lists them (default: the only source, or
+        /// the one whose file has this file's name).
+        #[arg(long)]
+        source: Option<usize>,
     },
     /// Take back the newest step.
     Undo {
@@ -152,6 +172,21 @@ pub fn run(args: &ProjectArgs, out: &mut dyn Write) -> Result<()> {
                 counted(added + removed, "decision")
             )?;
         }
+        ProjectAction::Add { project, file } => {
+            let mut project = Project::open(project)?;
+            project.add_source(file, &Progress::new())?;
+            writeln!(
+                out,
+                "added {} to {}",
+                file.display(),
+                project.path().display()
+            )?;
+        }
+        ProjectAction::Reimport {
+            project,
+            file,
+            source,
+        } => reimport(&mut Project::open(project)?, file, *source, out)?,
         ProjectAction::Undo { project } => {
             let undone = Project::open(project)?.undo()?;
             match undone {
@@ -170,6 +205,72 @@ pub fn run(args: &ProjectArgs, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// How many changed comments `project reimport` prints.
+const LISTED_CHANGES: usize = 20;
+
+fn reimport(
+    project: &mut Project,
+    file: &std::path::Path,
+    source: Option<usize>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let sources = project.sources_in_force()?;
+    let name = crate::files::display_name(file);
+    let position = match source {
+        Some(number) => sources
+            .get(number.saturating_sub(1))
+            .map(|(position, _)| *position)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "the project has {}; --source numbers them from 1: {}",
+                    counted(sources.len(), "source"),
+                    project.path().display()
+                )
+            })?,
+        None => match sources.as_slice() {
+            [(only, _)] => *only,
+            several => several
+                .iter()
+                .find(|(_, record)| crate::files::display_name(&record.path) == name)
+                .map(|(position, _)| *position)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "the project has several sources and none is called {name}; say which with --source N (as project show numbers them): {}",
+                        project.path().display()
+                    )
+                })?,
+        },
+    };
+    if project.is_same_file(position, file)? {
+        project.relink(position, file)?;
+        writeln!(
+            out,
+            "found {name} at {}: its contents are the same",
+            file.display()
+        )?;
+        return Ok(());
+    }
+    let changes = project.reimport(position, file, &Progress::new())?;
+    writeln!(
+        out,
+        "re-imported {name}: {} changed, {} new, {} gone; hand coding stays with each comment",
+        counted(changes.changed.len(), "comment"),
+        changes.new_comments,
+        changes.gone_comments
+    )?;
+    for change in changes.changed.iter().take(LISTED_CHANGES) {
+        writeln!(
+            out,
+            "  response {} ({}): \"{}\" -> \"{}\"",
+            change.key.response, change.key.question, change.before, change.after
+        )?;
+    }
+    if changes.changed.len() > LISTED_CHANGES {
+        writeln!(out, "  and {} more", changes.changed.len() - LISTED_CHANGES)?;
+    }
+    Ok(())
+}
+
 fn show(project: &Project, json: bool, out: &mut dyn Write) -> Result<()> {
     let loaded = project.load(&Progress::new())?;
     let decisions = project.decisions();
@@ -177,9 +278,8 @@ fn show(project: &Project, json: bool, out: &mut dyn Write) -> Result<()> {
     let shown = ShowJson {
         project: project.path().display().to_string(),
         sources: project
-            .sources()
+            .source_statuses()?
             .iter()
-            .zip(project.source_statuses())
             .map(|(source, status)| SourceJson {
                 file: source.path.display().to_string(),
                 status: status.key(),

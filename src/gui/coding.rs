@@ -51,12 +51,12 @@ impl App {
             self.open(path, None);
             return;
         };
-        if session.project.is_some() {
-            self.log.push(
-                "A saved project keeps the files it was made from; to add one, open the files and save them as a new project."
-                    .to_owned(),
-                false,
-            );
+        if let Some(project) = &session.project {
+            let project = project.path().to_owned();
+            self.load(LoadSource::AddToProject {
+                project,
+                file: path,
+            });
             return;
         }
         let mut paths: Vec<PathBuf> = session
@@ -69,6 +69,24 @@ impl App {
             paths.push(path);
         }
         self.reload(paths, None);
+    }
+
+    /// Reads a project's source from `file`: its new place when it holds the same bytes, else a
+    /// newer copy, re-imported with the hand coding kept by key.
+    pub(super) fn update_source(&mut self, position: usize, file: PathBuf) {
+        let Some(project) = self
+            .session
+            .as_ref()
+            .and_then(|session| session.project.as_ref())
+        else {
+            return;
+        };
+        let project = project.path().to_owned();
+        self.load(LoadSource::UpdateSource {
+            project,
+            position,
+            file,
+        });
     }
 
     /// Saves what is open as a project at `path` and goes on working in it: the files with the
@@ -300,10 +318,17 @@ impl App {
             }
         };
         // A role taken back returns to the role the import found, which only reading the
-        // survey again knows.
-        let reads_again = decisions
-            .iter()
-            .any(|decision| matches!(decision, Decision::Role { .. } | Decision::Sheet { .. }));
+        // survey again knows; files added or read again change the survey itself.
+        let reads_again = decisions.iter().any(|decision| {
+            matches!(
+                decision,
+                Decision::Role { .. }
+                    | Decision::Sheet { .. }
+                    | Decision::AddSource { .. }
+                    | Decision::Reimport { .. }
+                    | Decision::Relink { .. }
+            )
+        });
         if reads_again {
             let path = project.path().to_owned();
             self.load(LoadSource::Project(path));

@@ -2,10 +2,11 @@
 
 use egui_extras::{Column as TableColumn, TableBuilder};
 
-use super::state::{Command, Session};
+use super::state::{Command, FilePurpose, Session};
 use super::widgets::keep_together;
 use crate::import::column_letters;
 use crate::model::{ColumnId, ColumnRole};
+use crate::project::SourceStatus;
 use crate::wording::counted;
 
 /// The width of the respondent group list.
@@ -18,6 +19,7 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
     for source in &survey.sources {
         ui.label(source.describe());
     }
+    project_sources_ui(ui, session, commands);
     if survey.sources.len() == 1 && session.report.sheets.len() > 1 {
         sheet_choice_ui(ui, session, commands);
     }
@@ -177,4 +179,40 @@ pub fn respondent_group_ui(ui: &mut egui::Ui, session: &Session, commands: &mut 
             commands.push(Command::SetRespondentGroup(chosen));
         }
     });
+}
+
+/// A project's source files: whether each is still where it was, unchanged, and the way to
+/// find a moved one or read a newer copy.
+fn project_sources_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+    for (position, record, status) in &session.sources {
+        let name = crate::files::display_name(&record.path);
+        let (note, action) = match status {
+            SourceStatus::Ok => continue,
+            SourceStatus::Changed => (
+                format!(
+                    "{name} has changed since the project read it; the project still reads its own copy."
+                ),
+                "Re-import the newer file",
+            ),
+            SourceStatus::Missing => (
+                format!(
+                    "{name} is no longer at {}; the project reads its own copy.",
+                    record.path.display()
+                ),
+                "Find the file…",
+            ),
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(ui.visuals().warn_fg_color, note);
+            let button = ui.button(action).on_hover_text(
+                "Hand coding stays with each comment; the comments whose text changed are listed in Messages",
+            );
+            if button.clicked() {
+                commands.push(match status {
+                    SourceStatus::Changed => Command::UpdateSource(*position, record.path.clone()),
+                    _ => Command::PickFile(FilePurpose::FindSource(*position)),
+                });
+            }
+        });
+    }
 }

@@ -44,7 +44,7 @@ pub fn listen_for_failures() {
 pub fn choose(purpose: FilePurpose, suggested: &Path) -> Option<Command> {
     CHOOSER_FAILED.with(|failed| failed.set(false));
     let chosen = match purpose {
-        FilePurpose::Open | FilePurpose::Add => pick_survey_file(),
+        FilePurpose::Open | FilePurpose::Add | FilePurpose::FindSource(_) => pick_survey_file(),
         FilePurpose::Export => pick_save_file(
             suggested,
             "Save the summary workbook",
@@ -76,6 +76,9 @@ fn answer(purpose: FilePurpose, chosen: Option<PathBuf>, failed: bool) -> Option
         (Some(path), FilePurpose::SaveProject) => Some(Command::SaveAsProject(path)),
         (Some(path), FilePurpose::LoadCodebook) => Some(Command::LoadCodebook(path)),
         (Some(path), FilePurpose::SaveCodebook) => Some(Command::SaveCodebook(path)),
+        (Some(path), FilePurpose::FindSource(position)) => {
+            Some(Command::UpdateSource(position, path))
+        }
         (None, _) if failed => Some(Command::FileChooserUnavailable(purpose)),
         (None, _) => None,
     }

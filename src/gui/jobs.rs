@@ -14,7 +14,7 @@ use crate::import::{self, ImportError, ImportOptions};
 use crate::keys::SurveyKeys;
 use crate::model::{CommentRef, RoleChoices, Survey};
 use crate::progress::Progress;
-use crate::project::{Decision, Project, ProjectError};
+use crate::project::{self, Decision, Project, ProjectError};
 use crate::tagging::{self, Coding, RuleSet, Tagging};
 
 /// One job under way.
@@ -149,6 +149,23 @@ pub enum LoadSource {
     },
     /// A project file.
     Project(PathBuf),
+    /// Another survey export added to a project, which is then opened again.
+    AddToProject {
+        /// The project file.
+        project: PathBuf,
+        /// The export to add.
+        file: PathBuf,
+    },
+    /// A project's source read from another file (its new place, or a newer copy), and the
+    /// project opened again.
+    UpdateSource {
+        /// The project file.
+        project: PathBuf,
+        /// The source's position.
+        position: usize,
+        /// The file.
+        file: PathBuf,
+    },
     /// Survey exports saved as a new project, which is then opened.
     NewProject {
         /// The project file to make.
@@ -185,6 +202,31 @@ pub fn load(request: LoadRequest, progress: &Progress) -> Command {
             role_choices,
         } => load_files(paths, sheet, codebook, role_choices, generation, progress),
         LoadSource::Project(path) => load_project(&path, generation, progress),
+        LoadSource::AddToProject { project, file } => {
+            let added = Project::open(&project)
+                .and_then(|mut opened| opened.add_source(&file, &progress.step(0.0, 0.3)));
+            match added {
+                Ok(()) => with_messages(
+                    load_project(&project, generation, &progress.step(0.3, 0.7)),
+                    vec![format!(
+                        "Added {} to the project; Undo takes it out again.",
+                        display_name(&file)
+                    )],
+                ),
+                Err(error) => Command::Failed(error.to_string()),
+            }
+        }
+        LoadSource::UpdateSource {
+            project,
+            position,
+            file,
+        } => match update_source(&project, position, &file, &progress.step(0.0, 0.3)) {
+            Ok(messages) => with_messages(
+                load_project(&project, generation, &progress.step(0.3, 0.7)),
+                messages,
+            ),
+            Err(error) => Command::Failed(error.to_string()),
+        },
         LoadSource::NewProject {
             path,
             files,
@@ -217,6 +259,55 @@ pub fn load(request: LoadRequest, progress: &Progress) -> Command {
                 Err(error) => Command::Failed(error.to_string()),
             }
         }
+    }
+}
+
+/// How many comments whose text changed at a re-import are listed in the messages.
+const LISTED_CHANGES: usize = 10;
+
+/// Relinks a moved source file or re-imports a changed one; returns what to tell.
+fn update_source(
+    project: &Path,
+    position: usize,
+    file: &Path,
+    progress: &Progress,
+) -> Result<Vec<String>, ProjectError> {
+    let mut opened = Project::open(project)?;
+    let name = display_name(file);
+    if opened.is_same_file(position, file)? {
+        opened.relink(position, file)?;
+        return Ok(vec![format!(
+            "Found {name} at {}; its contents are the same.",
+            file.display()
+        )]);
+    }
+    let changes = opened.reimport(position, file, progress)?;
+    let mut messages = vec![format!(
+        "Re-imported {name}: {} changed, {} new, {} gone. Hand coding stays with each comment; Undo goes back to the old copy.",
+        crate::wording::counted(changes.changed.len(), "comment"),
+        changes.new_comments,
+        changes.gone_comments
+    )];
+    messages.extend(changes.changed.iter().take(LISTED_CHANGES).map(|change| {
+        format!(
+            "Changed at re-import, response {}: \"{}\" is now \"{}\"",
+            change.key.response, change.before, change.after
+        )
+    }));
+    if changes.changed.len() > LISTED_CHANGES {
+        messages.push(format!(
+            "… and {} more changed comments.",
+            changes.changed.len() - LISTED_CHANGES
+        ));
+    }
+    Ok(messages)
+}
+
+/// A project opened again, with messages to show first; a failure stays as it is.
+fn with_messages(loaded: Command, messages: Vec<String>) -> Command {
+    match loaded {
+        Command::Loaded(session) => Command::SourcesChanged(session, messages),
+        other => other,
     }
 }
 
@@ -259,6 +350,7 @@ fn load_files(
         rules,
         project: None,
         index: None,
+        sources: Vec::new(),
     }))
 }
 
@@ -275,8 +367,19 @@ fn load_project(path: &Path, generation: u64, progress: &Progress) -> Command {
         Err(error) => return Command::Failed(error.to_string()),
     };
     let summary = summarise(&loaded.imported.survey, &loaded.codebook, &loaded.tagging);
+    let sources = match project.sources_in_force() {
+        Ok(in_force) => in_force
+            .into_iter()
+            .map(|(position, record)| {
+                let status = project::status_of(&record);
+                (position, record, status)
+            })
+            .collect(),
+        Err(error) => return Command::Failed(error.to_string()),
+    };
     progress.set_fraction(1.0);
     Command::Loaded(Box::new(Session {
+        sources,
         rules: loaded.rules,
         role_choices: project.decisions().role_choices(),
         survey: loaded.imported.survey,

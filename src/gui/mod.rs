@@ -171,6 +171,8 @@ impl App {
             },
             LoadSource::Project(path) => format!("Opening {}", display_name(path)),
             LoadSource::NewProject { path, .. } => format!("Saving {}", display_name(path)),
+            LoadSource::AddToProject { file, .. } => format!("Adding {}", display_name(file)),
+            LoadSource::UpdateSource { file, .. } => format!("Reading {}", display_name(file)),
         };
         let request = LoadRequest {
             source,
@@ -584,6 +586,7 @@ impl App {
                     FilePurpose::SaveProject => Command::SaveAsProject(path),
                     FilePurpose::LoadCodebook => Command::LoadCodebook(path),
                     FilePurpose::SaveCodebook => Command::SaveCodebook(path),
+                    FilePurpose::FindSource(position) => Command::UpdateSource(position, path),
                 });
             }
             Command::CloseTypedPath => self.view.path_prompt = None,
@@ -723,6 +726,13 @@ impl App {
             Command::LoadCodebook(path) => self.load_codebook(&path),
             Command::SaveCodebook(path) => self.save_codebook(path),
             Command::IndexBuilt(generation, index) => self.index_built(generation, index),
+            Command::UpdateSource(position, path) => self.update_source(position, path),
+            Command::SourcesChanged(session, messages) => {
+                for message in messages {
+                    self.log.push(message, false);
+                }
+                self.loaded(*session);
+            }
             Command::FocusSearch => {
                 self.view.view = View::Comments;
                 self.view.focus_search = true;
@@ -745,6 +755,17 @@ impl App {
                 .unwrap_or_default(),
             FilePurpose::SaveCodebook => source
                 .map(|path| path.with_extension("codebook.toml"))
+                .unwrap_or_default(),
+            FilePurpose::FindSource(position) => self
+                .session
+                .as_ref()
+                .and_then(|session| {
+                    session
+                        .sources
+                        .iter()
+                        .find(|(at, _, _)| *at == position)
+                        .map(|(_, record, _)| record.path.clone())
+                })
                 .unwrap_or_default(),
             FilePurpose::Open | FilePurpose::Add | FilePurpose::LoadCodebook => PathBuf::new(),
         }

@@ -12,7 +12,7 @@ use crate::codebook::{Codebook, ThemeId};
 use crate::import::ImportReport;
 use crate::keys::SurveyKeys;
 use crate::model::{ColumnId, ColumnRole, CommentRef, RoleChoices, Survey};
-use crate::project::Project;
+use crate::project::{Project, SourceRecord, SourceStatus};
 use crate::tagging::{Coding, CommentIndex, RuleSet, Tagging};
 
 /// Choices kept between runs.
@@ -120,6 +120,9 @@ pub struct Session {
     /// The comments' words, for the codebook editor's live counts; made in the background the
     /// first time the Codebook view is shown.
     pub index: Option<Arc<CommentIndex>>,
+    /// A project's sources as read now, by position, with whether each file is still where it
+    /// was, unchanged (checked when the project was opened).
+    pub sources: Vec<(usize, SourceRecord, SourceStatus)>,
 }
 
 /// What the user is looking at: kept apart from the session, and reset when another opens.
@@ -351,6 +354,8 @@ pub enum FilePurpose {
     LoadCodebook,
     /// Where to save the codebook as TOML.
     SaveCodebook,
+    /// Where a project's source file is now, or a newer copy of it (by source position).
+    FindSource(usize),
 }
 
 impl FilePurpose {
@@ -363,6 +368,7 @@ impl FilePurpose {
             FilePurpose::SaveProject => "Save project",
             FilePurpose::LoadCodebook => "Load codebook",
             FilePurpose::SaveCodebook => "Save codebook",
+            FilePurpose::FindSource(_) => "Use this file",
         }
     }
 }
@@ -595,6 +601,11 @@ pub enum Command {
     LoadCodebook(PathBuf),
     /// Write the codebook as TOML.
     SaveCodebook(PathBuf),
+    /// Read a project's source (by position) from this file: its new place when it holds the
+    /// same bytes, else a newer copy to re-import.
+    UpdateSource(usize, PathBuf),
+    /// A project opened again after a source was added or re-imported, with what to tell.
+    SourcesChanged(Box<Session>, Vec<String>),
     /// The comments' index, made for the session of this generation.
     IndexBuilt(u64, Arc<CommentIndex>),
     /// Close the theme list.

@@ -2,6 +2,7 @@
 //! after undos and redos, and what the decisions in force add up to.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
 use crate::keys::CommentKey;
 use crate::model::{ColumnRole, RoleChoices};
@@ -43,6 +44,25 @@ pub enum Decision {
     Codebook {
         /// The codebook file's text.
         toml: String,
+    },
+    /// A survey export added to the project after it was made.
+    AddSource {
+        /// The source's position.
+        source: usize,
+    },
+    /// A source read from a newer copy of its file from this step on.
+    Reimport {
+        /// The source's position.
+        source: usize,
+        /// The row that keeps the newer copy.
+        version: i64,
+    },
+    /// A source's file found in another place, its contents the same.
+    Relink {
+        /// The source's position.
+        source: usize,
+        /// Where it is now.
+        path: PathBuf,
     },
     /// A comment starred as a quote, or unstarred.
     Quote {
@@ -153,6 +173,12 @@ pub struct Decisions {
     pub sheets: BTreeMap<usize, String>,
     /// The codebook, as TOML.
     pub codebook: String,
+    /// The sources added after the project was made, by position.
+    pub added_sources: BTreeSet<usize>,
+    /// For each re-imported source, the row that keeps the copy read now.
+    pub versions: BTreeMap<usize, i64>,
+    /// For each source whose file moved, where it is now.
+    pub relinked: BTreeMap<usize, PathBuf>,
     /// The comments starred as quotes.
     pub quotes: BTreeSet<CommentKey>,
     /// Notes on comments.
@@ -178,6 +204,17 @@ impl Decisions {
                 self.sheets.insert(source, sheet);
             }
             Decision::Codebook { toml } => self.codebook = toml,
+            Decision::AddSource { source } => {
+                self.added_sources.insert(source);
+            }
+            Decision::Reimport { source, version } => {
+                self.versions.insert(source, version);
+                // The new copy's own place holds from now on.
+                self.relinked.remove(&source);
+            }
+            Decision::Relink { source, path } => {
+                self.relinked.insert(source, path);
+            }
             Decision::Quote { comment, starred } => {
                 if starred {
                     self.quotes.insert(comment);

@@ -59,6 +59,20 @@ pub enum ProjectError {
         detail: String,
     },
     /// A source file could not be read into the project.
+    /// A file given as a source's new place holds other contents.
+    #[error("this is not the same file as the project's copy (its contents differ); re-import it instead: {}", .path.display())]
+    NotTheSameFile {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A source has no such position.
+    #[error("the project has no source number {position}: {}", .path.display())]
+    NoSuchSource {
+        /// The project file.
+        path: PathBuf,
+        /// The position asked for.
+        position: usize,
+    },
     #[error(transparent)]
     Import(#[from] ImportError),
     /// The project's codebook could not be read.

@@ -78,11 +78,37 @@ pub struct Turned {
     pub description: String,
 }
 
+/// What re-importing a source's file changed, by comment: hand coding stays with each comment's
+/// key, so the comments whose text changed are the ones to look at again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceChanges {
+    /// Comments whose text is not what it was.
+    pub changed: Vec<ChangedComment>,
+    /// Comments the new copy has that the old did not.
+    pub new_comments: usize,
+    /// Comments the old copy had that the new does not.
+    pub gone_comments: usize,
+}
+
+/// A comment whose text changed at a re-import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedComment {
+    /// The comment.
+    pub key: crate::keys::CommentKey,
+    /// Its text before.
+    pub before: String,
+    /// Its text now.
+    pub after: String,
+}
+
 /// A project as it is on disk: its sources, its history and the decisions in force.
 #[derive(Debug)]
 pub struct Project {
     store: Store,
+    /// Every source ever added, by position.
     sources: Vec<SourceRecord>,
+    /// The positions of the sources added after the project was made, whether in force or not.
+    added: std::collections::BTreeSet<usize>,
     steps: Vec<Step>,
     in_force: InForce,
     decisions: Decisions,
@@ -105,25 +131,7 @@ impl Project {
     ) -> Result<Self, ProjectError> {
         let mut sources = Vec::with_capacity(files.len());
         for file in files {
-            let data = std::fs::read(file).map_err(|source| import::ImportError::Read {
-                path: file.clone(),
-                source,
-            })?;
-            let options = ImportOptions {
-                sheet: sheet.map(str::to_owned),
-            };
-            let imported = import::import_bytes(file, &data, &options, progress)?;
-            let chosen_sheet = imported
-                .survey
-                .first_source()
-                .and_then(|source| source.sheet.clone());
-            let record = SourceRecord {
-                id: 0,
-                path: std::path::absolute(file).unwrap_or_else(|_| file.clone()),
-                sheet: chosen_sheet,
-                fingerprint: fingerprint(file, &data),
-            };
-            sources.push((record, data));
+            sources.push(read_source(file, sheet, progress)?);
         }
         if path.exists() {
             return Err(ProjectError::AlreadyExists {
@@ -167,9 +175,11 @@ impl Project {
     pub fn open(path: &Path) -> Result<Self, ProjectError> {
         let store = Store::open(path)?;
         let sources = store.sources()?;
+        let added = positions_of(&sources, &store.added_source_ids()?);
         let mut project = Self {
             store,
             sources,
+            added,
             steps: Vec::new(),
             in_force: InForce::default(),
             decisions: Decisions::default(),
@@ -195,14 +205,159 @@ impl Project {
         self.store.path()
     }
 
-    /// The sources, in the order they were added.
-    pub fn sources(&self) -> &[SourceRecord] {
-        &self.sources
+    /// The sources read now, with their positions: each as its latest copy, at its file's
+    /// place now, with the worksheet chosen. A source whose adding was undone is left out.
+    ///
+    /// # Errors
+    /// The storage error.
+    pub fn sources_in_force(&self) -> Result<Vec<(usize, SourceRecord)>, ProjectError> {
+        let mut in_force = Vec::with_capacity(self.sources.len());
+        for (position, source) in self.sources.iter().enumerate() {
+            if self.added.contains(&position) && !self.decisions.added_sources.contains(&position) {
+                continue;
+            }
+            let mut record = match self.decisions.versions.get(&position) {
+                Some(&version) => self.store.source_row(version)?,
+                None => source.clone(),
+            };
+            if let Some(path) = self.decisions.relinked.get(&position) {
+                record.path.clone_from(path);
+            }
+            if let Some(sheet) = self.decisions.sheets.get(&position) {
+                record.sheet = Some(sheet.clone());
+            }
+            in_force.push((position, record));
+        }
+        Ok(in_force)
     }
 
-    /// Whether each source file is still where it was, unchanged.
-    pub fn source_statuses(&self) -> Vec<SourceStatus> {
-        self.sources.iter().map(status_of).collect()
+    /// The sources read now, each with whether its file is still where it was, unchanged.
+    ///
+    /// # Errors
+    /// The storage error.
+    pub fn source_statuses(&self) -> Result<Vec<(SourceRecord, SourceStatus)>, ProjectError> {
+        Ok(self
+            .sources_in_force()?
+            .into_iter()
+            .map(|(_, record)| {
+                let status = status_of(&record);
+                (record, status)
+            })
+            .collect())
+    }
+
+    /// Adds another export of the consultation as one step: its copy is kept, and its comments
+    /// are keyed under a new source position, so no earlier coding moves.
+    ///
+    /// # Errors
+    /// [`ProjectError`] naming the file when it cannot be imported, or the storage error.
+    pub fn add_source(&mut self, file: &Path, progress: &Progress) -> Result<(), ProjectError> {
+        let (record, data) = read_source(file, None, progress)?;
+        let description = format!("added {}", crate::files::display_name(file));
+        self.store
+            .record_with_file((&record, &data), None, &description, |id, ids| {
+                Decision::AddSource {
+                    source: ids.iter().position(|&each| each == id).unwrap_or(ids.len()),
+                }
+            })?;
+        self.sources = self.store.sources()?;
+        self.added = positions_of(&self.sources, &self.store.added_source_ids()?);
+        self.replay()
+    }
+
+    /// Reads a source from a newer copy of its file from now on, as one step, and says which
+    /// comments' text changed. Hand coding stays with each comment's key.
+    ///
+    /// # Errors
+    /// [`ProjectError`] naming the file when it cannot be imported, or the storage error.
+    pub fn reimport(
+        &mut self,
+        position: usize,
+        file: &Path,
+        progress: &Progress,
+    ) -> Result<SourceChanges, ProjectError> {
+        let (_, current) = self.source_in_force(position)?;
+        let (record, data) = read_source(file, current.sheet.as_deref(), progress)?;
+        let options = ImportOptions {
+            sheet: current.sheet.clone(),
+        };
+        let before = import::import_bytes(
+            &current.path,
+            &self.store.source_data(current.id)?,
+            &options,
+            progress,
+        )?;
+        let after = import::import_bytes(file, &data, &options, progress)?;
+        let roles = self.decisions.role_choices();
+        let changes = compare_comments(position, before.survey, after.survey, &roles);
+        let logical = self.sources.get(position).map(|source| source.id);
+        let description = format!(
+            "re-imported {}: {} changed",
+            crate::files::display_name(file),
+            crate::wording::counted(changes.changed.len(), "comment")
+        );
+        self.store
+            .record_with_file((&record, &data), logical, &description, |version, _| {
+                Decision::Reimport {
+                    source: position,
+                    version,
+                }
+            })?;
+        self.replay()?;
+        Ok(changes)
+    }
+
+    /// Records that a source's file is now at `file`, which must hold the same bytes.
+    ///
+    /// # Errors
+    /// [`ProjectError::NotTheSameFile`] when its contents differ (re-import it instead), the
+    /// file's read error, or the storage error.
+    pub fn relink(&mut self, position: usize, file: &Path) -> Result<(), ProjectError> {
+        let (_, current) = self.source_in_force(position)?;
+        let data = std::fs::read(file).map_err(|source| import::ImportError::Read {
+            path: file.to_owned(),
+            source,
+        })?;
+        if sha256_hex(&data) != current.fingerprint.sha256 {
+            return Err(ProjectError::NotTheSameFile {
+                path: file.to_owned(),
+            });
+        }
+        let path = std::path::absolute(file).unwrap_or_else(|_| file.to_owned());
+        self.decide(
+            &format!(
+                "found {} at {}",
+                crate::files::display_name(file),
+                path.display()
+            ),
+            vec![Decision::Relink {
+                source: position,
+                path,
+            }],
+        )
+    }
+
+    /// Whether `file` holds the same bytes as the copy the project reads for this source.
+    ///
+    /// # Errors
+    /// The file's read error, or the storage error.
+    pub fn is_same_file(&self, position: usize, file: &Path) -> Result<bool, ProjectError> {
+        let (_, current) = self.source_in_force(position)?;
+        let data = std::fs::read(file).map_err(|source| import::ImportError::Read {
+            path: file.to_owned(),
+            source,
+        })?;
+        Ok(sha256_hex(&data) == current.fingerprint.sha256)
+    }
+
+    fn source_in_force(&self, position: usize) -> Result<(usize, SourceRecord), ProjectError> {
+        self.sources_in_force()?
+            .into_iter()
+            .find(|(found, _)| *found == position)
+            .ok_or_else(|| ProjectError::NoSuchSource {
+                path: self.path().to_owned(),
+                position,
+            })
     }
 
     /// The decisions in force.
@@ -233,26 +388,24 @@ impl Project {
     pub fn load(&self, progress: &Progress) -> Result<Loaded, ProjectError> {
         let codebook = self.codebook()?;
         let reading = progress.step(0.0, 0.4);
-        let mut parts = Vec::with_capacity(self.sources.len());
-        for (position, source) in self.sources.iter().enumerate() {
+        let sources = self.sources_in_force()?;
+        let mut parts = Vec::with_capacity(sources.len());
+        for (_, source) in &sources {
             let data = self.store.source_data(source.id)?;
-            let sheet = self
-                .decisions
-                .sheets
-                .get(&position)
-                .cloned()
-                .or_else(|| source.sheet.clone());
             parts.push(import::import_bytes(
                 &source.path,
                 &data,
-                &ImportOptions { sheet },
+                &ImportOptions {
+                    sheet: source.sheet.clone(),
+                },
                 &reading,
             )?);
         }
         let mut imported = import::combine(parts);
         // Keys come from the survey as read, so choosing another role for the identifier column
-        // renames no response.
-        let keys = SurveyKeys::new(&imported.survey);
+        // renames no response; sources keep their positions when an earlier one is left out.
+        let positions: Vec<usize> = sources.iter().map(|(position, _)| *position).collect();
+        let keys = SurveyKeys::with_source_positions(&imported.survey, &positions);
         self.decisions.role_choices().apply_to(&mut imported.survey);
         let rules = tagging::RuleSet::new(&codebook);
         let mut tagging =
@@ -412,6 +565,84 @@ impl Project {
     }
 }
 
+/// Reads a survey export for the project: its bytes, checked by importing them, with its
+/// place, worksheet and fingerprint.
+fn read_source(
+    file: &Path,
+    sheet: Option<&str>,
+    progress: &Progress,
+) -> Result<(SourceRecord, Vec<u8>), ProjectError> {
+    let data = std::fs::read(file).map_err(|source| import::ImportError::Read {
+        path: file.to_owned(),
+        source,
+    })?;
+    let options = ImportOptions {
+        sheet: sheet.map(str::to_owned),
+    };
+    let imported = import::import_bytes(file, &data, &options, progress)?;
+    let chosen_sheet = imported
+        .survey
+        .first_source()
+        .and_then(|source| source.sheet.clone());
+    let record = SourceRecord {
+        id: 0,
+        path: std::path::absolute(file).unwrap_or_else(|_| file.to_owned()),
+        sheet: chosen_sheet,
+        fingerprint: fingerprint(file, &data),
+    };
+    Ok((record, data))
+}
+
+/// The positions of these source rows among the sources.
+fn positions_of(sources: &[SourceRecord], ids: &[i64]) -> std::collections::BTreeSet<usize> {
+    sources
+        .iter()
+        .enumerate()
+        .filter(|(_, source)| ids.contains(&source.id))
+        .map(|(position, _)| position)
+        .collect()
+}
+
+/// The comments of one source before and after a re-import, matched by key.
+fn compare_comments(
+    position: usize,
+    mut before: crate::model::Survey,
+    mut after: crate::model::Survey,
+    roles: &crate::model::RoleChoices,
+) -> SourceChanges {
+    let keyed = |survey: &mut crate::model::Survey| {
+        let keys = SurveyKeys::with_source_positions(survey, &[position]);
+        roles.apply_to(survey);
+        survey
+            .comments()
+            .into_iter()
+            .map(|comment| {
+                let text = survey.comment_text(comment).unwrap_or_default().to_owned();
+                (keys.comment(comment), text)
+            })
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let before = keyed(&mut before);
+    let after = keyed(&mut after);
+    let mut changes = SourceChanges::default();
+    for (key, text) in &after {
+        match before.get(key) {
+            Some(old) if old != text => changes.changed.push(ChangedComment {
+                key: key.clone(),
+                before: old.clone(),
+                after: text.clone(),
+            }),
+            Some(_) => {}
+            None => changes.new_comments += 1,
+        }
+    }
+    changes.gone_comments = before
+        .keys()
+        .filter(|key| !after.contains_key(*key))
+        .count();
+    changes
+}
+
 /// A file's fingerprint from its bytes and its metadata.
 fn fingerprint(path: &Path, data: &[u8]) -> Fingerprint {
     Fingerprint {
@@ -436,7 +667,7 @@ fn sha256_hex(data: &[u8]) -> String {
 
 /// Whether the file is still the one fingerprinted: the same size and time say so at once;
 /// otherwise the contents decide.
-fn status_of(source: &SourceRecord) -> SourceStatus {
+pub fn status_of(source: &SourceRecord) -> SourceStatus {
     let Ok(metadata) = std::fs::metadata(&source.path) else {
         return SourceStatus::Missing;
     };

@@ -16,11 +16,13 @@ use crate::tagging::Coding;
 const APPLICATION_ID: i64 = 0x434C_4E53;
 
 /// The newest project format this build reads and writes; older ones are migrated on opening.
-pub const FORMAT_VERSION: i64 = 1;
+pub const FORMAT_VERSION: i64 = 2;
 
 /// How long to wait for another program's write to finish before calling the project locked.
 const BUSY_WAIT: Duration = Duration::from_secs(3);
 
+/// A source row with no `version_of` is a source; one with it is a newer copy of that source's
+/// file, read instead from the step that re-imported it.
 const SCHEMA: &str = "
 CREATE TABLE sources (
     id INTEGER PRIMARY KEY,
@@ -29,7 +31,8 @@ CREATE TABLE sources (
     size INTEGER NOT NULL,
     modified_ns INTEGER,
     sha256 TEXT NOT NULL,
-    data BLOB NOT NULL
+    data BLOB NOT NULL,
+    version_of INTEGER REFERENCES sources(id)
 );
 CREATE TABLE steps (
     id INTEGER PRIMARY KEY,
@@ -136,8 +139,25 @@ impl Store {
                 supported: FORMAT_VERSION,
             });
         }
-        // Formats older than this build's would be migrated here, in one transaction.
+        if version < FORMAT_VERSION {
+            store.migrate(version)?;
+        }
         Ok(store)
+    }
+
+    /// Brings an older project to this build's format, in one transaction.
+    fn migrate(&self, from: i64) -> Result<(), ProjectError> {
+        let mut sql = String::from("BEGIN IMMEDIATE;");
+        if from < 2 {
+            // Version 2 keeps newer copies of a source's file beside it.
+            sql.push_str(
+                "ALTER TABLE sources ADD COLUMN version_of INTEGER REFERENCES sources(id);",
+            );
+        }
+        sql.push_str(&format!("PRAGMA user_version = {FORMAT_VERSION}; COMMIT;"));
+        self.batch(&sql).inspect_err(|_| {
+            let _ = self.connection.execute_batch("ROLLBACK;");
+        })
     }
 
     /// Durable writes: each step is on disk when its transaction ends, and a crash rolls an
@@ -211,6 +231,53 @@ impl Store {
         transaction.commit().map_err(error)
     }
 
+    /// Keeps a file's bytes (a new source, or with `version_of` a newer copy of a source's file)
+    /// and records the step that starts using it, in one transaction. `decision` makes the
+    /// step's decision from the new row's id and the sources' ids after it. Returns the row's id.
+    ///
+    /// # Errors
+    /// The storage error; nothing is kept then.
+    pub fn record_with_file(
+        &mut self,
+        (record, data): (&SourceRecord, &[u8]),
+        version_of: Option<i64>,
+        description: &str,
+        decision: impl FnOnce(i64, &[i64]) -> Decision,
+    ) -> Result<i64, ProjectError> {
+        let path = self.path.clone();
+        let error = |error: rusqlite::Error| ProjectError::storage(&path, &error);
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(error)?;
+        transaction
+            .execute(
+                "INSERT INTO sources (path, sheet, size, modified_ns, sha256, data, version_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    record.path.to_string_lossy(),
+                    record.sheet,
+                    i64::try_from(record.fingerprint.size).unwrap_or(i64::MAX),
+                    record.fingerprint.modified_ns,
+                    record.fingerprint.sha256,
+                    data,
+                    version_of
+                ],
+            )
+            .map_err(error)?;
+        let id = transaction.last_insert_rowid();
+        let source_ids = source_ids_in(&transaction).map_err(error)?;
+        let step = insert_step(&transaction, StepKind::Do, description).map_err(error)?;
+        insert_decisions(
+            &transaction,
+            step,
+            &source_ids,
+            &[decision(id, &source_ids)],
+        )
+        .map_err(error)?;
+        transaction.commit().map_err(error)?;
+        Ok(id)
+    }
+
     /// Records one step of the history with its decisions, in one transaction: all of it is
     /// written, or none. Returns the step's number.
     ///
@@ -236,28 +303,40 @@ impl Store {
     }
 
     fn source_ids(&self) -> Result<Vec<i64>, ProjectError> {
-        let mut statement = self
-            .connection
-            .prepare_cached("SELECT id FROM sources ORDER BY id")
-            .map_err(|error| self.error(&error))?;
-        let ids = statement
-            .query_map([], |row| row.get(0))
-            .and_then(Iterator::collect)
-            .map_err(|error| self.error(&error))?;
-        Ok(ids)
+        source_ids_in(&self.connection).map_err(|error| self.error(&error))
     }
 
-    /// The sources, in the order they were added.
+    /// The sources, in the order they were added (newer copies of their files left out).
     ///
     /// # Errors
     /// The storage error.
     pub fn sources(&self) -> Result<Vec<SourceRecord>, ProjectError> {
+        self.source_records("WHERE version_of IS NULL ORDER BY id", [])
+    }
+
+    /// A source row by id: a source, or a newer copy of its file.
+    ///
+    /// # Errors
+    /// The storage error, or damage when there is no such row.
+    pub fn source_row(&self, id: i64) -> Result<SourceRecord, ProjectError> {
+        self.source_records("WHERE id = ?1", [id])?
+            .pop()
+            .ok_or_else(|| self.damaged(format!("the copy of a source file ({id}) is missing")))
+    }
+
+    fn source_records(
+        &self,
+        filter: &str,
+        arguments: impl rusqlite::Params,
+    ) -> Result<Vec<SourceRecord>, ProjectError> {
         let mut statement = self
             .connection
-            .prepare("SELECT id, path, sheet, size, modified_ns, sha256 FROM sources ORDER BY id")
+            .prepare(&format!(
+                "SELECT id, path, sheet, size, modified_ns, sha256 FROM sources {filter}"
+            ))
             .map_err(|error| self.error(&error))?;
         let records = statement
-            .query_map([], |row| {
+            .query_map(arguments, |row| {
                 Ok(SourceRecord {
                     id: row.get(0)?,
                     path: PathBuf::from(row.get::<_, String>(1)?),
@@ -274,7 +353,23 @@ impl Store {
         Ok(records)
     }
 
-    /// The bytes of a source as they were added.
+    /// The sources that were added to the project after it was made, in force or not.
+    ///
+    /// # Errors
+    /// The storage error.
+    pub fn added_source_ids(&self) -> Result<Vec<i64>, ProjectError> {
+        let mut statement = self
+            .connection
+            .prepare("SELECT DISTINCT source FROM decisions WHERE kind = 'add_source'")
+            .map_err(|error| self.error(&error))?;
+        let ids = statement
+            .query_map([], |row| row.get(0))
+            .and_then(Iterator::collect)
+            .map_err(|error| self.error(&error))?;
+        Ok(ids)
+    }
+
+    /// The bytes of a source row as they were kept.
     ///
     /// # Errors
     /// The storage error.
@@ -393,6 +488,13 @@ impl Store {
     }
 }
 
+/// The sources' ids in the order they were added, newer copies of their files left out.
+fn source_ids_in(connection: &Connection) -> rusqlite::Result<Vec<i64>> {
+    let mut statement =
+        connection.prepare_cached("SELECT id FROM sources WHERE version_of IS NULL ORDER BY id")?;
+    statement.query_map([], |row| row.get(0))?.collect()
+}
+
 fn insert_step(
     transaction: &rusqlite::Transaction<'_>,
     kind: StepKind,
@@ -495,6 +597,13 @@ impl DecisionRow {
             }
             Decision::Sheet { source, sheet } => plain("sheet", source_id(*source), None, sheet),
             Decision::Codebook { toml } => plain("codebook", None, None, toml),
+            Decision::AddSource { source } => plain("add_source", source_id(*source), None, ""),
+            Decision::Reimport { source, version } => {
+                plain("reimport", source_id(*source), None, &version.to_string())
+            }
+            Decision::Relink { source, path } => {
+                plain("relink", source_id(*source), None, &path.to_string_lossy())
+            }
         }
     }
 
@@ -540,6 +649,15 @@ impl DecisionRow {
                 sheet: value,
             },
             "codebook" => Decision::Codebook { toml: value },
+            "add_source" => Decision::AddSource { source: source? },
+            "reimport" => Decision::Reimport {
+                source: source?,
+                version: value.parse().ok()?,
+            },
+            "relink" => Decision::Relink {
+                source: source?,
+                path: PathBuf::from(value),
+            },
             _ => return None,
         })
     }
