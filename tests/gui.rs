@@ -1057,3 +1057,70 @@ fn a_file_added_to_an_open_project_joins_it_as_one_step() {
         2
     );
 }
+
+#[test]
+fn coding_before_saving_asks_where_and_is_made_once_saved() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = directory.path().join("sample.consultlens");
+    let mut harness = harness_on_sample();
+    // This computer has no file chooser: found when opening a file, and remembered.
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::FileChooserUnavailable(consultlens::gui::FilePurpose::Open),
+    );
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    harness.get_by_label("Comments").click();
+    harness.run();
+    harness.key_press(egui::Key::J);
+    harness.run();
+    let comment = harness.state().view.selected_comment.expect("selected");
+    harness.key_press(egui::Key::T);
+    harness.run();
+    harness.get_by_label("Find a theme").type_text("transport");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    // The prompt for the project's path is shown at once.
+    let messages: Vec<String> = harness
+        .state()
+        .log
+        .messages()
+        .map(|message| message.text.clone())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|text| text.contains("Your change is made once it is saved")),
+        "{messages:?}"
+    );
+    assert!(
+        harness
+            .state()
+            .session
+            .as_ref()
+            .expect("session")
+            .project
+            .is_none()
+    );
+    harness.get_by_label("File path").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("File path")
+        .type_text(&path.display().to_string());
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    step_and_wait(&mut harness);
+    let app = harness.state();
+    assert!(app.session.as_ref().expect("session").project.is_some());
+    // Still on the same comment in Comments, now coded by a person and kept in the project.
+    assert_eq!(app.view.selected_comment, Some(comment));
+    assert!(
+        selected_themes(app).contains(&("Transport".to_owned(), true)),
+        "{:?}",
+        selected_themes(app)
+    );
+    let project = consultlens::project::Project::open(&path).expect("opens");
+    assert_eq!(project.decisions().hand_coding_counts(), (1, 0));
+}

@@ -25,9 +25,6 @@ impl App {
         change: impl FnOnce(&mut Codebook) -> Result<(), EditError>,
         more: Vec<Decision>,
     ) -> bool {
-        if self.project_for_decisions().is_none() {
-            return false;
-        }
         let Some(project) = self
             .session
             .as_mut()

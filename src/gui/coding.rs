@@ -105,7 +105,10 @@ impl App {
         };
         if let Some(open) = &session.project {
             match copy_project(open.path(), &path) {
-                Ok(()) => self.load(LoadSource::Project(path)),
+                Ok(()) => {
+                    self.keep_view_on_load = true;
+                    self.load(LoadSource::Project(path));
+                }
                 Err(error) => self.log.push(
                     format!("could not save the project as {}: {error}", path.display()),
                     true,
@@ -128,30 +131,49 @@ impl App {
             codebook: session.codebook.clone(),
             role_choices: session.role_choices.clone(),
         };
+        // The survey stays the same, so what the user is looking at can stay too.
+        self.keep_view_on_load = true;
         self.load(source);
     }
 
-    /// The open project, or `None` after asking for the survey to be saved as one first: a
-    /// decision is never made where it would not last.
-    pub(super) fn project_for_decisions(&mut self) -> Option<()> {
-        let has_project = self
-            .session
-            .as_ref()
-            .is_some_and(|session| session.project.is_some());
-        if !has_project && self.session.is_some() {
+    /// Holds a decision made while the survey is not a project yet and asks where to save it:
+    /// a decision is never made where it would not last, and it is made once the project is
+    /// open. Returns the command when it can go ahead now.
+    pub(super) fn unless_awaiting_project(&mut self, command: Command) -> Option<Command> {
+        let waits = command.is_decision()
+            && self
+                .session
+                .as_ref()
+                .is_some_and(|session| session.project.is_none());
+        if !waits {
+            return Some(command);
+        }
+        if self.awaiting_project.is_empty() {
             self.log.push(
-                "Save this survey as a project first, so your coding is kept: choose where."
+                "Save this survey as a project first, so your work is kept: choose where. Your change is made once it is saved."
                     .to_owned(),
                 false,
             );
             self.apply_one(Command::PickFile(FilePurpose::SaveProject));
         }
-        has_project.then_some(())
+        self.awaiting_project.push(command);
+        None
+    }
+
+    /// Forgets the decisions held for a project that was not saved after all.
+    pub(super) fn give_up_awaiting_project(&mut self) {
+        self.keep_view_on_load = false;
+        if !self.awaiting_project.is_empty() {
+            self.awaiting_project.clear();
+            self.log.push(
+                "Not saved as a project, so the change was not made.".to_owned(),
+                false,
+            );
+        }
     }
 
     /// Records decisions as one step and shows them.
     fn decide(&mut self, description: &str, decisions: Vec<Decision>) {
-        self.project_for_decisions();
         let Some(session) = &mut self.session else {
             return;
         };

@@ -40,8 +40,8 @@ pub fn listen_for_failures() {
 }
 
 /// Shows the chooser for `purpose` and turns its answer into a command: the path chosen,
-/// nothing when the user cancelled, or [`Command::FileChooserUnavailable`].
-pub fn choose(purpose: FilePurpose, suggested: &Path) -> Option<Command> {
+/// [`Command::ChooserClosed`] when the user cancelled, or [`Command::FileChooserUnavailable`].
+pub fn choose(purpose: FilePurpose, suggested: &Path) -> Command {
     CHOOSER_FAILED.with(|failed| failed.set(false));
     let chosen = match purpose {
         FilePurpose::Open | FilePurpose::Add | FilePurpose::FindSource(_) => pick_survey_file(),
@@ -66,21 +66,17 @@ pub fn choose(purpose: FilePurpose, suggested: &Path) -> Option<Command> {
 }
 
 /// The command for a chooser's answer.
-fn answer(purpose: FilePurpose, chosen: Option<PathBuf>, failed: bool) -> Option<Command> {
+fn answer(purpose: FilePurpose, chosen: Option<PathBuf>, failed: bool) -> Command {
     match (chosen, purpose) {
-        (Some(path), FilePurpose::Open) => Some(Command::Open(path)),
-        (Some(path), FilePurpose::Add) => Some(Command::AddFile(path)),
-        (Some(path), FilePurpose::Export) => {
-            Some(Command::SetExportPath(path.display().to_string()))
-        }
-        (Some(path), FilePurpose::SaveProject) => Some(Command::SaveAsProject(path)),
-        (Some(path), FilePurpose::LoadCodebook) => Some(Command::LoadCodebook(path)),
-        (Some(path), FilePurpose::SaveCodebook) => Some(Command::SaveCodebook(path)),
-        (Some(path), FilePurpose::FindSource(position)) => {
-            Some(Command::UpdateSource(position, path))
-        }
-        (None, _) if failed => Some(Command::FileChooserUnavailable(purpose)),
-        (None, _) => None,
+        (Some(path), FilePurpose::Open) => Command::Open(path),
+        (Some(path), FilePurpose::Add) => Command::AddFile(path),
+        (Some(path), FilePurpose::Export) => Command::SetExportPath(path.display().to_string()),
+        (Some(path), FilePurpose::SaveProject) => Command::SaveAsProject(path),
+        (Some(path), FilePurpose::LoadCodebook) => Command::LoadCodebook(path),
+        (Some(path), FilePurpose::SaveCodebook) => Command::SaveCodebook(path),
+        (Some(path), FilePurpose::FindSource(position)) => Command::UpdateSource(position, path),
+        (None, _) if failed => Command::FileChooserUnavailable(purpose),
+        (None, _) => Command::ChooserClosed(purpose),
     }
 }
 
@@ -138,12 +134,15 @@ mod tests {
         assert!(CHOOSER_FAILED.with(Cell::take));
         assert!(matches!(
             answer(FilePurpose::Add, None, true),
-            Some(Command::FileChooserUnavailable(FilePurpose::Add))
+            Command::FileChooserUnavailable(FilePurpose::Add)
         ));
-        assert!(answer(FilePurpose::Open, None, false).is_none());
+        assert!(matches!(
+            answer(FilePurpose::Open, None, false),
+            Command::ChooserClosed(FilePurpose::Open)
+        ));
         assert!(matches!(
             answer(FilePurpose::Open, Some(PathBuf::from("a.csv")), false),
-            Some(Command::Open(_))
+            Command::Open(_)
         ));
     }
 }

@@ -112,6 +112,12 @@ pub struct App {
     repaint: Option<egui::Context>,
     /// The title the window was last given.
     title: String,
+    /// Decisions made before the survey was saved as a project, made once it is.
+    awaiting_project: Vec<Command>,
+    /// The next session opened is the one being looked at, saved as a project: the view stays.
+    keep_view_on_load: bool,
+    /// The system could not show a file chooser, so paths are typed.
+    no_file_chooser: bool,
 }
 
 impl App {
@@ -127,12 +133,17 @@ impl App {
             commands: Vec::new(),
             repaint: None,
             title: String::new(),
+            awaiting_project: Vec::new(),
+            keep_view_on_load: false,
+            no_file_chooser: false,
         }
     }
 
     /// Starts opening a project, or a survey export with the default codebook, in the
     /// background.
     pub fn open(&mut self, path: PathBuf, sheet: Option<String>) {
+        // Another survey: nothing waiting to be saved belongs to it.
+        self.give_up_awaiting_project();
         if project::looks_like_project(&path) {
             self.load(LoadSource::Project(path));
             return;
@@ -546,17 +557,25 @@ impl App {
     }
 
     fn apply_one(&mut self, command: Command) {
+        let Some(command) = self.unless_awaiting_project(command) else {
+            return;
+        };
         match command {
             Command::Open(path) => self.open(path, None),
             Command::OpenSheet(sheet) => self.open_sheet(sheet),
             Command::AddFile(path) => self.add_file(path),
+            Command::PickFile(purpose) if self.no_file_chooser => {
+                self.apply_one(Command::FileChooserUnavailable(purpose));
+            }
             Command::PickFile(purpose) => {
                 let suggested = self.suggested_path(purpose);
                 self.jobs.spawn("Choosing a file", self.waker(), move |_| {
-                    file_chooser::choose(purpose, &suggested)
+                    Some(file_chooser::choose(purpose, &suggested))
                 });
             }
             Command::FileChooserUnavailable(purpose) => {
+                // Asking the system again would fail again, after a wait.
+                self.no_file_chooser = true;
                 let text = self.suggested_path(purpose).display().to_string();
                 self.view.path_prompt = Some(PathPrompt { purpose, text });
                 self.log.push(
@@ -589,7 +608,16 @@ impl App {
                     FilePurpose::FindSource(position) => Command::UpdateSource(position, path),
                 });
             }
-            Command::CloseTypedPath => self.view.path_prompt = None,
+            Command::CloseTypedPath => {
+                if let Some(prompt) = self.view.path_prompt.take() {
+                    self.apply_one(Command::ChooserClosed(prompt.purpose));
+                }
+            }
+            Command::ChooserClosed(purpose) => {
+                if purpose == FilePurpose::SaveProject {
+                    self.give_up_awaiting_project();
+                }
+            }
             Command::CancelJob(index) => {
                 if let Some(job) = self.jobs.running().get(index) {
                     job.progress.cancel();
@@ -597,7 +625,10 @@ impl App {
             }
             Command::Loaded(session) => self.loaded(*session),
             Command::Retagged(retagged) => self.retagged(*retagged),
-            Command::Failed(message) => self.log.push(message, true),
+            Command::Failed(message) => {
+                self.log.push(message, true);
+                self.give_up_awaiting_project();
+            }
             Command::Cancelled(what) => self.log.push(format!("Cancelled {what}."), false),
             Command::ShowView(view) => self.view.view = view,
             Command::ShowPercent(show) => self.settings.show_percent = show,
@@ -802,8 +833,18 @@ impl App {
         if let Some(project) = &session.project {
             self.settings.remember_project(project.path());
         }
-        self.view.reset_for(&session);
+        if std::mem::take(&mut self.keep_view_on_load) {
+            self.view.refilter(&session);
+        } else {
+            self.view.reset_for(&session);
+        }
+        let saved = session.project.is_some();
         self.session = Some(session);
+        if saved {
+            for command in std::mem::take(&mut self.awaiting_project) {
+                self.apply_one(command);
+            }
+        }
     }
 
     /// Records the role chosen for a column and starts tagging again with it.

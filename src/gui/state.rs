@@ -339,6 +339,28 @@ impl ViewState {
     }
 }
 
+impl Command {
+    /// Whether it makes a decision kept in a project, which waits for the survey to be saved
+    /// as one.
+    pub fn is_decision(&self) -> bool {
+        matches!(
+            self,
+            Command::Code(..)
+                | Command::UsePin(_)
+                | Command::ConfirmBulk
+                | Command::StarQuote(..)
+                | Command::SetNote(..)
+                | Command::SetThemeText(_)
+                | Command::RecolourTheme(..)
+                | Command::SetThemeParent(..)
+                | Command::ShiftTheme(..)
+                | Command::AddTheme
+                | Command::ApplyRules
+                | Command::ConfirmCodebookChange
+        )
+    }
+}
+
 /// What a file path is wanted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilePurpose {
@@ -608,6 +630,8 @@ pub enum Command {
     SourcesChanged(Box<Session>, Vec<String>),
     /// The comments' index, made for the session of this generation.
     IndexBuilt(u64, Arc<CommentIndex>),
+    /// A file chooser closed without a file.
+    ChooserClosed(FilePurpose),
     /// Close the theme list.
     ClosePicker,
     /// Narrow the theme list.
