@@ -1081,19 +1081,8 @@ fn coding_before_saving_asks_where_and_is_made_once_saved() {
     harness.run();
     harness.key_press(egui::Key::Enter);
     harness.run();
-    // The prompt for the project's path is shown at once.
-    let messages: Vec<String> = harness
-        .state()
-        .log
-        .messages()
-        .map(|message| message.text.clone())
-        .collect();
-    assert!(
-        messages
-            .iter()
-            .any(|text| text.contains("Your change is made once it is saved")),
-        "{messages:?}"
-    );
+    // The prompt for the project's path is shown at once, with why in the status bar.
+    harness.get_by_label_contains("Your change is made once it is saved");
     assert!(
         harness
             .state()
@@ -1112,6 +1101,7 @@ fn coding_before_saving_asks_where_and_is_made_once_saved() {
     harness.run();
     harness.key_press(egui::Key::Enter);
     step_and_wait(&mut harness);
+    harness.get_by_label_contains("Saved as the project sample.consultlens");
     let app = harness.state();
     assert!(app.session.as_ref().expect("session").project.is_some());
     // Still on the same comment in Comments, now coded by a person and kept in the project.

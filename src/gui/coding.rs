@@ -149,12 +149,12 @@ impl App {
             return Some(command);
         }
         if self.awaiting_project.is_empty() {
+            self.apply_one(Command::PickFile(FilePurpose::SaveProject));
             self.log.push(
                 "Save this survey as a project first, so your work is kept: choose where. Your change is made once it is saved."
                     .to_owned(),
                 false,
             );
-            self.apply_one(Command::PickFile(FilePurpose::SaveProject));
         }
         self.awaiting_project.push(command);
         None

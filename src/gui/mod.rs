@@ -813,6 +813,8 @@ impl App {
         if session.generation != self.generations.load {
             return;
         }
+        // Saved as a project from what is on screen: the same survey, already explained.
+        let saved_as = std::mem::take(&mut self.keep_view_on_load);
         let contents = format!(
             "{}: {}, {}",
             sources_name(&session.survey),
@@ -820,6 +822,10 @@ impl App {
             counted(session.summary.comments, "comment")
         );
         let opened = match &session.project {
+            Some(project) if saved_as => format!(
+                "Saved as the project {}: each decision is saved as you make it",
+                display_name(project.path())
+            ),
             Some(project) => format!(
                 "Opened the project {} (each decision is saved as you make it) from {contents}",
                 display_name(project.path())
@@ -827,13 +833,15 @@ impl App {
             None => format!("Opened {contents}"),
         };
         self.log.push(opened, false);
-        for warning in &session.report.warnings {
-            self.log.push(format!("Note: {warning}"), false);
+        if !saved_as {
+            for warning in &session.report.warnings {
+                self.log.push(format!("Note: {warning}"), false);
+            }
         }
         if let Some(project) = &session.project {
             self.settings.remember_project(project.path());
         }
-        if std::mem::take(&mut self.keep_view_on_load) {
+        if saved_as {
             self.view.refilter(&session);
         } else {
             self.view.reset_for(&session);
