@@ -422,36 +422,14 @@ fn rules_ui(
         .small()
         .weak(),
     );
-    // Long lists scroll inside their box, so the counts below stay in sight.
-    let rows_high =
-        |ui: &egui::Ui, rows: f32| ui.text_style_height(&egui::TextStyle::Body) * rows + 12.0;
-    let keywords_label = ui.label("Keywords, one per line");
-    let keywords_field = egui::ScrollArea::vertical()
-        .id_salt("keywords-box")
-        .max_height(rows_high(ui, 8.0))
-        .show(ui, |ui| {
-            ui.add(
-                egui::TextEdit::multiline(&mut keywords)
-                    .desired_rows(4)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(keywords_label.id)
-        })
-        .inner;
-    let exclusions_label =
-        ui.label("Exclusions: phrases that cancel a keyword they overlap, one per line");
-    let exclusions_field = egui::ScrollArea::vertical()
-        .id_salt("exclusions-box")
-        .max_height(rows_high(ui, 4.0))
-        .show(ui, |ui| {
-            ui.add(
-                egui::TextEdit::multiline(&mut exclusions)
-                    .desired_rows(2)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(exclusions_label.id)
-        })
-        .inner;
+    let keywords_field = lines_box(ui, "Keywords, one per line", &mut keywords, 4, 8);
+    let exclusions_field = lines_box(
+        ui,
+        "Exclusions: phrases that cancel a keyword they overlap, one per line",
+        &mut exclusions,
+        2,
+        4,
+    );
     if keywords_field.changed() || exclusions_field.changed() {
         commands.push(Command::EditRules {
             keywords,
@@ -478,6 +456,30 @@ fn rules_ui(
         });
     }
     preview_ui(ui, session, view);
+}
+
+/// A labelled box of lines, `rows` high, that scrolls inside itself beyond `max_rows`: long
+/// lists keep what is below them in sight.
+fn lines_box(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    rows: u16,
+    max_rows: u16,
+) -> egui::Response {
+    let label = ui.label(label);
+    egui::ScrollArea::vertical()
+        .id_salt(label.id)
+        .max_height(ui.text_style_height(&egui::TextStyle::Body) * f32::from(max_rows) + 12.0)
+        .show(ui, |ui| {
+            ui.add(
+                egui::TextEdit::multiline(text)
+                    .desired_rows(usize::from(rows))
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id)
+        })
+        .inner
 }
 
 /// What the rules match: each keyword's comments, and the comments an edit gains and loses.

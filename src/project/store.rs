@@ -211,20 +211,7 @@ impl Store {
             .map_err(error)?;
         let mut source_ids = Vec::with_capacity(sources.len());
         for (record, data) in sources {
-            transaction
-                .execute(
-                    "INSERT INTO sources (path, sheet, size, modified_ns, sha256, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![
-                        record.path.to_string_lossy(),
-                        record.sheet,
-                        i64::try_from(record.fingerprint.size).unwrap_or(i64::MAX),
-                        record.fingerprint.modified_ns,
-                        record.fingerprint.sha256,
-                        data
-                    ],
-                )
-                .map_err(error)?;
-            source_ids.push(transaction.last_insert_rowid());
+            source_ids.push(insert_source(&transaction, record, data, None).map_err(error)?);
         }
         let step = insert_step(&transaction, StepKind::Create, description).map_err(error)?;
         insert_decisions(&transaction, step, &source_ids, decisions).map_err(error)?;
@@ -250,21 +237,7 @@ impl Store {
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(error)?;
-        transaction
-            .execute(
-                "INSERT INTO sources (path, sheet, size, modified_ns, sha256, data, version_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    record.path.to_string_lossy(),
-                    record.sheet,
-                    i64::try_from(record.fingerprint.size).unwrap_or(i64::MAX),
-                    record.fingerprint.modified_ns,
-                    record.fingerprint.sha256,
-                    data,
-                    version_of
-                ],
-            )
-            .map_err(error)?;
-        let id = transaction.last_insert_rowid();
+        let id = insert_source(&transaction, record, data, version_of).map_err(error)?;
         let source_ids = source_ids_in(&transaction).map_err(error)?;
         let step = insert_step(&transaction, StepKind::Do, description).map_err(error)?;
         insert_decisions(
@@ -493,6 +466,28 @@ fn source_ids_in(connection: &Connection) -> rusqlite::Result<Vec<i64>> {
     let mut statement =
         connection.prepare_cached("SELECT id FROM sources WHERE version_of IS NULL ORDER BY id")?;
     statement.query_map([], |row| row.get(0))?.collect()
+}
+
+/// Keeps a file's bytes as a source row; returns the row's id.
+fn insert_source(
+    transaction: &rusqlite::Transaction<'_>,
+    record: &SourceRecord,
+    data: &[u8],
+    version_of: Option<i64>,
+) -> rusqlite::Result<i64> {
+    transaction.execute(
+        "INSERT INTO sources (path, sheet, size, modified_ns, sha256, data, version_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            record.path.to_string_lossy(),
+            record.sheet,
+            i64::try_from(record.fingerprint.size).unwrap_or(i64::MAX),
+            record.fingerprint.modified_ns,
+            record.fingerprint.sha256,
+            data,
+            version_of
+        ],
+    )?;
+    Ok(transaction.last_insert_rowid())
 }
 
 fn insert_step(
