@@ -1,60 +1,23 @@
 //! Survey + codebook -> tagging: which themes each comment raises, and the words that show it.
 
 mod index;
+mod matcher;
 mod rules;
+mod tag;
 mod tokens;
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
 pub use index::CommentIndex;
 pub use rules::RuleSet;
+pub use tag::{Coding, Span, Tag, TagOrigin};
 pub use tokens::{Token, Tokenizer};
+
+use matcher::Matcher;
 
 use crate::codebook::{Codebook, ThemeId};
 use crate::model::{CommentRef, Survey};
 use crate::progress::Progress;
-
-/// A byte range of a comment's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Span {
-    /// First byte.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
-}
-
-/// Where a tag came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TagOrigin {
-    /// A keyword rule of the codebook; the tag's spans show the words that matched.
-    Rule,
-    /// A person coded the comment by hand.
-    Person,
-}
-
-/// A person's decision about one theme on one comment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Coding {
-    /// The comment raises the theme (whatever the rules found).
-    Add,
-    /// The comment does not raise the theme (whatever the rules found).
-    Remove,
-}
-
-/// One theme on one comment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tag {
-    /// The theme.
-    pub theme: ThemeId,
-    /// The text that triggered it, in order; none for a tag a person added.
-    pub spans: Vec<Span>,
-    /// Where it came from.
-    pub origin: TagOrigin,
-}
 
 /// The themes of every comment of a survey.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -127,13 +90,14 @@ impl Tagging {
     /// Tags these comments by the rules again, forgetting what people decided about them (to be
     /// applied again after), as after one of their decisions was undone.
     pub fn retag_comments(&mut self, comments: &[CommentRef], rules: &RuleSet, survey: &Survey) {
+        let mut matcher = Matcher::new(rules);
         for &comment in comments {
             if let Some(tags) = self
                 .positions
                 .get(&comment)
                 .and_then(|&position| self.tags.get_mut(position))
             {
-                *tags = tag_text(rules, survey.comment_text(comment).unwrap_or_default());
+                *tags = matcher.tag(survey.comment_text(comment).unwrap_or_default());
             }
         }
         self.removed_by_hand
@@ -156,23 +120,63 @@ pub fn tag_survey(survey: &Survey, codebook: &Codebook, progress: &Progress) -> 
     tag_survey_with(survey, &RuleSet::new(codebook), progress)
 }
 
-/// Tags every comment of the survey with rules already compiled.
+/// Tags every comment of the survey with rules already compiled, on every core.
 ///
 /// Returns `None` when cancelled through `progress`.
 pub fn tag_survey_with(survey: &Survey, rules: &RuleSet, progress: &Progress) -> Option<Tagging> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    tag_survey_on(survey, rules, progress, threads)
+}
+
+/// Comments between checks for cancelling and reports of progress.
+const TAGGING_BATCH: usize = 512;
+
+/// [`tag_survey_with`] on this many threads, each tagging one run of the comments: the result
+/// is the same for any number.
+fn tag_survey_on(
+    survey: &Survey,
+    rules: &RuleSet,
+    progress: &Progress,
+    threads: usize,
+) -> Option<Tagging> {
     let comments = survey.comments();
-    let mut tags = Vec::with_capacity(comments.len());
-    for (done, &comment) in comments.iter().enumerate() {
-        if done % 512 == 0 {
+    let total = comments.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tag_run = |run: &[CommentRef]| -> Option<Vec<Vec<Tag>>> {
+        let mut matcher = Matcher::new(rules);
+        let mut tags = Vec::with_capacity(run.len());
+        for batch in run.chunks(TAGGING_BATCH) {
             if progress.is_cancelled() {
                 return None;
             }
-            progress.set_done_of(done as u64, comments.len() as u64);
+            tags.extend(
+                batch
+                    .iter()
+                    .map(|&comment| matcher.tag(survey.comment_text(comment).unwrap_or_default())),
+            );
+            let so_far = done.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
+            progress.set_done_of((so_far + batch.len()) as u64, total as u64);
         }
-        tags.push(tag_text(
-            rules,
-            survey.comment_text(comment).unwrap_or_default(),
-        ));
+        Some(tags)
+    };
+    let run_length = total.div_ceil(threads.max(1)).max(TAGGING_BATCH);
+    let runs: Vec<Option<Vec<Vec<Tag>>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = comments
+            .chunks(run_length)
+            .map(|run| scope.spawn(move || tag_run(run)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut tags = Vec::with_capacity(total);
+    for run in runs {
+        tags.extend(run?);
     }
     progress.set_fraction(1.0);
     let positions = comments
@@ -190,45 +194,7 @@ pub fn tag_survey_with(survey: &Survey, rules: &RuleSet, progress: &Progress) ->
 
 /// The tags that the rules give one text, sorted by theme.
 pub fn tag_text(rules: &RuleSet, text: &str) -> Vec<Tag> {
-    let tokens = rules.tokenizer().tokens(text);
-    let found = rules.matches(&tokens);
-    let excluded = |theme: ThemeId, first: usize, end: usize| {
-        found.iter().any(|other| {
-            other.is_exclusion
-                && other.theme == theme
-                && other.first_token < end
-                && first < other.end_token
-        })
-    };
-    let mut spans_by_theme: std::collections::BTreeMap<ThemeId, Vec<Span>> =
-        std::collections::BTreeMap::new();
-    for hit in found.iter().filter(|hit| !hit.is_exclusion) {
-        if excluded(hit.theme, hit.first_token, hit.end_token) {
-            continue;
-        }
-        let (Some(first), Some(last)) = (
-            tokens.get(hit.first_token),
-            tokens.get(hit.end_token.saturating_sub(1)),
-        ) else {
-            continue;
-        };
-        spans_by_theme.entry(hit.theme).or_default().push(Span {
-            start: first.start,
-            end: last.end,
-        });
-    }
-    spans_by_theme
-        .into_iter()
-        .map(|(theme, mut spans)| {
-            spans.sort_unstable();
-            spans.dedup();
-            Tag {
-                theme,
-                spans,
-                origin: TagOrigin::Rule,
-            }
-        })
-        .collect()
+    Matcher::new(rules).tag(text)
 }
 
 #[cfg(test)]
@@ -324,5 +290,101 @@ mod tests {
             rules("[[theme]]\nid = \"l\"\nname = \"Listen\"\nkeywords = [\"listen to parents\"]\n");
         assert_eq!(tag_text(&rules, "Nobody listened to parents").len(), 1);
         assert_eq!(tag_text(&rules, "Listening to the parents").len(), 0);
+    }
+
+    #[test]
+    fn phrase_matches_word_forms_in_order() {
+        let (_, rules) =
+            rules("[[theme]]\nid = \"t\"\nname = \"T\"\nkeywords = [\"staff training\"]\n");
+        let text = "Staff trained well; training staff badly";
+        let tags = tag_text(&rules, text);
+        let spans: Vec<&str> = tags[0]
+            .spans
+            .iter()
+            .map(|span| &text[span.start..span.end])
+            .collect();
+        assert_eq!(spans, ["Staff trained"]);
+    }
+
+    #[test]
+    fn prefix_wildcard_matches_longer_words_only_at_word_start() {
+        let (_, rules) = rules(
+            "[[theme]]\nid = \"t\"\nname = \"T\"\nkeywords = [\"paediatric*\", \"speech and lang*\"]\n",
+        );
+        let text =
+            "The paediatrician and non-paediatric staff; speech and language, speech and lungs";
+        let tags = tag_text(&rules, text);
+        let spans: Vec<&str> = tags[0]
+            .spans
+            .iter()
+            .map(|span| &text[span.start..span.end])
+            .collect();
+        assert_eq!(
+            spans,
+            ["paediatrician", "paediatric", "speech and language"]
+        );
+    }
+
+    #[test]
+    fn tagging_on_any_number_of_threads_gives_the_same_result() {
+        let words = [
+            "staff",
+            "training",
+            "trained",
+            "autism",
+            "EHCP",
+            "late",
+            "waiting",
+            "list",
+            "speech",
+            "therapy",
+            "communication",
+            "families",
+            "nobody",
+            "listens",
+            "school",
+            "exclusion",
+            "transport",
+            "annual",
+            "review",
+            "paediatrician",
+            "not",
+            "SENCO",
+            "CPD",
+            "anxiety",
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut csv = String::from("Id,What are your views?,Anything else?\n");
+        for row in 0..3_000 {
+            let mut comment = || {
+                (0..rng.usize(0..25))
+                    .map(|_| words[rng.usize(..words.len())])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            csv.push_str(&format!("{row},{},{}\n", comment(), comment()));
+        }
+        let survey = crate::import::import_bytes(
+            Path::new("generated.csv"),
+            csv.as_bytes(),
+            &crate::import::ImportOptions::default(),
+            &Progress::new(),
+        )
+        .expect("imports")
+        .survey;
+        let codebook = Codebook::load(crate::codebook::DEFAULT_CODEBOOK).expect("codebook");
+        let rules = RuleSet::new(&codebook);
+        let one = tag_survey_on(&survey, &rules, &Progress::new(), 1).expect("tags");
+        assert!(one.comments.len() > 5_000);
+        assert!(one.tags.iter().filter(|tags| !tags.is_empty()).count() > 1_000);
+        for threads in [2, 3, 8] {
+            let many = tag_survey_on(&survey, &rules, &Progress::new(), threads).expect("tags");
+            assert_eq!(many, one, "{threads} threads");
+        }
+        // Each comment on its own, with nothing remembered from the others, agrees too.
+        for (comment, tags) in one.iter() {
+            let alone = tag_text(&rules, survey.comment_text(comment).unwrap_or_default());
+            assert_eq!(alone, tags, "{comment:?}");
+        }
     }
 }

@@ -1,11 +1,12 @@
-//! Keyword and phrase rules compiled for fast matching: an index from each rule's first stem.
+//! Keyword and phrase rules compiled for matching: stems numbered, and the rules each word can
+//! start found once per distinct word.
 
 use std::collections::HashMap;
 
-use super::tokens::{Token, Tokenizer};
+use super::tokens::Tokenizer;
 use crate::codebook::{Codebook, ThemeId};
 
-/// One word of a rule.
+/// One word of a keyword or phrase as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum WordPattern {
     /// Matches a word with this stem.
@@ -14,34 +15,35 @@ pub(super) enum WordPattern {
     Prefix(String),
 }
 
-impl WordPattern {
-    fn matches(&self, token: &Token) -> bool {
-        match self {
-            WordPattern::Stem(stem) => token.stem == *stem,
-            WordPattern::Prefix(prefix) => token.lower.starts_with(prefix.as_str()),
-        }
-    }
+/// A stem that some rule needs, numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct RuleStem(u32);
+
+/// One word of a compiled rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum RuleWord {
+    /// A word with this stem.
+    Stem(RuleStem),
+    /// A word starting with this.
+    Prefix(String),
 }
 
 /// A keyword or exclusion phrase of one theme.
 #[derive(Debug, Clone)]
-struct Rule {
-    theme: ThemeId,
-    words: Vec<WordPattern>,
-    is_exclusion: bool,
+pub(super) struct Rule {
+    pub(super) theme: ThemeId,
+    /// Never empty.
+    pub(super) words: Vec<RuleWord>,
+    pub(super) is_exclusion: bool,
 }
 
-/// Where a rule matched: token positions, half-open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuleMatch {
-    /// The theme the rule belongs to.
-    pub theme: ThemeId,
-    /// First token of the match.
-    pub first_token: usize,
-    /// One past the last token.
-    pub end_token: usize,
-    /// Whether this is an exclusion match.
-    pub is_exclusion: bool,
+/// What the rules make of one distinct word of the comments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct WordFacts {
+    /// Its stem, when a rule needs that stem.
+    pub(super) stem: Option<RuleStem>,
+    /// The rules whose first word it is, in rule order.
+    pub(super) first_of: Vec<u32>,
 }
 
 /// All rules of a codebook, ready to run on comments.
@@ -49,14 +51,18 @@ pub struct RuleMatch {
 pub struct RuleSet {
     tokenizer: Tokenizer,
     rules: Vec<Rule>,
-    by_first_stem: HashMap<String, Vec<usize>>,
-    prefix_first: Vec<usize>,
+    stems: HashMap<String, RuleStem>,
+    /// The rules starting with each stem, by stem number.
+    by_first_stem: Vec<Vec<u32>>,
+    /// The rules starting with a prefix.
+    prefix_first: Vec<u32>,
 }
 
 impl RuleSet {
     /// Compiles every keyword and exclusion of the codebook.
     pub fn new(codebook: &Codebook) -> Self {
         let tokenizer = Tokenizer::default();
+        let mut stems: HashMap<String, RuleStem> = HashMap::new();
         let mut rules = Vec::new();
         for (index, theme) in codebook.themes.iter().enumerate() {
             let phrases = theme
@@ -65,7 +71,16 @@ impl RuleSet {
                 .map(|phrase| (phrase, false))
                 .chain(theme.exclude.iter().map(|phrase| (phrase, true)));
             for (phrase, is_exclusion) in phrases {
-                let words = compile_phrase(&tokenizer, phrase);
+                let words: Vec<RuleWord> = compile_phrase(&tokenizer, phrase)
+                    .into_iter()
+                    .map(|word| match word {
+                        WordPattern::Stem(stem) => {
+                            let next = RuleStem(number(stems.len()));
+                            RuleWord::Stem(*stems.entry(stem).or_insert(next))
+                        }
+                        WordPattern::Prefix(prefix) => RuleWord::Prefix(prefix),
+                    })
+                    .collect();
                 if !words.is_empty() {
                     rules.push(Rule {
                         theme: ThemeId(index),
@@ -75,20 +90,23 @@ impl RuleSet {
                 }
             }
         }
-        let mut by_first_stem: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_first_stem = vec![Vec::new(); stems.len()];
         let mut prefix_first = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             match rule.words.first() {
-                Some(WordPattern::Stem(stem)) => {
-                    by_first_stem.entry(stem.clone()).or_default().push(index)
+                Some(RuleWord::Stem(stem)) => {
+                    if let Some(starting) = by_first_stem.get_mut(stem.0 as usize) {
+                        starting.push(number(index));
+                    }
                 }
-                Some(WordPattern::Prefix(_)) => prefix_first.push(index),
+                Some(RuleWord::Prefix(_)) => prefix_first.push(number(index)),
                 None => {}
             }
         }
         Self {
             tokenizer,
             rules,
+            stems,
             by_first_stem,
             prefix_first,
         }
@@ -99,39 +117,35 @@ impl RuleSet {
         &self.tokenizer
     }
 
-    /// Every rule match in the tokens, in token order.
-    pub fn matches(&self, tokens: &[Token]) -> Vec<RuleMatch> {
-        let mut found = Vec::new();
-        for (position, token) in tokens.iter().enumerate() {
-            let by_stem = self
-                .by_first_stem
-                .get(&token.stem)
-                .map_or(&[][..], Vec::as_slice);
-            for &rule_index in by_stem.iter().chain(&self.prefix_first) {
-                let Some(rule) = self.rules.get(rule_index) else {
-                    continue;
-                };
-                let end = position + rule.words.len();
-                let Some(window) = tokens.get(position..end) else {
-                    continue;
-                };
-                if rule
-                    .words
-                    .iter()
-                    .zip(window)
-                    .all(|(word, token)| word.matches(token))
-                {
-                    found.push(RuleMatch {
-                        theme: rule.theme,
-                        first_token: position,
-                        end_token: end,
-                        is_exclusion: rule.is_exclusion,
-                    });
-                }
-            }
-        }
-        found
+    /// The compiled rules.
+    pub(super) fn rules(&self) -> &[Rule] {
+        &self.rules
     }
+
+    /// What the rules make of a lower-case word: worked out once per distinct word.
+    pub(super) fn facts_of(&self, lower: &str) -> WordFacts {
+        let stem = self.stems.get(&self.tokenizer.stem(lower)).copied();
+        let by_stem = stem
+            .and_then(|stem| self.by_first_stem.get(stem.0 as usize))
+            .map_or(&[][..], Vec::as_slice);
+        let mut first_of: Vec<u32> = by_stem
+            .iter()
+            .copied()
+            .chain(self.prefix_first.iter().copied().filter(|&rule| {
+                matches!(
+                    self.rules.get(rule as usize).and_then(|rule| rule.words.first()),
+                    Some(RuleWord::Prefix(prefix)) if lower.starts_with(prefix.as_str())
+                )
+            }))
+            .collect();
+        first_of.sort_unstable();
+        WordFacts { stem, first_of }
+    }
+}
+
+/// A count or position as a rule number; codebooks hold far fewer than 2^32 rules.
+fn number(count: usize) -> u32 {
+    u32::try_from(count).unwrap_or(u32::MAX)
 }
 
 /// A phrase as word patterns: each word stemmed, a trailing `*` making a prefix.
@@ -151,43 +165,4 @@ pub(super) fn compile_phrase(tokenizer: &Tokenizer, phrase: &str) -> Vec<WordPat
             })
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::Path;
-
-    fn codebook(themes: &str) -> Codebook {
-        Codebook::from_toml(
-            &format!("name = \"Test\"\n{themes}"),
-            Path::new("test.toml"),
-        )
-        .expect("parses")
-    }
-
-    #[test]
-    fn phrase_matches_word_forms_in_order() {
-        let codebook =
-            codebook("[[theme]]\nid = \"t\"\nname = \"T\"\nkeywords = [\"staff training\"]\n");
-        let rules = RuleSet::new(&codebook);
-        let tokens = rules
-            .tokenizer()
-            .tokens("Staff trained well; training staff badly");
-        let found = rules.matches(&tokens);
-        assert_eq!(found.len(), 1);
-        assert_eq!((found[0].first_token, found[0].end_token), (0, 2));
-    }
-
-    #[test]
-    fn prefix_wildcard_matches_longer_words_only_at_word_start() {
-        let codebook =
-            codebook("[[theme]]\nid = \"t\"\nname = \"T\"\nkeywords = [\"paediatric*\"]\n");
-        let rules = RuleSet::new(&codebook);
-        let tokens = rules
-            .tokenizer()
-            .tokens("The paediatrician and non-paediatric staff");
-        let found = rules.matches(&tokens);
-        assert_eq!(found.len(), 2);
-    }
 }

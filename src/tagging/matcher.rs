@@ -1,0 +1,165 @@
+//! Runs the rules over comments, looking at each distinct word once: its stem and the rules it
+//! can start are worked out the first time it is met, then each comment is a walk over word
+//! numbers.
+
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+
+use super::rules::{RuleSet, RuleWord, WordFacts};
+use super::tag::{Span, Tag, TagOrigin};
+use super::tokens::for_each_word;
+use crate::codebook::ThemeId;
+
+/// A word of the comment being tagged: its byte range and its number in the cache.
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    start: usize,
+    end: usize,
+    word: u32,
+}
+
+/// Where a rule matched: word positions, half-open.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    theme: ThemeId,
+    first: usize,
+    end: usize,
+    is_exclusion: bool,
+}
+
+/// The words met so far, with what the rules make of each. One per thread.
+pub(super) struct Matcher<'r> {
+    rules: &'r RuleSet,
+    numbers: HashMap<Box<str>, u32>,
+    /// By word number: the word, lower-case, and its facts.
+    words: Vec<(Box<str>, WordFacts)>,
+    placed: Vec<Placed>,
+    hits: Vec<Hit>,
+}
+
+impl<'r> Matcher<'r> {
+    pub(super) fn new(rules: &'r RuleSet) -> Self {
+        Self {
+            rules,
+            numbers: HashMap::new(),
+            words: Vec::new(),
+            placed: Vec::new(),
+            hits: Vec::new(),
+        }
+    }
+
+    /// The tags the rules give one text, sorted by theme.
+    pub(super) fn tag(&mut self, text: &str) -> Vec<Tag> {
+        self.place_words(text);
+        self.find_hits();
+        self.tags()
+    }
+
+    fn place_words(&mut self, text: &str) {
+        let Self {
+            rules,
+            numbers,
+            words,
+            placed,
+            ..
+        } = self;
+        placed.clear();
+        for_each_word(text, |start, end, lower| {
+            let word = match numbers.get(lower) {
+                Some(&word) => word,
+                None => {
+                    let word = u32::try_from(words.len()).unwrap_or(u32::MAX);
+                    words.push((lower.into(), rules.facts_of(lower)));
+                    numbers.insert(lower.into(), word);
+                    word
+                }
+            };
+            placed.push(Placed { start, end, word });
+        });
+    }
+
+    fn find_hits(&mut self) {
+        let Self {
+            rules,
+            words,
+            placed,
+            hits,
+            ..
+        } = self;
+        hits.clear();
+        let facts = |word: u32| words.get(word as usize);
+        for (position, word) in placed.iter().enumerate() {
+            let Some((_, first)) = facts(word.word) else {
+                continue;
+            };
+            for &number in &first.first_of {
+                let Some(rule) = rules.rules().get(number as usize) else {
+                    continue;
+                };
+                let end = position + rule.words.len();
+                let Some(window) = placed.get(position..end) else {
+                    continue;
+                };
+                let rest_match = rule
+                    .words
+                    .iter()
+                    .zip(window)
+                    .skip(1)
+                    .all(|(pattern, placed)| {
+                        facts(placed.word).is_some_and(|(lower, facts)| match pattern {
+                            RuleWord::Stem(stem) => facts.stem == Some(*stem),
+                            RuleWord::Prefix(prefix) => lower.starts_with(prefix.as_str()),
+                        })
+                    });
+                if rest_match {
+                    hits.push(Hit {
+                        theme: rule.theme,
+                        first: position,
+                        end,
+                        is_exclusion: rule.is_exclusion,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A theme's keyword match counts unless an exclusion of the same theme overlaps it.
+    fn tags(&self) -> Vec<Tag> {
+        let excluded = |hit: &Hit| {
+            self.hits.iter().any(|other| {
+                other.is_exclusion
+                    && other.theme == hit.theme
+                    && other.first < hit.end
+                    && hit.first < other.end
+            })
+        };
+        let mut spans_by_theme: BTreeMap<ThemeId, Vec<Span>> = BTreeMap::new();
+        for hit in self.hits.iter().filter(|hit| !hit.is_exclusion) {
+            if excluded(hit) {
+                continue;
+            }
+            let (Some(first), Some(last)) = (
+                self.placed.get(hit.first),
+                self.placed.get(hit.end.saturating_sub(1)),
+            ) else {
+                continue;
+            };
+            spans_by_theme.entry(hit.theme).or_default().push(Span {
+                start: first.start,
+                end: last.end,
+            });
+        }
+        spans_by_theme
+            .into_iter()
+            .map(|(theme, mut spans)| {
+                spans.sort_unstable();
+                spans.dedup();
+                Tag {
+                    theme,
+                    spans,
+                    origin: TagOrigin::Rule,
+                }
+            })
+            .collect()
+    }
+}
