@@ -272,7 +272,9 @@ fn overview_sheet(
                  A respondent counts once per theme however many of their comments raise it. \
                  Answers that say nothing, such as \"n/a\", \"none\", \"no comment\" or \"-\", \
                  are not counted as comments. Themes a person added or took off a comment by \
-                 hand hold over the rules (the Coded responses sheet shows which)."
+                 hand hold over the rules (the Coded responses sheet shows which). In Coded \
+                 responses a theme's column holds 1 where the response raises it and is blank \
+                 elsewhere: COUNTIF(column, 1) counts them."
                     .to_owned(),
             ),
         ),
@@ -569,9 +571,12 @@ fn coded_responses_sheet(
         };
         sheet.write_string(row, cell_col(themes_column + 1), hand(&added_by_hand))?;
         sheet.write_string(row, cell_col(themes_column + 2), hand(&removed_by_hand))?;
+        // 1 where the response raises the theme; a blank, not a 0, elsewhere: COUNTIF(…, 1),
+        // SUM and filters work the same, and most cells of the sheet are not written at all.
         for (position, theme) in leaf_themes.iter().enumerate() {
-            let flag = if themes.contains(theme) { 1.0 } else { 0.0 };
-            sheet.write_number(row, cell_col(themes_column + 3 + position), flag)?;
+            if themes.contains(theme) {
+                sheet.write_number(row, cell_col(themes_column + 3 + position), 1.0)?;
+            }
         }
     }
     let last_column = cell_col(headers.len().saturating_sub(1));
