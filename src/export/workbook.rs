@@ -144,8 +144,9 @@ enum SheetMemory {
     Streamed,
 }
 
-/// The zip level: Excel's own choice, a third of the default's time for files ~5 % larger.
-const COMPRESSION_LEVEL: u8 = 3;
+/// The zip level. Measured at 100,000 responses: level 2 took 0.2 s less than level 3 (Excel's
+/// own) for a file 11 % larger, and made a file 20 % smaller than level 1 did.
+const COMPRESSION_LEVEL: u8 = 2;
 
 /// The summary workbook, ready to save.
 fn summary_workbook(inputs: &Inputs, memory: SheetMemory) -> Result<Workbook, XlsxError> {

@@ -2,8 +2,7 @@
 //! can start are worked out the first time it is met, then each comment is a walk over word
 //! numbers.
 
-use std::collections::BTreeMap;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::rules::{RuleSet, RuleWord, WordFacts};
 use super::tag::{Span, Tag, TagOrigin};
@@ -30,21 +29,25 @@ struct Hit {
 /// The words met so far, with what the rules make of each. One per thread.
 pub(super) struct Matcher<'r> {
     rules: &'r RuleSet,
-    numbers: HashMap<Box<str>, u32>,
+    /// Short words hashed many times over: a fast hash, as the words are not chosen to collide.
+    numbers: FxHashMap<Box<str>, u32>,
     /// By word number: the word, lower-case, and its facts.
     words: Vec<(Box<str>, WordFacts)>,
     placed: Vec<Placed>,
     hits: Vec<Hit>,
+    /// The spans that count, by theme.
+    found: Vec<(ThemeId, Span)>,
 }
 
 impl<'r> Matcher<'r> {
     pub(super) fn new(rules: &'r RuleSet) -> Self {
         Self {
             rules,
-            numbers: HashMap::new(),
+            numbers: FxHashMap::default(),
             words: Vec::new(),
             placed: Vec::new(),
             hits: Vec::new(),
+            found: Vec::new(),
         }
     }
 
@@ -124,42 +127,50 @@ impl<'r> Matcher<'r> {
     }
 
     /// A theme's keyword match counts unless an exclusion of the same theme overlaps it.
-    fn tags(&self) -> Vec<Tag> {
+    fn tags(&mut self) -> Vec<Tag> {
+        let Self {
+            placed,
+            hits,
+            found,
+            ..
+        } = self;
+        found.clear();
         let excluded = |hit: &Hit| {
-            self.hits.iter().any(|other| {
+            hits.iter().any(|other| {
                 other.is_exclusion
                     && other.theme == hit.theme
                     && other.first < hit.end
                     && hit.first < other.end
             })
         };
-        let mut spans_by_theme: BTreeMap<ThemeId, Vec<Span>> = BTreeMap::new();
-        for hit in self.hits.iter().filter(|hit| !hit.is_exclusion) {
-            if excluded(hit) {
-                continue;
+        for hit in hits
+            .iter()
+            .filter(|hit| !hit.is_exclusion && !excluded(hit))
+        {
+            if let (Some(first), Some(last)) =
+                (placed.get(hit.first), placed.get(hit.end.saturating_sub(1)))
+            {
+                found.push((
+                    hit.theme,
+                    Span {
+                        start: first.start,
+                        end: last.end,
+                    },
+                ));
             }
-            let (Some(first), Some(last)) = (
-                self.placed.get(hit.first),
-                self.placed.get(hit.end.saturating_sub(1)),
-            ) else {
-                continue;
-            };
-            spans_by_theme.entry(hit.theme).or_default().push(Span {
-                start: first.start,
-                end: last.end,
-            });
         }
-        spans_by_theme
-            .into_iter()
-            .map(|(theme, mut spans)| {
-                spans.sort_unstable();
-                spans.dedup();
-                Tag {
-                    theme,
-                    spans,
-                    origin: TagOrigin::Rule,
-                }
+        found.sort_unstable();
+        found.dedup();
+        // Kept for the whole session, one list per comment: no spare room in any of them.
+        let mut tags: Vec<Tag> = found
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|same_theme| Tag {
+                theme: same_theme[0].0,
+                spans: same_theme.iter().map(|&(_, span)| span).collect(),
+                origin: TagOrigin::Rule,
             })
-            .collect()
+            .collect();
+        tags.shrink_to_fit();
+        tags
     }
 }

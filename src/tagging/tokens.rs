@@ -66,10 +66,16 @@ pub(super) fn for_each_word(text: &str, mut visit: impl FnMut(usize, usize, &str
     let mut lower = String::new();
     let mut visit_word = |start: usize, end: usize| {
         lower.clear();
+        let word = text.get(start..end).unwrap_or_default();
+        if word.is_ascii() {
+            // Most words of most comments: lower-cased byte by byte.
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+            visit(start, end, &lower);
+            return;
+        }
         lower.extend(
-            text.get(start..end)
-                .unwrap_or_default()
-                .chars()
+            word.chars()
                 .map(|character| {
                     if is_apostrophe(character) {
                         '\''
