@@ -349,7 +349,7 @@ impl App {
             return;
         }
         self.view.codebook.indexing = true;
-        let survey = session.survey.clone();
+        let survey = Arc::clone(&session.survey);
         let comments = session.tagging.comments.clone();
         let generation = session.generation;
         self.jobs

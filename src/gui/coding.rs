@@ -2,6 +2,7 @@
 //! redo, saving as a project. Each decision is written to the project before it is shown.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::App;
 use super::comments_view::toggled;
@@ -200,7 +201,7 @@ impl App {
             })
             .collect();
         if !coded.is_empty() {
-            session.tagging.apply_hand_coding(&coded);
+            Arc::make_mut(&mut session.tagging).apply_hand_coding(&coded);
             session.summary = recount_themes(
                 &session.summary,
                 &session.survey,
@@ -379,11 +380,10 @@ impl App {
             .collect();
         touched.sort_unstable();
         touched.dedup();
-        session
-            .tagging
-            .retag_comments(&touched, &session.rules, &session.survey);
         let hand_coding = project.hand_coding_of(&session.keys, &session.codebook, &touched);
-        session.tagging.apply_hand_coding(&hand_coding);
+        let tagging = Arc::make_mut(&mut session.tagging);
+        tagging.retag_comments(&touched, &session.rules, &session.survey);
+        tagging.apply_hand_coding(&hand_coding);
         session.summary = recount_themes(
             &session.summary,
             &session.survey,

@@ -2,6 +2,7 @@
 //! on a named thread that reports back with a [`Command`].
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use super::state::{Command, RetagBasis, Retagged, Session};
@@ -340,10 +341,10 @@ fn load_files(
     progress.set_fraction(1.0);
     Command::Loaded(Box::new(Session {
         keys,
-        survey: imported.survey,
+        survey: Arc::new(imported.survey),
         report: imported.report,
         codebook,
-        tagging,
+        tagging: Arc::new(tagging),
         summary,
         role_choices,
         generation,
@@ -382,10 +383,10 @@ fn load_project(path: &Path, generation: u64, progress: &Progress) -> Command {
         sources,
         rules: loaded.rules,
         role_choices: project.decisions().role_choices(),
-        survey: loaded.imported.survey,
+        survey: Arc::new(loaded.imported.survey),
         report: loaded.imported.report,
         codebook: loaded.codebook,
-        tagging: loaded.tagging,
+        tagging: Arc::new(loaded.tagging),
         summary,
         generation,
         keys: loaded.keys,
@@ -397,7 +398,7 @@ fn load_project(path: &Path, generation: u64, progress: &Progress) -> Command {
 /// Re-tags and summarises a survey after its roles or codebook changed, with the hand coding
 /// in force put back over the rules.
 pub fn retag(
-    survey: Survey,
+    survey: Arc<Survey>,
     codebook: Codebook,
     hand_coding: &[(CommentRef, ThemeId, Coding)],
     basis: RetagBasis,
@@ -425,11 +426,11 @@ pub fn retag(
 #[derive(Debug)]
 pub struct ExportedSession {
     /// The responses.
-    pub survey: Survey,
+    pub survey: Arc<Survey>,
     /// The themes.
     pub codebook: Codebook,
     /// The themes of each comment.
-    pub tagging: Tagging,
+    pub tagging: Arc<Tagging>,
     /// The counts.
     pub summary: Summary,
     /// Quotes and notes.

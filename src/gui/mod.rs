@@ -19,6 +19,7 @@ mod widgets;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 pub use jobs::Jobs;
 pub use state::{
@@ -644,9 +645,9 @@ impl App {
             Command::Export(path) => {
                 let Some(session) = &self.session else { return };
                 let exported = jobs::ExportedSession {
-                    survey: session.survey.clone(),
+                    survey: Arc::clone(&session.survey),
                     codebook: session.codebook.clone(),
-                    tagging: session.tagging.clone(),
+                    tagging: Arc::clone(&session.tagging),
                     summary: session.summary.clone(),
                     highlights: session
                         .project
@@ -928,8 +929,10 @@ impl App {
         let Some(session) = &mut self.session else {
             return;
         };
-        session.role_choices.apply_to(&mut session.survey);
-        let survey = session.survey.clone();
+        session
+            .role_choices
+            .apply_to(Arc::make_mut(&mut session.survey));
+        let survey = Arc::clone(&session.survey);
         let codebook = codebook.unwrap_or_else(|| session.codebook.clone());
         let hand_coding = session
             .project
@@ -980,7 +983,7 @@ impl App {
             session.index = None;
         }
         session.survey = retagged.survey;
-        session.tagging = retagged.tagging;
+        session.tagging = Arc::new(retagged.tagging);
         session.summary = retagged.summary;
         // A respondent-type filter on a column that no longer splits the summary is dropped.
         let split_by = session
@@ -1122,7 +1125,7 @@ mod tests {
             survey: session.survey.clone(),
             codebook: session.codebook.clone(),
             rules: crate::tagging::RuleSet::new(&session.codebook),
-            tagging: session.tagging.clone(),
+            tagging: crate::tagging::Tagging::clone(&session.tagging),
             summary,
         };
         app.push(Command::Retagged(Box::new(retagged)));

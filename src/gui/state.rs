@@ -96,14 +96,14 @@ impl View {
 /// summary derived from them.
 #[derive(Debug)]
 pub struct Session {
-    /// The responses.
-    pub survey: Survey,
+    /// The responses, shared with the work started on them rather than copied.
+    pub survey: Arc<Survey>,
     /// What the importer noticed.
     pub report: ImportReport,
     /// The themes.
     pub codebook: Codebook,
-    /// The themes of each comment.
-    pub tagging: Tagging,
+    /// The themes of each comment, shared with an export under way rather than copied.
+    pub tagging: Arc<Tagging>,
     /// Counts behind the charts.
     pub summary: Summary,
     /// The column roles the user chose, kept when the files are read again.
@@ -472,7 +472,7 @@ pub struct Retagged {
     /// What it was started from.
     pub basis: RetagBasis,
     /// The survey with the new roles.
-    pub survey: Survey,
+    pub survey: Arc<Survey>,
     /// The codebook it was tagged with.
     pub codebook: Codebook,
     /// The codebook's rules, compiled.
