@@ -1,4 +1,4 @@
-//! The workbench at 10,000 responses, release build: opening a saved project beside importing its
+//! The workbench at 10,000 responses (or as many as an argument says), release build: opening a saved project beside importing its
 //! source, a hand decision stored and the charts' counts updated, and the codebook editor's live
 //! keyword counts after a keystroke; beside them, the Python peer's whole pipeline, which is what
 //! an analyst without ConsultLens runs again after each correction.
@@ -19,6 +19,7 @@ use consultlens::progress::Progress;
 use consultlens::project::Project;
 use consultlens::tagging::{Coding, CommentIndex};
 
+/// The survey's size unless an argument gives another: `cargo bench --bench workbench -- 100000`.
 const RESPONSES: usize = 10_000;
 /// Alternating runs of opening the project and importing the source; the median is reported.
 const OPEN_RUNS: usize = 15;
@@ -30,8 +31,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let peer = root.join("../shared/peer");
     let data = root.join("target/bench-data/workbench");
     std::fs::create_dir_all(&data)?;
-    let survey = data.join(format!("survey_{RESPONSES}.xlsx"));
-    if !survey.exists() && !generated(&peer, &data) {
+    let responses = std::env::args()
+        .skip(1)
+        .find_map(|arg| arg.parse::<usize>().ok())
+        .unwrap_or(RESPONSES);
+    let survey = data.join(format!("survey_{responses}.xlsx"));
+    if !survey.exists() && !generated(&peer, &data, responses) {
         println!(
             "skipped: the survey is made by {}, which needs Python 3 with the peer's packages",
             peer.join("gen_survey.py").display()
@@ -52,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
 
     let (import_times, open_times) = opening(&survey, &project_path)?;
-    println!("{RESPONSES} responses, {}", survey.display());
+    println!("{responses} responses, {}", survey.display());
     println!(
         "import the source, tag, count     median {:>8.1} ms",
         millis(median(import_times))
@@ -89,11 +94,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Makes the survey with the peer's generator; whether it could.
-fn generated(peer: &Path, data: &Path) -> bool {
+fn generated(peer: &Path, data: &Path, responses: usize) -> bool {
     Command::new("python3")
         .arg(peer.join("gen_survey.py"))
         .arg(data)
-        .arg(RESPONSES.to_string())
+        .arg(responses.to_string())
         .output()
         .is_ok_and(|output| output.status.success())
 }

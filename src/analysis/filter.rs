@@ -34,7 +34,56 @@ impl Filter {
         codebook: &Codebook,
         tagging: &Tagging,
     ) -> Vec<CommentRef> {
-        // Worked out once per pass, not once per comment.
+        let passes = self.test(survey, codebook, tagging);
+        if self.non_answers {
+            survey
+                .non_answers()
+                .into_iter()
+                .filter(|&comment| passes(comment))
+                .collect()
+        } else {
+            tagging
+                .comments
+                .iter()
+                .copied()
+                .filter(|&comment| passes(comment))
+                .collect()
+        }
+    }
+
+    /// Brings `shown` (what [`Filter::apply`] gave) up to date after the tags of `changed`
+    /// comments changed, looking at those comments only.
+    pub fn update(
+        &self,
+        shown: &mut Vec<CommentRef>,
+        changed: &[CommentRef],
+        survey: &Survey,
+        codebook: &Codebook,
+        tagging: &Tagging,
+    ) {
+        if self.non_answers {
+            // Answers that say nothing carry no tags.
+            return;
+        }
+        let passes = self.test(survey, codebook, tagging);
+        for &comment in changed {
+            match (shown.binary_search(&comment), passes(comment)) {
+                (Err(place), true) => shown.insert(place, comment),
+                (Ok(place), false) => {
+                    shown.remove(place);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether a comment passes, with what every comment shares worked out once.
+    fn test<'a>(
+        &'a self,
+        survey: &'a Survey,
+        codebook: &Codebook,
+        tagging: &'a Tagging,
+    ) -> impl Fn(CommentRef) -> bool + 'a {
         let wanted_themes: Option<Vec<ThemeId>> = self.theme.map(|theme| {
             let mut wanted = codebook.children(theme);
             wanted.push(theme);
@@ -46,7 +95,7 @@ impl Filter {
             .iter()
             .map(|(comment, _)| *comment)
             .collect();
-        let passes = |comment: CommentRef| {
+        move |comment: CommentRef| {
             let theme_ok = wanted_themes
                 .as_ref()
                 .is_none_or(|wanted| wanted.iter().any(|&id| tagging.has_theme(comment, id)));
@@ -67,20 +116,6 @@ impl Filter {
                 || tags.iter().any(|tag| tag.origin == TagOrigin::Person)
                 || hand_removed.contains(&comment);
             theme_ok && attribute_ok && text_ok && question_ok && no_theme_ok && by_hand_ok
-        };
-        if self.non_answers {
-            survey
-                .non_answers()
-                .into_iter()
-                .filter(|&comment| passes(comment))
-                .collect()
-        } else {
-            tagging
-                .comments
-                .iter()
-                .copied()
-                .filter(|&comment| passes(comment))
-                .collect()
         }
     }
 }
@@ -114,5 +149,58 @@ mod tests {
                 .expect("a search")
                 .is_match("A+B (C)")
         );
+    }
+
+    #[test]
+    fn updating_for_changed_comments_shows_what_filtering_again_would() {
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-data/send_consultation.xlsx");
+        let survey = crate::import::import_file(
+            &sample,
+            &crate::import::ImportOptions::default(),
+            &crate::progress::Progress::new(),
+        )
+        .expect("imports")
+        .survey;
+        let codebook = Codebook::load(crate::codebook::DEFAULT_CODEBOOK).expect("codebook");
+        let mut tagging =
+            crate::tagging::tag_survey(&survey, &codebook, &Default::default()).expect("tags");
+        let filters = [
+            Filter {
+                no_theme: true,
+                ..Filter::default()
+            },
+            Filter {
+                by_hand: true,
+                ..Filter::default()
+            },
+            Filter {
+                theme: Some(ThemeId(0)),
+                ..Filter::default()
+            },
+        ];
+        let mut shown: Vec<Vec<CommentRef>> = filters
+            .iter()
+            .map(|filter| filter.apply(&survey, &codebook, &tagging))
+            .collect();
+        let mut rng = fastrand::Rng::with_seed(5);
+        for _ in 0..200 {
+            let comment = tagging.comments[rng.usize(..tagging.comments.len())];
+            let theme = ThemeId(rng.usize(..codebook.themes.len()));
+            let coding = if rng.bool() {
+                crate::tagging::Coding::Add
+            } else {
+                crate::tagging::Coding::Remove
+            };
+            tagging.apply_hand_coding(&[(comment, theme, coding)]);
+            for (filter, shown) in filters.iter().zip(&mut shown) {
+                filter.update(shown, &[comment], &survey, &codebook, &tagging);
+                assert_eq!(
+                    *shown,
+                    filter.apply(&survey, &codebook, &tagging),
+                    "{filter:?}"
+                );
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ use crate::answers::{rating_scale_of, split_choices};
 use crate::codebook::{Codebook, ThemeId};
 use crate::counts::as_f64;
 use crate::heading::{RESPONDENT_TYPE_HINTS, mentions_any};
-use crate::model::{ColumnId, ColumnRole, ResponseId, Survey};
+use crate::model::{ColumnId, ColumnRole, CommentRef, ResponseId, Survey};
 use crate::tagging::Tagging;
 
 /// How often one theme came up.
@@ -120,29 +120,9 @@ pub struct Summary {
 }
 
 /// Summarises the survey's tagging, split by the respondent-type column when there is one.
+/// Every count is one pass over the comments or the respondents.
 pub fn summarise(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> Summary {
-    summarise_with(survey, codebook, tagging, closed_questions(survey))
-}
-
-/// Counts the themes again after the tagging changed by hand, keeping the closed questions of
-/// `previous`, which hand coding cannot change.
-pub fn recount_themes(
-    previous: &Summary,
-    survey: &Survey,
-    codebook: &Codebook,
-    tagging: &Tagging,
-) -> Summary {
-    summarise_with(survey, codebook, tagging, previous.closed.clone())
-}
-
-/// Every count is one pass over the comments or the respondents, so a hand decision can be
-/// counted again while the window waits.
-fn summarise_with(
-    survey: &Survey,
-    codebook: &Codebook,
-    tagging: &Tagging,
-    closed: Vec<ClosedQuestion>,
-) -> Summary {
+    let closed = closed_questions(survey);
     let response_themes = themes_by_response(tagging, survey.response_count());
     let commenters: BTreeSet<ResponseId> = tagging
         .comments
@@ -156,15 +136,7 @@ fn summarise_with(
             .map_or(&[][..], Vec::as_slice)
     };
 
-    // The group each theme counts towards: its parent, or itself when it is a group.
-    let group_of_theme: Vec<Option<ThemeId>> = (0..codebook.themes.len())
-        .map(ThemeId)
-        .map(|theme| {
-            codebook
-                .parent_of(theme)
-                .or_else(|| codebook.is_group(theme).then_some(theme))
-        })
-        .collect();
+    let group_of_theme = groups_of_themes(codebook);
     let mut comments = vec![0_usize; codebook.themes.len()];
     let mut group_comments = vec![0_usize; codebook.themes.len()];
     let mut respondents = vec![0_usize; codebook.themes.len()];
@@ -243,6 +215,192 @@ fn summarise_with(
         groups,
         by_attribute,
         closed,
+    }
+}
+
+/// The group each theme counts towards, by codebook position: its parent, or itself when it is
+/// a group.
+fn groups_of_themes(codebook: &Codebook) -> Vec<Option<ThemeId>> {
+    (0..codebook.themes.len())
+        .map(ThemeId)
+        .map(|theme| {
+            codebook
+                .parent_of(theme)
+                .or_else(|| codebook.is_group(theme).then_some(theme))
+        })
+        .collect()
+}
+
+/// The themes of every comment of some responses, taken before their tags change, so that the
+/// summary can be brought up to date by counting only those responses again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThemesOfResponses {
+    /// Each response's comments with their themes, in survey order.
+    responses: Vec<(ResponseId, Vec<Vec<ThemeId>>)>,
+}
+
+impl ThemesOfResponses {
+    /// The themes now of the comments of the responses that hold `comments`.
+    pub fn of(tagging: &Tagging, comments: &[CommentRef]) -> Self {
+        let mut responses: Vec<ResponseId> =
+            comments.iter().map(|comment| comment.response).collect();
+        responses.sort_unstable();
+        responses.dedup();
+        let responses = responses
+            .into_iter()
+            .map(|response| {
+                let first = tagging
+                    .comments
+                    .partition_point(|comment| comment.response < response);
+                let end = tagging
+                    .comments
+                    .partition_point(|comment| comment.response <= response);
+                let themes = tagging
+                    .comments
+                    .get(first..end)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&comment| {
+                        tagging
+                            .tags_of(comment)
+                            .iter()
+                            .map(|tag| tag.theme)
+                            .collect()
+                    })
+                    .collect();
+                (response, themes)
+            })
+            .collect();
+        Self { responses }
+    }
+}
+
+/// Brings `summary` up to date after the tags of some comments changed, given the themes of
+/// their responses before: only those responses are counted again, so a hand decision is
+/// counted in the time of one response whatever the survey's size. Gives what [`summarise`]
+/// would.
+pub fn recount_changed(
+    summary: &mut Summary,
+    survey: &Survey,
+    codebook: &Codebook,
+    tagging: &Tagging,
+    before: &ThemesOfResponses,
+) {
+    let comment_list: Vec<CommentRef> = before
+        .responses
+        .iter()
+        .flat_map(|(response, _)| {
+            let first = tagging
+                .comments
+                .partition_point(|comment| comment.response < *response);
+            let end = tagging
+                .comments
+                .partition_point(|comment| comment.response <= *response);
+            tagging
+                .comments
+                .get(first..end)
+                .unwrap_or_default()
+                .to_vec()
+        })
+        .collect();
+    let after = ThemesOfResponses::of(tagging, &comment_list);
+    let group_of_theme = groups_of_themes(codebook);
+    let groups_of = |themes: &[ThemeId]| {
+        let mut groups: Vec<ThemeId> = themes
+            .iter()
+            .filter_map(|theme| group_of_theme.get(theme.0).copied().flatten())
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        groups
+    };
+    let union = |comments: &[Vec<ThemeId>]| {
+        let mut themes: Vec<ThemeId> = comments.iter().flatten().copied().collect();
+        themes.sort_unstable();
+        themes.dedup();
+        themes
+    };
+    let group_of_response = |response: ResponseId| {
+        summary.by_attribute.as_ref().and_then(|crosstab| {
+            let value = survey.attribute_value(response, crosstab.attribute);
+            crosstab
+                .groups
+                .iter()
+                .position(|group| group.value == value)
+        })
+    };
+    let mut untagged = summary.untagged_comments.cast_signed();
+    // (theme, whether it is the rolled-up count of a group, comments, respondents)
+    let mut changes: Vec<(ThemeId, bool, isize, isize)> = Vec::new();
+    let mut crosstab_changes: Vec<(ThemeId, usize, isize)> = Vec::new();
+    for (sign, side) in [(-1_isize, before), (1, &after)] {
+        for (response, comments) in &side.responses {
+            for themes in comments {
+                if themes.is_empty() {
+                    untagged += sign;
+                }
+                for &theme in themes {
+                    changes.push((theme, false, sign, 0));
+                }
+                for theme in groups_of(themes) {
+                    changes.push((theme, true, sign, 0));
+                }
+            }
+            let raised = union(comments);
+            let group = group_of_response(*response);
+            for &theme in &raised {
+                changes.push((theme, false, 0, sign));
+                if let Some(group) = group {
+                    crosstab_changes.push((theme, group, sign));
+                }
+            }
+            for theme in groups_of(&raised) {
+                changes.push((theme, true, 0, sign));
+            }
+        }
+    }
+    summary.untagged_comments = untagged.max(0).cast_unsigned();
+    let base = summary.respondents_with_comments;
+    let shift = |count: usize, by: isize| count.saturating_add_signed(by);
+    let counts = (summary.themes.iter_mut().map(|count| (count, false)))
+        .chain(summary.groups.iter_mut().map(|count| (count, true)));
+    for (count, rolled_up) in counts {
+        for &(theme, group, comments, respondents) in &changes {
+            if theme == count.theme && group == rolled_up {
+                count.comments = shift(count.comments, comments);
+                count.respondents = shift(count.respondents, respondents);
+            }
+        }
+        count.percent_of_respondents = percent(count.respondents, base);
+    }
+    sort_counts(&mut summary.themes);
+    sort_counts(&mut summary.groups);
+    if let Some(crosstab) = &mut summary.by_attribute {
+        for row in &mut crosstab.rows {
+            for &(theme, group, by) in &crosstab_changes {
+                if theme == row.theme
+                    && let Some(slot) = row.respondents.get_mut(group)
+                {
+                    *slot = shift(*slot, by);
+                }
+            }
+            row.percents = row
+                .respondents
+                .iter()
+                .zip(&crosstab.groups)
+                .map(|(&tagged, group)| percent(tagged, group.respondents))
+                .collect();
+        }
+        // Rows follow the themes' order.
+        let order: HashMap<ThemeId, usize> = summary
+            .themes
+            .iter()
+            .enumerate()
+            .map(|(position, count)| (count.theme, position))
+            .collect();
+        crosstab
+            .rows
+            .sort_by_key(|row| order.get(&row.theme).copied().unwrap_or(usize::MAX));
     }
 }
 
@@ -689,5 +847,50 @@ mod tests {
 
     fn tag_fixture(survey: &Survey, codebook: &Codebook) -> Tagging {
         crate::tagging::tag_survey(survey, codebook, &Progress::new()).expect("not cancelled")
+    }
+
+    #[test]
+    fn counting_only_the_changed_responses_gives_the_full_count() {
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-data/send_consultation.xlsx");
+        let survey = crate::import::import_file(
+            &sample,
+            &crate::import::ImportOptions::default(),
+            &crate::progress::Progress::new(),
+        )
+        .expect("imports")
+        .survey;
+        let codebook = Codebook::load(crate::codebook::DEFAULT_CODEBOOK).expect("codebook");
+        let mut tagging =
+            crate::tagging::tag_survey(&survey, &codebook, &Default::default()).expect("tags");
+        let mut summary = summarise(&survey, &codebook, &tagging);
+        assert!(summary.by_attribute.is_some() && !summary.groups.is_empty());
+        let mut rng = fastrand::Rng::with_seed(11);
+        for step in 0..300 {
+            // One comment or a few, themes put on or taken off, as hand coding and undo do.
+            let changed: Vec<CommentRef> = (0..rng.usize(1..4))
+                .map(|_| tagging.comments[rng.usize(..tagging.comments.len())])
+                .collect();
+            let decisions: Vec<_> = changed
+                .iter()
+                .map(|&comment| {
+                    let theme = ThemeId(rng.usize(..codebook.themes.len()));
+                    let coding = if rng.bool() {
+                        crate::tagging::Coding::Add
+                    } else {
+                        crate::tagging::Coding::Remove
+                    };
+                    (comment, theme, coding)
+                })
+                .collect();
+            let before = ThemesOfResponses::of(&tagging, &changed);
+            tagging.apply_hand_coding(&decisions);
+            recount_changed(&mut summary, &survey, &codebook, &tagging, &before);
+            assert_eq!(
+                summary,
+                summarise(&survey, &codebook, &tagging),
+                "step {step}: {decisions:?}"
+            );
+        }
     }
 }

@@ -8,7 +8,7 @@ use super::App;
 use super::comments_view::toggled;
 use super::jobs::LoadSource;
 use super::state::{Command, FilePurpose, PINNED_THEMES, ThemePicker};
-use crate::analysis::recount_themes;
+use crate::analysis::{ThemesOfResponses, recount_changed};
 use crate::codebook::{Codebook, ThemeId};
 use crate::model::CommentRef;
 use crate::project::{self, Decision};
@@ -201,14 +201,17 @@ impl App {
             })
             .collect();
         if !coded.is_empty() {
+            let changed: Vec<CommentRef> = coded.iter().map(|&(comment, ..)| comment).collect();
+            let before = ThemesOfResponses::of(&session.tagging, &changed);
             Arc::make_mut(&mut session.tagging).apply_hand_coding(&coded);
-            session.summary = recount_themes(
-                &session.summary,
+            recount_changed(
+                &mut session.summary,
                 &session.survey,
                 &session.codebook,
                 &session.tagging,
+                &before,
             );
-            self.view.refilter(session);
+            self.view.refilter_changed(session, &changed);
         }
     }
 
@@ -381,16 +384,18 @@ impl App {
         touched.sort_unstable();
         touched.dedup();
         let hand_coding = project.hand_coding_of(&session.keys, &session.codebook, &touched);
+        let before = ThemesOfResponses::of(&session.tagging, &touched);
         let tagging = Arc::make_mut(&mut session.tagging);
         tagging.retag_comments(&touched, &session.rules, &session.survey);
         tagging.apply_hand_coding(&hand_coding);
-        session.summary = recount_themes(
-            &session.summary,
+        recount_changed(
+            &mut session.summary,
             &session.survey,
             &session.codebook,
             &session.tagging,
+            &before,
         );
-        self.view.refilter(session);
+        self.view.refilter_changed(session, &touched);
     }
 
     /// Selects the comment `delta` rows away in the list shown.

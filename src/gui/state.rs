@@ -325,6 +325,23 @@ impl ViewState {
         self.refilter(session);
     }
 
+    /// Brings the visible comments up to date after the tags of `changed` comments changed.
+    pub fn refilter_changed(&mut self, session: &Session, changed: &[CommentRef]) {
+        self.filter.update(
+            &mut self.visible_comments,
+            changed,
+            &session.survey,
+            &session.codebook,
+            &session.tagging,
+        );
+        if self
+            .selected_comment
+            .is_some_and(|selected| self.visible_comments.binary_search(&selected).is_err())
+        {
+            self.selected_comment = None;
+        }
+    }
+
     /// Recomputes the visible comments after the filter or the session changed.
     pub fn refilter(&mut self, session: &Session) {
         self.visible_comments =
