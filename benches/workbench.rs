@@ -1,6 +1,7 @@
-//! The workbench at 10,000 responses (or as many as an argument says), release build: opening a saved project beside importing its
-//! source, a hand decision stored and the charts' counts updated, and the codebook editor's live
-//! keyword counts after a keystroke; beside them, the Python peer's whole pipeline, which is what
+//! The workbench at 10,000 responses (or as many as an argument says), release build: opening a
+//! saved project beside importing its source, a hand decision stored and the charts' counts
+//! updated, and the codebook editor's live keyword counts after a keystroke; beside them, the Python
+//! peer's whole pipeline, which is what
 //! an analyst without ConsultLens runs again after each correction.
 //!
 //! `cargo bench --bench workbench` makes the survey with `../shared/peer/gen_survey.py` (the

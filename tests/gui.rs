@@ -789,6 +789,26 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
             "transport".to_owned(),
         ));
     step_and_wait(&mut harness);
+    // One of the rules' Transport tags taken off by hand: the change must keep that.
+    let (taken_off, transport_id) = {
+        let session = harness.state().session.as_ref().expect("session");
+        let transport = session.codebook.find("transport").expect("theme");
+        let comment = session
+            .tagging
+            .iter()
+            .find(|(_, tags)| tags.iter().any(|tag| tag.theme == transport))
+            .map(|(comment, _)| comment)
+            .expect("a comment about transport");
+        (comment, transport)
+    };
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::Code(
+            taken_off,
+            transport_id,
+            consultlens::tagging::Coding::Remove,
+        ),
+    );
     let before = comments_with(harness.state(), "transport");
     let keywords = harness
         .state()
@@ -842,6 +862,26 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
         .theme(codebook.find("transport").expect("theme"))
         .expect("theme");
     assert_eq!(transport.keywords.join("\n"), format!("{keywords}\nschool"));
+    // Only the comments the change could touch were tagged again; they agree with tagging every
+    // comment again, the hand decision still holds, and so do the counts.
+    let session = harness.state().session.as_ref().expect("session");
+    let mut full = consultlens::tagging::tag_survey(
+        &session.survey,
+        &session.codebook,
+        &consultlens::progress::Progress::new(),
+    )
+    .expect("tags");
+    full.apply_hand_coding(&[(
+        taken_off,
+        transport_id,
+        consultlens::tagging::Coding::Remove,
+    )]);
+    assert!(!session.tagging.has_theme(taken_off, transport_id));
+    assert_eq!(*session.tagging, full);
+    assert_eq!(
+        session.summary,
+        consultlens::analysis::summarise(&session.survey, &session.codebook, &full)
+    );
 }
 
 #[test]

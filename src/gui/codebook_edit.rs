@@ -1,6 +1,7 @@
 //! Shaping the codebook in the window. Each change is one step of the project's history, made
 //! on the project's latest codebook; the comments are then tagged again with it in the
-//! background. Keyword edits are previewed on the comments' index before they are applied.
+//! background, or at once when only one theme's keywords changed. Keyword edits are previewed
+//! on the comments' index before they are applied.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -10,11 +11,12 @@ use super::App;
 use super::state::{
     CodebookChange, Command, RulesDraft, RulesPreview, Session, ThemeText, ThemeTextDraft, View,
 };
-use crate::codebook::Codebook;
+use crate::analysis::{ThemesOfResponses, recount_changed};
 use crate::codebook::edit::EditError;
+use crate::codebook::{Codebook, ThemeId};
 use crate::model::CommentRef;
 use crate::project::Decision;
-use crate::tagging::{Coding, CommentIndex};
+use crate::tagging::{Coding, CommentIndex, RuleSet};
 
 impl App {
     /// Changes the project's codebook as `change` does, recording it with `more` decisions as
@@ -48,7 +50,9 @@ impl App {
             });
         match made {
             Ok(codebook) => {
-                self.retag_in_background(Some(codebook));
+                if !self.retag_one_theme(&codebook) {
+                    self.retag_in_background(Some(codebook));
+                }
                 true
             }
             Err(message) => {
@@ -56,6 +60,54 @@ impl App {
                 false
             }
         }
+    }
+
+    /// Tags again, at once, only the comments a change of one theme's keywords or exclusions can
+    /// touch: those with the theme now and those its new rules match, found in the comments'
+    /// index. Returns false, changing nothing, for any other change, when the index is not made
+    /// yet, or while an earlier change is still being tagged.
+    fn retag_one_theme(&mut self, codebook: &Codebook) -> bool {
+        let Some(session) = &mut self.session else {
+            return false;
+        };
+        let (Some(index), Some(project)) = (&session.index, &session.project) else {
+            return false;
+        };
+        let Some(theme) = only_rules_changed(&session.codebook, codebook) else {
+            return false;
+        };
+        let Some(changed) = codebook.theme(theme) else {
+            return false;
+        };
+        // A re-tagging under way started from an older codebook: its result is not wanted now.
+        self.generations.retag += 1;
+        let mut touched = index.theme_matches(&changed.keywords, &changed.exclude);
+        touched.extend(
+            session
+                .tagging
+                .iter()
+                .filter(|(_, tags)| tags.iter().any(|tag| tag.theme == theme))
+                .map(|(comment, _)| comment),
+        );
+        touched.sort_unstable();
+        touched.dedup();
+        let rules = RuleSet::new(codebook);
+        let hand_coding = project.hand_coding_of(&session.keys, codebook, &touched);
+        let before = ThemesOfResponses::of(&session.tagging, &touched);
+        let tagging = Arc::make_mut(&mut session.tagging);
+        tagging.retag_comments(&touched, &rules, &session.survey);
+        tagging.apply_hand_coding(&hand_coding);
+        session.codebook = codebook.clone();
+        session.rules = rules;
+        recount_changed(
+            &mut session.summary,
+            &session.survey,
+            &session.codebook,
+            &session.tagging,
+            &before,
+        );
+        self.view.refilter_changed(session, &touched);
+        true
     }
 
     /// The name of the theme with this key in the project's latest codebook.
@@ -420,4 +472,30 @@ fn preview(session: &Session, draft: &RulesDraft) -> Option<RulesPreview> {
         gained: sorted(after.difference(&now).copied().collect()),
         lost: sorted(now.difference(&after).copied().collect()),
     })
+}
+/// The theme whose keywords or exclusions are all that differ between the codebooks, if that
+/// is the only change.
+fn only_rules_changed(before: &Codebook, after: &Codebook) -> Option<ThemeId> {
+    let without_rules = |codebook: &Codebook| {
+        let mut bare = codebook.clone();
+        for theme in &mut bare.themes {
+            theme.keywords.clear();
+            theme.exclude.clear();
+        }
+        bare
+    };
+    if without_rules(before) != without_rules(after) {
+        return None;
+    }
+    let mut changed = before
+        .themes
+        .iter()
+        .zip(&after.themes)
+        .enumerate()
+        .filter(|(_, (old, new))| old.keywords != new.keywords || old.exclude != new.exclude)
+        .map(|(position, _)| ThemeId(position));
+    match (changed.next(), changed.next()) {
+        (Some(theme), None) => Some(theme),
+        _ => None,
+    }
 }
