@@ -84,6 +84,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         keystrokes.len()
     );
 
+    let applications = keyword_applications(&mut app)?;
+    println!(
+        "one theme's keywords applied      median {:>8.1} ms   max {:>6.1} ms   ({} edits: stored, tagged again, counted)",
+        millis(median(applications.clone())),
+        millis(applications.iter().copied().max().unwrap_or_default()),
+        applications.len()
+    );
+
     match peer_pipeline(&peer, &survey, &data) {
         Some(seconds) => println!(
             "peer pipeline (calamine, xlsxwriter), run again after a correction: {:>8.1} ms",
@@ -211,6 +219,44 @@ fn keyword_keystrokes(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::error
         let previewed = app.view.codebook.preview.is_some();
         if !previewed {
             return Err("the editor showed no counts".into());
+        }
+    }
+    Ok(times)
+}
+
+/// Times applying a new keyword to each theme with keywords in turn, and then its own keywords
+/// again, from Apply until the change is stored, the comments are tagged again and the charts'
+/// counts are new (in the background when the window does it there).
+fn keyword_applications(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::error::Error>> {
+    let session = app.session.as_ref().ok_or("no session")?;
+    let themes: Vec<(String, String, String)> = session
+        .codebook
+        .themes
+        .iter()
+        .filter(|theme| !theme.keywords.is_empty())
+        .map(|theme| {
+            (
+                theme.key.clone(),
+                theme.keywords.join("\n"),
+                theme.exclude.join("\n"),
+            )
+        })
+        .collect();
+    let mut times = Vec::new();
+    for (key, keywords, exclusions) in themes {
+        app.push(gui::Command::SelectTheme(key));
+        // The new keyword applied, then the theme's own keywords again: two edits of one theme.
+        for edited in [format!("{keywords}\nwaiting"), keywords] {
+            app.push(gui::Command::EditRules {
+                keywords: edited,
+                exclusions: exclusions.clone(),
+            });
+            app.apply();
+            let started = Instant::now();
+            app.push(gui::Command::ApplyRules);
+            app.apply();
+            app.finish_jobs();
+            times.push(started.elapsed());
         }
     }
     Ok(times)

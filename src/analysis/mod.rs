@@ -330,9 +330,21 @@ pub fn recount_changed(
         })
     };
     let mut untagged = summary.untagged_comments.cast_signed();
-    // (theme, whether it is the rolled-up count of a group, comments, respondents)
-    let mut changes: Vec<(ThemeId, bool, isize, isize)> = Vec::new();
-    let mut crosstab_changes: Vec<(ThemeId, usize, isize)> = Vec::new();
+    // Changes by codebook position: a theme's own counts, and its rolled-up counts as a group.
+    let theme_slots = codebook.themes.len();
+    let groups = summary
+        .by_attribute
+        .as_ref()
+        .map_or(0, |crosstab| crosstab.groups.len());
+    let mut own = vec![(0_isize, 0_isize); theme_slots];
+    let mut rolled_up = vec![(0_isize, 0_isize); theme_slots];
+    let mut by_group = vec![0_isize; theme_slots * groups];
+    let add = |counts: &mut [(isize, isize)], theme: ThemeId, comments, respondents| {
+        if let Some(slot) = counts.get_mut(theme.0) {
+            slot.0 += comments;
+            slot.1 += respondents;
+        }
+    };
     for (sign, side) in [(-1_isize, before), (1, &after)] {
         for (response, comments) in &side.responses {
             for themes in comments {
@@ -340,36 +352,36 @@ pub fn recount_changed(
                     untagged += sign;
                 }
                 for &theme in themes {
-                    changes.push((theme, false, sign, 0));
+                    add(&mut own, theme, sign, 0);
                 }
                 for theme in groups_of(themes) {
-                    changes.push((theme, true, sign, 0));
+                    add(&mut rolled_up, theme, sign, 0);
                 }
             }
             let raised = union(comments);
             let group = group_of_response(*response);
             for &theme in &raised {
-                changes.push((theme, false, 0, sign));
-                if let Some(group) = group {
-                    crosstab_changes.push((theme, group, sign));
+                add(&mut own, theme, 0, sign);
+                if let Some(slot) =
+                    group.and_then(|group| by_group.get_mut(theme.0 * groups + group))
+                {
+                    *slot += sign;
                 }
             }
             for theme in groups_of(&raised) {
-                changes.push((theme, true, 0, sign));
+                add(&mut rolled_up, theme, 0, sign);
             }
         }
     }
     summary.untagged_comments = untagged.max(0).cast_unsigned();
     let base = summary.respondents_with_comments;
     let shift = |count: usize, by: isize| count.saturating_add_signed(by);
-    let counts = (summary.themes.iter_mut().map(|count| (count, false)))
-        .chain(summary.groups.iter_mut().map(|count| (count, true)));
-    for (count, rolled_up) in counts {
-        for &(theme, group, comments, respondents) in &changes {
-            if theme == count.theme && group == rolled_up {
-                count.comments = shift(count.comments, comments);
-                count.respondents = shift(count.respondents, respondents);
-            }
+    let counts = (summary.themes.iter_mut().map(|count| (count, &own)))
+        .chain(summary.groups.iter_mut().map(|count| (count, &rolled_up)));
+    for (count, changes) in counts {
+        if let Some(&(comments, respondents)) = changes.get(count.theme.0) {
+            count.comments = shift(count.comments, comments);
+            count.respondents = shift(count.respondents, respondents);
         }
         count.percent_of_respondents = percent(count.respondents, base);
     }
@@ -377,12 +389,12 @@ pub fn recount_changed(
     sort_counts(&mut summary.groups);
     if let Some(crosstab) = &mut summary.by_attribute {
         for row in &mut crosstab.rows {
-            for &(theme, group, by) in &crosstab_changes {
-                if theme == row.theme
-                    && let Some(slot) = row.respondents.get_mut(group)
-                {
-                    *slot = shift(*slot, by);
-                }
+            for (group, slot) in row.respondents.iter_mut().enumerate() {
+                let by = by_group
+                    .get(row.theme.0 * groups + group)
+                    .copied()
+                    .unwrap_or_default();
+                *slot = shift(*slot, by);
             }
             row.percents = row
                 .respondents

@@ -90,14 +90,15 @@ impl Tagging {
     /// Tags these comments by the rules again, forgetting what people decided about them (to be
     /// applied again after), as after one of their decisions was undone.
     pub fn retag_comments(&mut self, comments: &[CommentRef], rules: &RuleSet, survey: &Survey) {
-        let mut matcher = Matcher::new(rules);
-        for &comment in comments {
-            if let Some(tags) = self
+        let retagged = tag_on_threads(comments, rules, survey, &Progress::new(), threads())
+            .unwrap_or_default();
+        for (comment, tags) in comments.iter().zip(retagged) {
+            if let Some(slot) = self
                 .positions
-                .get(&comment)
+                .get(comment)
                 .and_then(|&position| self.tags.get_mut(position))
             {
-                *tags = matcher.tag(survey.comment_text(comment).unwrap_or_default());
+                *slot = tags;
             }
         }
         self.removed_by_hand
@@ -124,15 +125,18 @@ pub fn tag_survey(survey: &Survey, codebook: &Codebook, progress: &Progress) -> 
 ///
 /// Returns `None` when cancelled through `progress`.
 pub fn tag_survey_with(survey: &Survey, rules: &RuleSet, progress: &Progress) -> Option<Tagging> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    tag_survey_on(survey, rules, progress, threads)
+    tag_survey_on(survey, rules, progress, threads())
+}
+
+/// The cores to tag on.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 /// Comments between checks for cancelling and reports of progress.
 const TAGGING_BATCH: usize = 512;
 
-/// [`tag_survey_with`] on this many threads, each tagging one run of the comments: the result
-/// is the same for any number.
+/// [`tag_survey_with`] on this many threads: the result is the same for any number.
 fn tag_survey_on(
     survey: &Survey,
     rules: &RuleSet,
@@ -140,6 +144,30 @@ fn tag_survey_on(
     threads: usize,
 ) -> Option<Tagging> {
     let comments = survey.comments();
+    let tags = tag_on_threads(&comments, rules, survey, progress, threads)?;
+    progress.set_fraction(1.0);
+    let positions = comments
+        .iter()
+        .enumerate()
+        .map(|(position, comment)| (*comment, position))
+        .collect();
+    Some(Tagging {
+        comments,
+        tags,
+        removed_by_hand: Vec::new(),
+        positions,
+    })
+}
+
+/// The tags of each of `comments`, in order, each thread tagging one run of them with words it
+/// has met remembered. `None` when cancelled.
+fn tag_on_threads(
+    comments: &[CommentRef],
+    rules: &RuleSet,
+    survey: &Survey,
+    progress: &Progress,
+    threads: usize,
+) -> Option<Vec<Vec<Tag>>> {
     let total = comments.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let tag_run = |run: &[CommentRef]| -> Option<Vec<Vec<Tag>>> {
@@ -178,18 +206,7 @@ fn tag_survey_on(
     for run in runs {
         tags.extend(run?);
     }
-    progress.set_fraction(1.0);
-    let positions = comments
-        .iter()
-        .enumerate()
-        .map(|(position, comment)| (*comment, position))
-        .collect();
-    Some(Tagging {
-        comments,
-        tags,
-        removed_by_hand: Vec::new(),
-        positions,
-    })
+    Some(tags)
 }
 
 /// The tags that the rules give one text, sorted by theme.
