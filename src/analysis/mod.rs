@@ -248,31 +248,31 @@ impl ThemesOfResponses {
         responses.dedup();
         let responses = responses
             .into_iter()
-            .map(|response| {
-                let first = tagging
-                    .comments
-                    .partition_point(|comment| comment.response < response);
-                let end = tagging
-                    .comments
-                    .partition_point(|comment| comment.response <= response);
-                let themes = tagging
-                    .comments
-                    .get(first..end)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|&comment| {
-                        tagging
-                            .tags_of(comment)
-                            .iter()
-                            .map(|tag| tag.theme)
-                            .collect()
-                    })
-                    .collect();
-                (response, themes)
-            })
+            .map(|response| (response, comment_themes(tagging, response)))
             .collect();
         Self { responses }
     }
+}
+
+/// The themes of each comment of one response, in survey order.
+fn comment_themes(tagging: &Tagging, response: ResponseId) -> Vec<Vec<ThemeId>> {
+    let first = tagging
+        .comments
+        .partition_point(|comment| comment.response < response);
+    tagging
+        .comments
+        .get(first..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|comment| comment.response == response)
+        .map(|&comment| {
+            tagging
+                .tags_of(comment)
+                .iter()
+                .map(|tag| tag.theme)
+                .collect()
+        })
+        .collect()
 }
 
 /// Brings `summary` up to date after the tags of some comments changed, given the themes of
@@ -286,24 +286,6 @@ pub fn recount_changed(
     tagging: &Tagging,
     before: &ThemesOfResponses,
 ) {
-    let comment_list: Vec<CommentRef> = before
-        .responses
-        .iter()
-        .flat_map(|(response, _)| {
-            let first = tagging
-                .comments
-                .partition_point(|comment| comment.response < *response);
-            let end = tagging
-                .comments
-                .partition_point(|comment| comment.response <= *response);
-            tagging
-                .comments
-                .get(first..end)
-                .unwrap_or_default()
-                .to_vec()
-        })
-        .collect();
-    let after = ThemesOfResponses::of(tagging, &comment_list);
     let group_of_theme = groups_of_themes(codebook);
     let groups_of = |themes: &[ThemeId]| {
         let mut groups: Vec<ThemeId> = themes
@@ -345,8 +327,10 @@ pub fn recount_changed(
             slot.1 += respondents;
         }
     };
-    for (sign, side) in [(-1_isize, before), (1, &after)] {
-        for (response, comments) in &side.responses {
+    for (response, earlier) in &before.responses {
+        let now = comment_themes(tagging, *response);
+        let group = group_of_response(*response);
+        for (sign, comments) in [(-1_isize, earlier), (1, &now)] {
             for themes in comments {
                 if themes.is_empty() {
                     untagged += sign;
@@ -359,7 +343,6 @@ pub fn recount_changed(
                 }
             }
             let raised = union(comments);
-            let group = group_of_response(*response);
             for &theme in &raised {
                 add(&mut own, theme, 0, sign);
                 if let Some(slot) =
