@@ -6,6 +6,7 @@ use super::widgets::{highlighted_text, keep_together, theme_chip, theme_chips_li
 use crate::codebook::{Codebook, ThemeId};
 use crate::model::{ColumnRole, CommentRef};
 use crate::tagging::{Coding, TagOrigin};
+use crate::wording::grouped;
 
 /// Widths of the filter controls.
 const THEME_LIST_WIDTH: f32 = 260.0;
@@ -38,13 +39,15 @@ pub fn comments_ui(
     let shown = view.visible_comments.len();
     if view.filter.non_answers {
         ui.label(format!(
-            "Showing {shown} of {} answers that say nothing; they are not counted as comments",
-            session.summary.non_answers
+            "Showing {} of {} answers that say nothing; they are not counted as comments",
+            grouped(shown),
+            grouped(session.summary.non_answers)
         ));
     } else {
         ui.label(format!(
-            "Showing {shown} of {} comments",
-            session.tagging.comments.len()
+            "Showing {} of {} comments",
+            grouped(shown),
+            grouped(session.tagging.comments.len())
         ));
     }
     let row_height =

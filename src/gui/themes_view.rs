@@ -8,7 +8,7 @@ use crate::analysis::ThemeCount;
 use crate::analysis::charts::{comparison_rows, frequency_bars};
 use crate::codebook::{ThemeId, palette_colour};
 use crate::counts::{as_f32, as_f64};
-use crate::wording::{counted, counted_have, format_number};
+use crate::wording::{counted, counted_have, format_number, grouped};
 
 /// Themes compared across respondent groups: enough to read, few enough to fit.
 const MAX_GROUPED_THEMES: usize = 10;
@@ -57,7 +57,7 @@ pub fn themes_ui(
             let raised = frequency_bars(summary, &session.codebook, view.chart_group);
             ui.heading(format!(
                 "Themes raised (respondents who commented, n={})",
-                summary.respondents_with_comments
+                grouped(summary.respondents_with_comments)
             ));
             if let Some(group) = view.chart_group.and_then(|id| session.codebook.theme(id)) {
                 ui.label(format!(
@@ -281,9 +281,12 @@ fn grouped_chart_ui(
                         ))
                 })
                 .collect();
-            BarChart::new(format!("{} (n={})", group.label(), group.respondents), bars)
-                .color(colour)
-                .horizontal()
+            BarChart::new(
+                format!("{} (n={})", group.label(), grouped(group.respondents)),
+                bars,
+            )
+            .color(colour)
+            .horizontal()
         })
         .collect();
     let names: Vec<String> = rows.iter().map(|row| row.name.clone()).collect();
