@@ -9,6 +9,9 @@
 //! the peer's codebook (25 themes, 200 phrases), written as a ConsultLens codebook. An argument
 //! keeps only the sizes it names: `cargo bench --bench analyse -- 10000 100000`.
 
+mod common;
+use common::peak_megabytes;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -208,15 +211,4 @@ fn child(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let seconds = started.elapsed().as_secs_f64();
     println!("{seconds} {}", peak_megabytes()?);
     Ok(())
-}
-
-/// VmHWM of this process, in megabytes.
-fn peak_megabytes() -> Result<f64, Box<dyn std::error::Error>> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let line = status
-        .lines()
-        .find(|line| line.starts_with("VmHWM:"))
-        .ok_or("no VmHWM")?;
-    let kilobytes: f64 = line.split_whitespace().nth(1).ok_or("no number")?.parse()?;
-    Ok(kilobytes / 1024.0)
 }

@@ -5,6 +5,9 @@
 //! reporting the median time and the peak resident memory. When `python3` with pandas is here,
 //! `pandas.read_excel` / `pandas.read_csv` read the same files the same way for comparison.
 
+mod common;
+use common::peak_megabytes;
+
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -232,17 +235,6 @@ fn measure(program: &OsStr, args: &[OsString]) -> Result<(f64, f64), Box<dyn std
     }
     seconds.sort_by(f64::total_cmp);
     Ok((seconds.get(RUNS / 2).copied().unwrap_or_default(), peak))
-}
-
-/// VmHWM of this process, in megabytes.
-fn peak_megabytes() -> Result<f64, Box<dyn std::error::Error>> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let line = status
-        .lines()
-        .find(|line| line.starts_with("VmHWM:"))
-        .ok_or("no VmHWM")?;
-    let kilobytes: f64 = line.split_whitespace().nth(1).ok_or("no number")?.parse()?;
-    Ok(kilobytes / 1024.0)
 }
 
 fn comment(rng: &mut fastrand::Rng) -> String {

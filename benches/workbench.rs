@@ -185,19 +185,7 @@ fn keyword_keystrokes(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::error
     let session = app.session.as_ref().ok_or("no session")?;
     let index = CommentIndex::new(&session.survey, &session.tagging.comments);
     let generation = session.generation;
-    let themes: Vec<(String, String, String)> = session
-        .codebook
-        .themes
-        .iter()
-        .filter(|theme| !theme.keywords.is_empty())
-        .map(|theme| {
-            (
-                theme.key.clone(),
-                theme.keywords.join("\n"),
-                theme.exclude.join("\n"),
-            )
-        })
-        .collect();
+    let themes = themes_with_keywords(session);
     app.push(gui::Command::ShowView(View::Codebook));
     app.push(gui::Command::IndexBuilt(generation, Arc::new(index)));
     app.apply();
@@ -229,19 +217,7 @@ fn keyword_keystrokes(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::error
 /// counts are new (in the background when the window does it there).
 fn keyword_applications(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::error::Error>> {
     let session = app.session.as_ref().ok_or("no session")?;
-    let themes: Vec<(String, String, String)> = session
-        .codebook
-        .themes
-        .iter()
-        .filter(|theme| !theme.keywords.is_empty())
-        .map(|theme| {
-            (
-                theme.key.clone(),
-                theme.keywords.join("\n"),
-                theme.exclude.join("\n"),
-            )
-        })
-        .collect();
+    let themes = themes_with_keywords(session);
     let mut times = Vec::new();
     for (key, keywords, exclusions) in themes {
         app.push(gui::Command::SelectTheme(key));
@@ -260,6 +236,23 @@ fn keyword_applications(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::err
         }
     }
     Ok(times)
+}
+
+/// The key, keywords and exclusions (a line each) of every theme with keywords.
+fn themes_with_keywords(session: &gui::Session) -> Vec<(String, String, String)> {
+    session
+        .codebook
+        .themes
+        .iter()
+        .filter(|theme| !theme.keywords.is_empty())
+        .map(|theme| {
+            (
+                theme.key.clone(),
+                theme.keywords.join("\n"),
+                theme.exclude.join("\n"),
+            )
+        })
+        .collect()
 }
 
 /// The peer's whole pipeline on the same file, in seconds, when it can run.

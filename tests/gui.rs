@@ -74,7 +74,8 @@ fn filtering_comments_by_theme_narrows_the_list() {
     harness.run();
     harness.get_by_label("Comments").click();
     harness.run();
-    assert_eq!(harness.state().view.visible_comments.len(), 1_307);
+    let everything = harness.state().view.visible_comments.len();
+    assert_eq!(everything, 1_307);
     harness.get_by_label("Showing 1,307 of 1,307 comments");
 
     harness.get_by_label("Theme filter").click();
@@ -95,7 +96,8 @@ fn filtering_comments_by_theme_narrows_the_list() {
             .iter()
             .all(|&comment| session.tagging.has_theme(comment, transport))
     );
-    harness.get_by_label(&format!("Showing {shown} of {everything} comments"));
+    assert!(shown < 1_000, "{shown}");
+    harness.get_by_label(&format!("Showing {shown} of 1,307 comments"));
 }
 
 #[test]

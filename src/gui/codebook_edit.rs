@@ -11,7 +11,6 @@ use super::App;
 use super::state::{
     CodebookChange, Command, RulesDraft, RulesPreview, Session, ThemeText, ThemeTextDraft, View,
 };
-use crate::analysis::{ThemesOfResponses, recount_changed};
 use crate::codebook::edit::EditError;
 use crate::codebook::{Codebook, ThemeId};
 use crate::model::CommentRef;
@@ -91,21 +90,11 @@ impl App {
         );
         touched.sort_unstable();
         touched.dedup();
-        let rules = RuleSet::new(codebook);
         let hand_coding = project.hand_coding_of(&session.keys, codebook, &touched);
-        let before = ThemesOfResponses::of(&session.tagging, &touched);
-        let tagging = Arc::make_mut(&mut session.tagging);
-        tagging.retag_comments(&touched, &rules, &session.survey);
-        tagging.apply_hand_coding(&hand_coding);
+        // Only keywords changed: the themes keep their places, so the counts carry over.
         session.codebook = codebook.clone();
-        session.rules = rules;
-        recount_changed(
-            &mut session.summary,
-            &session.survey,
-            &session.codebook,
-            &session.tagging,
-            &before,
-        );
+        session.rules = RuleSet::new(codebook);
+        session.retag_touched(&touched, &hand_coding);
         self.view.refilter_changed(session, &touched);
         true
     }

@@ -384,17 +384,7 @@ impl App {
         touched.sort_unstable();
         touched.dedup();
         let hand_coding = project.hand_coding_of(&session.keys, &session.codebook, &touched);
-        let before = ThemesOfResponses::of(&session.tagging, &touched);
-        let tagging = Arc::make_mut(&mut session.tagging);
-        tagging.retag_comments(&touched, &session.rules, &session.survey);
-        tagging.apply_hand_coding(&hand_coding);
-        recount_changed(
-            &mut session.summary,
-            &session.survey,
-            &session.codebook,
-            &session.tagging,
-            &before,
-        );
+        session.retag_touched(&touched, &hand_coding);
         self.view.refilter_changed(session, &touched);
     }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Filter, Summary};
+use crate::analysis::{Filter, Summary, ThemesOfResponses, recount_changed};
 use crate::codebook::{Codebook, ThemeId};
 use crate::import::ImportReport;
 use crate::keys::SurveyKeys;
@@ -123,6 +123,28 @@ pub struct Session {
     /// A project's sources as read now, by position, with whether each file is still where it
     /// was, unchanged (checked when the project was opened).
     pub sources: Vec<(usize, SourceRecord, SourceStatus)>,
+}
+
+impl Session {
+    /// Tags these comments again with the session's rules, gives them back `hand_coding`, and
+    /// counts again only the responses that hold them.
+    pub fn retag_touched(
+        &mut self,
+        touched: &[CommentRef],
+        hand_coding: &[(CommentRef, ThemeId, Coding)],
+    ) {
+        let before = ThemesOfResponses::of(&self.tagging, touched);
+        let tagging = Arc::make_mut(&mut self.tagging);
+        tagging.retag_comments(touched, &self.rules, &self.survey);
+        tagging.apply_hand_coding(hand_coding);
+        recount_changed(
+            &mut self.summary,
+            &self.survey,
+            &self.codebook,
+            &self.tagging,
+            &before,
+        );
+    }
 }
 
 /// What the user is looking at: kept apart from the session, and reset when another opens.
