@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartType, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
+};
 
 use super::error::ExportError;
 use crate::analysis::{Summary, themes_by_response};
@@ -644,15 +646,30 @@ fn write_value(
             sheet.write_number(row, column, *number)?;
         }
         Value::DateTime(when) => {
-            let text = when.format("%Y-%m-%dT%H:%M:%S").to_string();
-            let datetime = rust_xlsxwriter::ExcelDateTime::parse_from_str(&text)?;
-            sheet.write_datetime_with_format(row, column, &datetime, &styles.date)?;
+            sheet.write_datetime_with_format(row, column, &excel_datetime(when)?, &styles.date)?;
         }
         Value::Bool(flag) => {
             sheet.write_boolean(row, column, *flag)?;
         }
     }
     Ok(())
+}
+
+/// A date and time to the whole second, as Excel holds it; years Excel cannot show are refused.
+fn excel_datetime(when: &chrono::NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
+    use chrono::{Datelike, Timelike};
+    let out_of_range = || XlsxError::DateTimeRangeError(when.to_string());
+    let part = |value: u32| u8::try_from(value).map_err(|_| out_of_range());
+    ExcelDateTime::from_ymd(
+        u16::try_from(when.year()).map_err(|_| out_of_range())?,
+        part(when.month())?,
+        part(when.day())?,
+    )?
+    .and_hms(
+        u16::try_from(when.hour()).map_err(|_| out_of_range())?,
+        part(when.minute())?,
+        part(when.second())?,
+    )
 }
 
 /// The starred quotes under each theme they raise (a quote raising several is under each), in
@@ -825,6 +842,30 @@ mod tests {
                 (name.to_owned(), rows)
             })
             .collect()
+    }
+
+    #[test]
+    fn dates_are_written_to_the_whole_second_as_parsing_their_text_did() {
+        for text in [
+            "2024-03-05T10:07:59",
+            "1900-01-01T00:00:00",
+            "1999-12-31T23:59:59",
+            "2021-02-28T08:46:00.999",
+        ] {
+            let when = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .expect("parses");
+            let whole_second = when.format("%Y-%m-%dT%H:%M:%S").to_string();
+            let parsed = ExcelDateTime::parse_from_str(&whole_second).expect("parses");
+            assert_eq!(
+                excel_datetime(&when).expect("in range").to_excel(),
+                parsed.to_excel(),
+                "{text}"
+            );
+        }
+        let too_early = chrono::NaiveDate::from_ymd_opt(1850, 1, 1)
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .expect("a date");
+        assert!(excel_datetime(&too_early).is_err());
     }
 
     #[test]
