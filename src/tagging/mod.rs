@@ -6,8 +6,6 @@ mod rules;
 mod tag;
 mod tokens;
 
-use std::collections::HashMap;
-
 pub use index::CommentIndex;
 pub use rules::RuleSet;
 pub use tag::{Coding, Span, Tag, TagOrigin};
@@ -22,22 +20,26 @@ use crate::progress::Progress;
 /// The themes of every comment of a survey.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tagging {
-    /// The comments, in survey order.
+    /// The comments, in survey order, which is their sorted order: a comment is found in it by
+    /// binary search.
     pub comments: Vec<CommentRef>,
     /// `tags[i]` are the tags of `comments[i]`, sorted by theme.
     pub tags: Vec<Vec<Tag>>,
     /// Themes a person took off comments (the rules had found them), in the order decided.
     pub removed_by_hand: Vec<(CommentRef, ThemeId)>,
-    positions: HashMap<CommentRef, usize>,
 }
 
 impl Tagging {
     /// The tags of one comment; empty when it has none or is not a comment.
     pub fn tags_of(&self, comment: CommentRef) -> &[Tag] {
-        self.positions
-            .get(&comment)
-            .and_then(|&position| self.tags.get(position))
+        self.position(comment)
+            .and_then(|position| self.tags.get(position))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// Where the comment is in `comments`.
+    fn position(&self, comment: CommentRef) -> Option<usize> {
+        self.comments.binary_search(&comment).ok()
     }
 
     /// Whether the comment carries this theme.
@@ -62,9 +64,8 @@ impl Tagging {
     pub fn apply_hand_coding(&mut self, decisions: &[(CommentRef, ThemeId, Coding)]) {
         for &(comment, theme, coding) in decisions {
             let Some(tags) = self
-                .positions
-                .get(&comment)
-                .and_then(|&position| self.tags.get_mut(position))
+                .position(comment)
+                .and_then(|position| self.tags.get_mut(position))
             else {
                 continue;
             };
@@ -94,9 +95,8 @@ impl Tagging {
             .unwrap_or_default();
         for (comment, tags) in comments.iter().zip(retagged) {
             if let Some(slot) = self
-                .positions
-                .get(comment)
-                .and_then(|&position| self.tags.get_mut(position))
+                .position(*comment)
+                .and_then(|position| self.tags.get_mut(position))
             {
                 *slot = tags;
             }
@@ -146,16 +146,11 @@ fn tag_survey_on(
     let comments = survey.comments();
     let tags = tag_on_threads(&comments, rules, survey, progress, threads)?;
     progress.set_fraction(1.0);
-    let positions = comments
-        .iter()
-        .enumerate()
-        .map(|(position, comment)| (*comment, position))
-        .collect();
+    debug_assert!(comments.is_sorted(), "comments come in survey order");
     Some(Tagging {
         comments,
         tags,
         removed_by_hand: Vec::new(),
-        positions,
     })
 }
 
