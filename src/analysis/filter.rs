@@ -153,18 +153,7 @@ mod tests {
 
     #[test]
     fn updating_for_changed_comments_shows_what_filtering_again_would() {
-        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("sample-data/send_consultation.xlsx");
-        let survey = crate::import::import_file(
-            &sample,
-            &crate::import::ImportOptions::default(),
-            &crate::progress::Progress::new(),
-        )
-        .expect("imports")
-        .survey;
-        let codebook = Codebook::load(crate::codebook::DEFAULT_CODEBOOK).expect("codebook");
-        let mut tagging =
-            crate::tagging::tag_survey(&survey, &codebook, &Default::default()).expect("tags");
+        let (survey, codebook, mut tagging) = crate::analysis::tagged_sample();
         let filters = [
             Filter {
                 no_theme: true,

@@ -589,6 +589,24 @@ fn order_by_rating_scale(counts: &mut [(String, usize)]) {
     counts.sort_by_key(|(option, _)| scale.iter().position(|step| *step == option.to_lowercase()));
 }
 
+/// The bundled sample tagged with the default codebook, for tests of counting and filtering.
+#[cfg(test)]
+fn tagged_sample() -> (Survey, Codebook, Tagging) {
+    let sample =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/send_consultation.xlsx");
+    let survey = crate::import::import_file(
+        &sample,
+        &crate::import::ImportOptions::default(),
+        &crate::progress::Progress::new(),
+    )
+    .expect("imports")
+    .survey;
+    let codebook = Codebook::load(crate::codebook::DEFAULT_CODEBOOK).expect("codebook");
+    let tagging =
+        crate::tagging::tag_survey(&survey, &codebook, &Default::default()).expect("tags");
+    (survey, codebook, tagging)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -846,18 +864,7 @@ mod tests {
 
     #[test]
     fn counting_only_the_changed_responses_gives_the_full_count() {
-        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("sample-data/send_consultation.xlsx");
-        let survey = crate::import::import_file(
-            &sample,
-            &crate::import::ImportOptions::default(),
-            &crate::progress::Progress::new(),
-        )
-        .expect("imports")
-        .survey;
-        let codebook = Codebook::load(crate::codebook::DEFAULT_CODEBOOK).expect("codebook");
-        let mut tagging =
-            crate::tagging::tag_survey(&survey, &codebook, &Default::default()).expect("tags");
+        let (survey, codebook, mut tagging) = tagged_sample();
         let mut summary = summarise(&survey, &codebook, &tagging);
         assert!(summary.by_attribute.is_some() && !summary.groups.is_empty());
         let mut rng = fastrand::Rng::with_seed(11);
