@@ -27,6 +27,7 @@
 pub mod analysis;
 pub mod answers;
 pub mod codebook;
+pub mod cores;
 pub mod counts;
 pub mod export;
 pub mod files;

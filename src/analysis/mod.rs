@@ -122,7 +122,37 @@ pub struct Summary {
 /// Summarises the survey's tagging, split by the respondent-type column when there is one.
 /// Every count is one pass over the comments or the respondents.
 pub fn summarise(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> Summary {
-    let closed = closed_questions(survey);
+    summarise_on(survey, codebook, tagging, crate::cores::available())
+}
+
+/// [`summarise`] on this many threads: with more than one, the closed questions are counted on
+/// a second thread while the themes are counted on this one. The result is the same.
+fn summarise_on(
+    survey: &Survey,
+    codebook: &Codebook,
+    tagging: &Tagging,
+    threads: usize,
+) -> Summary {
+    if threads > 1 {
+        std::thread::scope(|scope| {
+            let closed = scope.spawn(|| closed_questions(survey));
+            let themes = summarise_themes(survey, codebook, tagging);
+            // A panic counting the closed questions is a bug; it goes on as it would have here.
+            let closed = closed
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Summary { closed, ..themes }
+        })
+    } else {
+        Summary {
+            closed: closed_questions(survey),
+            ..summarise_themes(survey, codebook, tagging)
+        }
+    }
+}
+
+/// Everything in the summary but the closed questions.
+fn summarise_themes(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> Summary {
     let response_themes = themes_by_response(tagging, survey.response_count());
     let commenters: BTreeSet<ResponseId> = tagging
         .comments
@@ -214,7 +244,7 @@ pub fn summarise(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> Sum
         themes,
         groups,
         by_attribute,
-        closed,
+        closed: Vec::new(),
     }
 }
 
@@ -613,6 +643,15 @@ mod tests {
     use crate::model::{Column, CommentRef, SourceFile, Value};
     use crate::progress::Progress;
     use std::path::{Path, PathBuf};
+
+    #[test]
+    fn the_summary_is_the_same_on_any_number_of_threads() {
+        let (survey, codebook, tagging) = tagged_sample();
+        let one = summarise_on(&survey, &codebook, &tagging, 1);
+        assert!(!one.closed.is_empty() && !one.themes.is_empty() && one.by_attribute.is_some());
+        assert_eq!(summarise_on(&survey, &codebook, &tagging, 2), one);
+        assert_eq!(summarise_on(&survey, &codebook, &tagging, 8), one);
+    }
 
     fn text_column(name: &str, role: ColumnRole, values: &[&str]) -> Column {
         Column {

@@ -1,6 +1,9 @@
 //! Summary -> files. The only module that names rust_xlsxwriter.
 
+mod coded_rows;
 mod error;
+mod sheet_xml;
+mod splice;
 mod workbook;
 
 pub use error::ExportError;

@@ -91,8 +91,14 @@ impl Tagging {
     /// Tags these comments by the rules again, forgetting what people decided about them (to be
     /// applied again after), as after one of their decisions was undone.
     pub fn retag_comments(&mut self, comments: &[CommentRef], rules: &RuleSet, survey: &Survey) {
-        let retagged = tag_on_threads(comments, rules, survey, &Progress::new(), threads())
-            .unwrap_or_default();
+        let retagged = tag_on_threads(
+            comments,
+            rules,
+            survey,
+            &Progress::new(),
+            crate::cores::available(),
+        )
+        .unwrap_or_default();
         for (comment, tags) in comments.iter().zip(retagged) {
             if let Some(slot) = self
                 .position(*comment)
@@ -125,14 +131,10 @@ pub fn tag_survey(survey: &Survey, codebook: &Codebook, progress: &Progress) -> 
 ///
 /// Returns `None` when cancelled through `progress`.
 pub fn tag_survey_with(survey: &Survey, rules: &RuleSet, progress: &Progress) -> Option<Tagging> {
-    tag_survey_on(survey, rules, progress, threads())
+    tag_survey_on(survey, rules, progress, crate::cores::available())
 }
 
 /// The cores to tag on.
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
-}
-
 /// Comments between checks for cancelling and reports of progress.
 const TAGGING_BATCH: usize = 512;
 

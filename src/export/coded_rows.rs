@@ -1,0 +1,208 @@
+//! What each row of the Coded responses sheet holds, apart from how it is written.
+
+use chrono::NaiveDateTime;
+
+use crate::analysis::themes_by_response;
+use crate::codebook::{Codebook, ThemeId};
+use crate::counts::as_f64;
+use crate::keys::SurveyKeys;
+use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, Value};
+use crate::tagging::{TagOrigin, Tagging};
+
+/// One value of a row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Cell<'a> {
+    Text(&'a str),
+    Number(f64),
+    DateTime(&'a NaiveDateTime),
+    Bool(bool),
+}
+
+/// The Coded responses sheet's columns and, response by response, its rows: the response's key,
+/// its row in the source file, every column but personal data, the themes it raises, what a
+/// person changed, and a 1 under each theme it raises.
+pub(super) struct CodedRows<'a> {
+    pub(super) survey: &'a Survey,
+    codebook: &'a Codebook,
+    /// The survey's columns shown, in order.
+    pub(super) exported: Vec<ColumnId>,
+    leaf_themes: Vec<ThemeId>,
+    keys: SurveyKeys,
+    themes_of_response: Vec<Vec<ThemeId>>,
+    added_by_hand: Vec<Vec<ThemeId>>,
+    removed_by_hand: Vec<Vec<ThemeId>>,
+}
+
+/// The column of the first survey value; the key and the source row come before it.
+pub(super) const FIRST_VALUE_COLUMN: usize = 2;
+
+impl<'a> CodedRows<'a> {
+    pub(super) fn new(survey: &'a Survey, codebook: &'a Codebook, tagging: &Tagging) -> Self {
+        let exported = survey
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, column)| !matches!(column.role, ColumnRole::Personal | ColumnRole::Ignore))
+            .map(|(index, _)| ColumnId(index))
+            .collect();
+        let (added_by_hand, removed_by_hand) = hand_coding_by_response(tagging, survey);
+        Self {
+            survey,
+            codebook,
+            exported,
+            leaf_themes: codebook.leaf_themes(),
+            keys: SurveyKeys::new(survey),
+            themes_of_response: themes_by_response(tagging, survey.response_count()),
+            added_by_hand,
+            removed_by_hand,
+        }
+    }
+
+    /// The column of the themes a response raises; what a person added and removed follow it,
+    /// then a column per theme.
+    pub(super) fn themes_column(&self) -> usize {
+        self.exported.len() + FIRST_VALUE_COLUMN
+    }
+
+    /// The header row.
+    pub(super) fn headers(&self) -> Vec<String> {
+        let mut headers = vec!["Response".to_owned(), "Row in source".to_owned()];
+        headers.extend(
+            self.exported
+                .iter()
+                .filter_map(|&id| self.survey.column(id))
+                .map(|column| column.name.clone()),
+        );
+        headers.extend(["Themes", "Added by hand", "Removed by hand"].map(str::to_owned));
+        headers.extend(
+            self.leaf_themes
+                .iter()
+                .filter_map(|&id| self.codebook.theme(id))
+                .map(|theme| theme.name.clone()),
+        );
+        headers
+    }
+
+    /// The number of rows after the header: one per response.
+    pub(super) fn len(&self) -> usize {
+        self.survey.response_count()
+    }
+
+    /// Hands each non-empty cell of one response's row, left to right, with its column, to `visit`.
+    pub(super) fn for_each_cell<E>(
+        &self,
+        response: usize,
+        mut visit: impl FnMut(usize, Cell<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let id = ResponseId(response);
+        visit(0, Cell::Text(self.keys.response(id)))?;
+        let source_row = self
+            .survey
+            .source_rows
+            .get(response)
+            .copied()
+            .unwrap_or_default();
+        visit(1, Cell::Number(as_f64(source_row)))?;
+        for (position, &column) in self.exported.iter().enumerate() {
+            let cell = match self.survey.value(id, column) {
+                Value::Empty => continue,
+                Value::Text(text) => Cell::Text(text.as_ref()),
+                Value::Number(number) => Cell::Number(*number),
+                Value::DateTime(when) => Cell::DateTime(when),
+                Value::Bool(flag) => Cell::Bool(*flag),
+            };
+            visit(position + FIRST_VALUE_COLUMN, cell)?;
+        }
+        let themes_column = self.themes_column();
+        let raised = self
+            .themes_of_response
+            .get(response)
+            .map_or(&[][..], Vec::as_slice);
+        for (offset, themes) in [
+            raised,
+            by_response(&self.added_by_hand, response),
+            by_response(&self.removed_by_hand, response),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            visit(themes_column + offset, Cell::Text(&self.names(themes)))?;
+        }
+        // 1 where the response raises the theme; a blank, not a 0, elsewhere: COUNTIF(…, 1),
+        // SUM and filters work the same, and most cells of the sheet are not written at all.
+        for (position, theme) in self.leaf_themes.iter().enumerate() {
+            if raised.contains(theme) {
+                visit(themes_column + 3 + position, Cell::Number(1.0))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// More bytes than the rows' XML can take: every text escaped at its worst (six bytes for
+    /// one) and 64 bytes of markup for each cell.
+    pub(super) fn xml_size_bound(&self) -> u64 {
+        const MARKUP: u64 = 64;
+        let widen = |bytes: usize| u64::try_from(bytes).unwrap_or(u64::MAX);
+        let names: usize = self
+            .codebook
+            .themes
+            .iter()
+            .map(|theme| theme.name.len() + 2)
+            .sum();
+        let per_row = widen(FIRST_VALUE_COLUMN + self.exported.len() + 3 + self.leaf_themes.len())
+            * MARKUP
+            + widen(names) * 3 * 6;
+        let texts: u64 = self
+            .exported
+            .iter()
+            .filter_map(|&column| self.survey.column(column))
+            .flat_map(|column| &column.values)
+            .map(|value| match value {
+                Value::Text(text) => widen(text.len()) * 6,
+                _ => 0,
+            })
+            .sum();
+        widen(self.len()) * per_row + texts
+    }
+
+    fn names(&self, themes: &[ThemeId]) -> String {
+        themes
+            .iter()
+            .filter_map(|&theme| self.codebook.theme(theme))
+            .map(|theme| theme.name.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+fn by_response(themes: &[Vec<ThemeId>], response: usize) -> &[ThemeId] {
+    themes.get(response).map_or(&[][..], Vec::as_slice)
+}
+
+/// For each response, the themes a person added to its comments and those a person took off.
+fn hand_coding_by_response(
+    tagging: &Tagging,
+    survey: &Survey,
+) -> (Vec<Vec<ThemeId>>, Vec<Vec<ThemeId>>) {
+    let mut added: Vec<Vec<ThemeId>> = vec![Vec::new(); survey.response_count()];
+    let mut removed: Vec<Vec<ThemeId>> = vec![Vec::new(); survey.response_count()];
+    for (comment, tags) in tagging.iter() {
+        if let Some(themes) = added.get_mut(comment.response.0) {
+            themes.extend(
+                tags.iter()
+                    .filter(|tag| tag.origin == TagOrigin::Person)
+                    .map(|tag| tag.theme),
+            );
+        }
+    }
+    for &(comment, theme) in &tagging.removed_by_hand {
+        if let Some(themes) = removed.get_mut(comment.response.0) {
+            themes.push(theme);
+        }
+    }
+    for themes in added.iter_mut().chain(removed.iter_mut()) {
+        themes.sort_unstable();
+        themes.dedup();
+    }
+    (added, removed)
+}
