@@ -114,7 +114,7 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
 }
 
 /// The whole way from a file's bytes to a survey, inside the one panic boundary.
-fn import_from<R: Read + Seek>(
+fn import_from<R: Read + Seek + Send>(
     path: &Path,
     input: R,
     options: &ImportOptions,

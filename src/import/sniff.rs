@@ -25,7 +25,7 @@ const COMPOUND_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// # Errors
 /// [`ImportError`] naming the file when it is empty, not a spreadsheet, password-protected,
 /// damaged or unreadable.
-pub fn open_reader<'input, R: Read + Seek + 'input>(
+pub fn open_reader<'input, R: Read + Seek + Send + 'input>(
     path: &Path,
     mut input: R,
 ) -> Result<Box<dyn SheetReader + 'input>, ImportError> {
@@ -60,7 +60,7 @@ pub fn open_reader<'input, R: Read + Seek + 'input>(
 }
 
 /// A zip: our own reader for SpreadsheetML, calamine for .xlsb and .ods.
-fn open_package<'input, R: Read + Seek + 'input>(
+fn open_package<'input, R: Read + Seek + Send + 'input>(
     path: &Path,
     input: R,
 ) -> Result<Box<dyn SheetReader + 'input>, ImportError> {
@@ -88,7 +88,7 @@ fn open_package<'input, R: Read + Seek + 'input>(
 }
 
 /// An OLE compound file: an .xls workbook, unless it holds an encrypted Office package.
-fn open_compound<'input, R: Read + Seek + 'input>(
+fn open_compound<'input, R: Read + Seek + Send + 'input>(
     path: &Path,
     mut input: R,
 ) -> Result<Box<dyn SheetReader + 'input>, ImportError> {

@@ -5,6 +5,7 @@
 
 mod cells;
 mod package;
+mod read_ahead;
 mod strings;
 mod styles;
 mod xml;
@@ -19,6 +20,7 @@ use super::reader::{SheetInfo, SheetReader};
 use super::report::{ImportReport, ReadError};
 use crate::progress::Progress;
 use cells::{Lookups, SparseGrid, parse_sheet};
+use xml::XmlStream;
 
 /// A SpreadsheetML workbook, read sheet by sheet.
 pub struct XlsxBook<R> {
@@ -27,7 +29,7 @@ pub struct XlsxBook<R> {
     lookups: Option<Arc<Lookups>>,
 }
 
-impl<R: Read + Seek> XlsxBook<R> {
+impl<R: Read + Seek + Send> XlsxBook<R> {
     /// Reads the sheets of an opened package.
     pub fn new(package: Package<R>) -> Self {
         Self {
@@ -42,8 +44,10 @@ impl<R: Read + Seek> XlsxBook<R> {
             return Ok(Arc::clone(lookups));
         }
         let shared_strings = match self.package.shared_strings_part.clone() {
-            Some(part) => match self.package.part(&part)? {
-                Some((mut xml, size)) => strings::shared_strings(&mut xml, &part, size, progress)?,
+            Some(part) => match self.package.entry(&part)? {
+                Some((entry, size)) => read_ahead::with_read_ahead(entry, |input| {
+                    strings::shared_strings(&mut XmlStream::new(input), &part, size, progress)
+                })?,
                 None => Vec::new(),
             },
             None => Vec::new(),
@@ -73,21 +77,23 @@ impl<R: Read + Seek> XlsxBook<R> {
     ) -> Result<cells::SheetTail, String> {
         let lookups = self.lookups(&progress.step(0.0, 0.4))?;
         let part = self.package.sheet_part(name)?;
-        let Some((mut xml, size)) = self.package.part(&part)? else {
+        let Some((entry, size)) = self.package.entry(&part)? else {
             return Err(format!("the sheet's part {part} is missing"));
         };
-        parse_sheet(
-            &mut xml,
-            &part,
-            size,
-            &lookups,
-            &progress.step(0.4, 0.6),
-            on_cell,
-        )
+        read_ahead::with_read_ahead(entry, |input| {
+            parse_sheet(
+                &mut XmlStream::new(input),
+                &part,
+                size,
+                &lookups,
+                &progress.step(0.4, 0.6),
+                on_cell,
+            )
+        })
     }
 }
 
-impl<R: Read + Seek> SheetReader for XlsxBook<R> {
+impl<R: Read + Seek + Send> SheetReader for XlsxBook<R> {
     fn sheets(&self) -> Option<Vec<SheetInfo>> {
         Some(self.package.sheets())
     }

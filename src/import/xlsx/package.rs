@@ -159,6 +159,20 @@ impl<R: Read + Seek> Package<R> {
     /// # Errors
     /// A damaged zip entry.
     pub fn part(&mut self, name: &str) -> Result<Option<(PartStream<'_, R>, u64)>, String> {
+        Ok(self
+            .entry(name)?
+            .map(|(entry, size)| (XmlStream::new(entry), size)))
+    }
+
+    /// The inflating reader of one part, with the part's uncompressed size; `None` when the
+    /// package has no such part.
+    ///
+    /// # Errors
+    /// A damaged zip entry.
+    pub fn entry(
+        &mut self,
+        name: &str,
+    ) -> Result<Option<(zip::read::ZipFile<'_, R>, u64)>, String> {
         let Some(stored) = self.parts.get(&part_key(name)) else {
             return Ok(None);
         };
@@ -167,7 +181,7 @@ impl<R: Read + Seek> Package<R> {
             .by_name(stored)
             .map_err(|error| format!("{name}: {error}"))?;
         let size = file.size();
-        Ok(Some((XmlStream::new(file), size)))
+        Ok(Some((file, size)))
     }
 
     /// The relationships in a `.rels` part; none when the part is missing.
