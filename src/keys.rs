@@ -4,6 +4,7 @@
 //! Source column moves nobody's coding to another comment.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::heading::normalise_heading;
 use crate::model::{ColumnId, ColumnRole, CommentRef, ResponseId, Survey};
@@ -26,7 +27,8 @@ pub struct SurveyKeys {
     responses: Vec<(usize, String)>,
     /// Per column, its question key.
     questions: Vec<String>,
-    by_response: HashMap<(usize, String), ResponseId>,
+    /// Built when first asked: exports only go from responses to keys.
+    by_response: OnceLock<HashMap<(usize, String), ResponseId>>,
     by_question: HashMap<String, ColumnId>,
 }
 
@@ -57,11 +59,6 @@ impl SurveyKeys {
                 responses.push((source, key));
             }
         }
-        let by_response = responses
-            .iter()
-            .enumerate()
-            .map(|(position, key)| (key.clone(), ResponseId(position)))
-            .collect();
         let mut questions: Vec<String> = Vec::with_capacity(survey.columns.len());
         for column in &survey.columns {
             let base = normalise_heading(&column.name);
@@ -82,7 +79,7 @@ impl SurveyKeys {
         Self {
             responses,
             questions,
-            by_response,
+            by_response: OnceLock::new(),
             by_question,
         }
     }
@@ -115,7 +112,16 @@ impl SurveyKeys {
 
     /// The response with this key in this source.
     pub fn find_response(&self, source: usize, key: &str) -> Option<ResponseId> {
-        self.by_response.get(&(source, key.to_owned())).copied()
+        self.by_response
+            .get_or_init(|| {
+                self.responses
+                    .iter()
+                    .enumerate()
+                    .map(|(position, key)| (key.clone(), ResponseId(position)))
+                    .collect()
+            })
+            .get(&(source, key.to_owned()))
+            .copied()
     }
 
     /// The question with this key.

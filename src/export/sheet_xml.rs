@@ -161,25 +161,51 @@ pub(super) fn column_name(column: usize) -> String {
 fn escape_text(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     let mut written = 0;
-    for (index, &byte) in bytes.iter().enumerate() {
+    let mut index = 0;
+    while let Some(offset) = bytes[index..]
+        .iter()
+        .position(|&byte| MAY_NEED_ESCAPE[usize::from(byte)])
+    {
+        index += offset;
+        let byte = bytes[index];
         let rest = &bytes[index..];
         let (replacement, skipped): (std::borrow::Cow<'_, [u8]>, usize) = match byte {
             b'&' => (b"&amp;".as_slice().into(), 1),
             b'<' => (b"&lt;".as_slice().into(), 1),
             b'>' => (b"&gt;".as_slice().into(), 1),
-            b'\t' | b'\n' => continue,
             0..0x20 => (format!("_x{byte:04X}_").into_bytes().into(), 1),
             b'_' if looks_like_escape(rest) => (b"_x005F".as_slice().into(), 0),
             0xEF if rest.starts_with(&[0xEF, 0xBF, 0xBE]) => (b"_xFFFE_".as_slice().into(), 3),
             0xEF if rest.starts_with(&[0xEF, 0xBF, 0xBF]) => (b"_xFFFF_".as_slice().into(), 3),
-            _ => continue,
+            _ => {
+                index += 1;
+                continue;
+            }
         };
         out.extend_from_slice(&bytes[written..index]);
         out.extend_from_slice(&replacement);
         written = index + skipped;
+        index += 1;
     }
     out.extend_from_slice(&bytes[written..]);
 }
+
+/// The bytes `escape_text` looks at: & < > _, control bytes but tab and line feed, and the
+/// first byte of U+FFFE and U+FFFF. Most text has none, and is copied whole.
+static MAY_NEED_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = byte != b'\t' as usize && byte != b'\n' as usize;
+        byte += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'_' as usize] = true;
+    table[0xEF] = true;
+    table
+};
 
 /// Whether `rest` starts with `_xHHHH_`.
 fn looks_like_escape(rest: &[u8]) -> bool {
