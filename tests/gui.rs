@@ -855,6 +855,23 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
         before,
         "nothing changes before Apply"
     );
+    // Another theme added by hand to a comment the change will touch: it must stay.
+    let gaining = preview.gained[0];
+    let other_theme = {
+        let session = harness.state().session.as_ref().expect("session");
+        session
+            .codebook
+            .leaf_themes()
+            .into_iter()
+            .find(|&theme| theme != transport_id && !session.tagging.has_theme(gaining, theme))
+            .expect("a theme the comment lacks")
+    };
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::Code(gaining, other_theme, consultlens::tagging::Coding::Add),
+    );
+    harness.get_by_label("Keywords, one per line").focus();
+    harness.run();
     // Applied from the keyboard, still in the field.
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     step_and_wait(&mut harness);
@@ -873,12 +890,16 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
         &consultlens::progress::Progress::new(),
     )
     .expect("tags");
-    full.apply_hand_coding(&[(
-        taken_off,
-        transport_id,
-        consultlens::tagging::Coding::Remove,
-    )]);
+    full.apply_hand_coding(&[
+        (
+            taken_off,
+            transport_id,
+            consultlens::tagging::Coding::Remove,
+        ),
+        (gaining, other_theme, consultlens::tagging::Coding::Add),
+    ]);
     assert!(!session.tagging.has_theme(taken_off, transport_id));
+    assert!(session.tagging.has_theme(gaining, other_theme));
     assert_eq!(*session.tagging, full);
     assert_eq!(
         session.summary,

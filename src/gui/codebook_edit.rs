@@ -62,8 +62,8 @@ impl App {
     }
 
     /// Tags again, at once, only the comments a change of one theme's keywords or exclusions can
-    /// touch: those with the theme now and those its new rules match, found in the comments'
-    /// index. Returns false, changing nothing, for any other change, when the index is not made
+    /// touch (those with the theme now and those its new rules match, found in the comments'
+    /// index), and only for that theme: themes are matched independently. Returns false, changing nothing, for any other change, when the index is not made
     /// yet, or while an earlier change is still being tagged.
     fn retag_one_theme(&mut self, codebook: &Codebook) -> bool {
         let Some(session) = &mut self.session else {
@@ -94,7 +94,7 @@ impl App {
         // Only keywords changed: the themes keep their places, so the counts carry over.
         session.codebook = codebook.clone();
         session.rules = RuleSet::new(codebook);
-        session.retag_touched(&touched, &hand_coding);
+        session.retag_theme(&touched, theme, &hand_coding);
         self.view.refilter_changed(session, &touched);
         true
     }

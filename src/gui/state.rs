@@ -126,6 +126,33 @@ pub struct Session {
 }
 
 impl Session {
+    /// Tags these comments again for one theme whose keywords or exclusions changed, gives them
+    /// back `hand_coding` about that theme, and counts again only the responses that hold them.
+    pub fn retag_theme(
+        &mut self,
+        touched: &[CommentRef],
+        theme: ThemeId,
+        hand_coding: &[(CommentRef, ThemeId, Coding)],
+    ) {
+        let before = ThemesOfResponses::of(&self.tagging, touched);
+        let rules = RuleSet::of_theme(&self.codebook, theme);
+        let tagging = Arc::make_mut(&mut self.tagging);
+        tagging.retag_theme(touched, theme, &rules, &self.survey);
+        let about_theme: Vec<_> = hand_coding
+            .iter()
+            .filter(|&&(_, decided, _)| decided == theme)
+            .copied()
+            .collect();
+        tagging.apply_hand_coding(&about_theme);
+        recount_changed(
+            &mut self.summary,
+            &self.survey,
+            &self.codebook,
+            &self.tagging,
+            &before,
+        );
+    }
+
     /// Tags these comments again with the session's rules, gives them back `hand_coding`, and
     /// counts again only the responses that hold them.
     pub fn retag_touched(

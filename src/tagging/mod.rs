@@ -111,6 +111,41 @@ impl Tagging {
             .retain(|(removed, _)| !comments.contains(removed));
     }
 
+    /// Tags these comments again for one theme only, `rules` being that theme's: its rule tag is
+    /// found afresh and the other themes' tags stay, as do people's decisions about them. What
+    /// people decided about this theme on these comments is forgotten, to be applied again after.
+    pub fn retag_theme(
+        &mut self,
+        comments: &[CommentRef],
+        theme: ThemeId,
+        rules: &RuleSet,
+        survey: &Survey,
+    ) {
+        let retagged = tag_on_threads(
+            comments,
+            rules,
+            survey,
+            &Progress::new(),
+            crate::cores::available(),
+        )
+        .unwrap_or_default();
+        for (comment, found) in comments.iter().zip(retagged) {
+            let Some(tags) = self
+                .position(*comment)
+                .and_then(|position| self.tags.get_mut(position))
+            else {
+                continue;
+            };
+            tags.retain(|tag| tag.theme != theme);
+            tags.extend(found.into_iter().filter(|tag| tag.theme == theme));
+            tags.sort_by_key(|tag| tag.theme);
+        }
+        let mut sorted = comments.to_vec();
+        sorted.sort_unstable();
+        self.removed_by_hand
+            .retain(|(removed, of)| *of != theme || sorted.binary_search(removed).is_err());
+    }
+
     /// The comments with their tags, in survey order.
     pub fn iter(&self) -> impl Iterator<Item = (CommentRef, &[Tag])> {
         self.comments

@@ -61,10 +61,22 @@ pub struct RuleSet {
 impl RuleSet {
     /// Compiles every keyword and exclusion of the codebook.
     pub fn new(codebook: &Codebook) -> Self {
+        Self::of_themes(codebook, |_| true)
+    }
+
+    /// The rules of one theme alone: what tagging again for a change of its keywords needs.
+    pub fn of_theme(codebook: &Codebook, theme: ThemeId) -> Self {
+        Self::of_themes(codebook, |id| id == theme)
+    }
+
+    fn of_themes(codebook: &Codebook, wanted: impl Fn(ThemeId) -> bool) -> Self {
         let tokenizer = Tokenizer::default();
         let mut stems: HashMap<String, RuleStem> = HashMap::new();
         let mut rules = Vec::new();
         for (index, theme) in codebook.themes.iter().enumerate() {
+            if !wanted(ThemeId(index)) {
+                continue;
+            }
             let phrases = theme
                 .keywords
                 .iter()
