@@ -126,6 +126,16 @@ impl Value {
         }
     }
 
+    /// Whether the value reads as `text` (what [`Value::display`] gives), without making a copy
+    /// of text answers.
+    pub fn reads_as(&self, text: &str) -> bool {
+        match self {
+            Value::Empty => text.is_empty(),
+            Value::Text(own) => **own == *text,
+            other => other.display() == text,
+        }
+    }
+
     /// The value as a user would read it; empty for [`Value::Empty`].
     pub fn display(&self) -> String {
         match self {

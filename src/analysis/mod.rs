@@ -263,10 +263,15 @@ fn groups_of_themes(codebook: &Codebook) -> Vec<Option<ThemeId>> {
 
 /// The themes of every comment of some responses, taken before their tags change, so that the
 /// summary can be brought up to date by counting only those responses again.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ThemesOfResponses {
-    /// Each response's comments with their themes, in survey order.
-    responses: Vec<(ResponseId, Vec<Vec<ThemeId>>)>,
+    /// The responses, in survey order.
+    responses: Vec<ResponseId>,
+    /// Response `i`'s comments are `comments[response_ends[i - 1]..response_ends[i]]`.
+    response_ends: Vec<usize>,
+    /// Comment `j`'s themes are `themes[comment_ends[j - 1]..comment_ends[j]]`.
+    comment_ends: Vec<usize>,
+    themes: Vec<ThemeId>,
 }
 
 impl ThemesOfResponses {
@@ -276,33 +281,61 @@ impl ThemesOfResponses {
             comments.iter().map(|comment| comment.response).collect();
         responses.sort_unstable();
         responses.dedup();
-        let responses = responses
-            .into_iter()
-            .map(|response| (response, comment_themes(tagging, response)))
-            .collect();
-        Self { responses }
+        Self::of_responses(tagging, responses)
     }
-}
 
-/// The themes of each comment of one response, in survey order.
-fn comment_themes(tagging: &Tagging, response: ResponseId) -> Vec<Vec<ThemeId>> {
-    let first = tagging
-        .comments
-        .partition_point(|comment| comment.response < response);
-    tagging
-        .comments
-        .get(first..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(|comment| comment.response == response)
-        .map(|&comment| {
-            tagging
-                .tags_of(comment)
-                .iter()
-                .map(|tag| tag.theme)
-                .collect()
-        })
-        .collect()
+    /// The themes now of the comments of these responses, in survey order.
+    fn of_responses(tagging: &Tagging, responses: Vec<ResponseId>) -> Self {
+        let mut of = Self::default();
+        for &response in &responses {
+            of.push(tagging, response);
+        }
+        of.responses = responses;
+        of
+    }
+
+    /// Adds the themes of one response's comments.
+    fn push(&mut self, tagging: &Tagging, response: ResponseId) {
+        let first = tagging
+            .comments
+            .partition_point(|comment| comment.response < response);
+        let comments = tagging.comments.get(first..).unwrap_or_default();
+        let tags = tagging.tags.get(first..).unwrap_or_default();
+        for (_, tags) in comments
+            .iter()
+            .zip(tags)
+            .take_while(|(comment, _)| comment.response == response)
+        {
+            self.themes.extend(tags.iter().map(|tag| tag.theme));
+            self.comment_ends.push(self.themes.len());
+        }
+        self.response_ends.push(self.comment_ends.len());
+    }
+
+    /// Each response with its comments' themes.
+    fn each(&self) -> impl Iterator<Item = (ResponseId, impl Iterator<Item = &[ThemeId]>)> {
+        self.responses
+            .iter()
+            .enumerate()
+            .map(move |(index, &response)| {
+                let first_comment = index
+                    .checked_sub(1)
+                    .and_then(|before| self.response_ends.get(before))
+                    .copied()
+                    .unwrap_or_default();
+                let last_comment = self.response_ends.get(index).copied().unwrap_or_default();
+                let themes = (first_comment..last_comment).map(move |comment| {
+                    let start = comment
+                        .checked_sub(1)
+                        .and_then(|before| self.comment_ends.get(before))
+                        .copied()
+                        .unwrap_or_default();
+                    let end = self.comment_ends.get(comment).copied().unwrap_or_default();
+                    self.themes.get(start..end).unwrap_or_default()
+                });
+                (response, themes)
+            })
+    }
 }
 
 /// Brings `summary` up to date after the tags of some comments changed, given the themes of
@@ -317,50 +350,49 @@ pub fn recount_changed(
     before: &ThemesOfResponses,
 ) {
     let group_of_theme = groups_of_themes(codebook);
-    let groups_of = |themes: &[ThemeId]| {
-        let mut groups: Vec<ThemeId> = themes
-            .iter()
-            .filter_map(|theme| group_of_theme.get(theme.0).copied().flatten())
-            .collect();
+    // Scratch lists, cleared and reused for every comment and response.
+    let mut groups: Vec<ThemeId> = Vec::new();
+    let mut raised: Vec<ThemeId> = Vec::new();
+    let groups_of = |themes: &[ThemeId], groups: &mut Vec<ThemeId>| {
+        groups.clear();
+        groups.extend(
+            themes
+                .iter()
+                .filter_map(|theme| group_of_theme.get(theme.0).copied().flatten()),
+        );
         groups.sort_unstable();
         groups.dedup();
-        groups
-    };
-    let union = |comments: &[Vec<ThemeId>]| {
-        let mut themes: Vec<ThemeId> = comments.iter().flatten().copied().collect();
-        themes.sort_unstable();
-        themes.dedup();
-        themes
     };
     let group_of_response = |response: ResponseId| {
         summary.by_attribute.as_ref().and_then(|crosstab| {
-            let value = survey.attribute_value(response, crosstab.attribute);
+            let value = survey.value(response, crosstab.attribute);
             crosstab
                 .groups
                 .iter()
-                .position(|group| group.value == value)
+                .position(|group| value.reads_as(&group.value))
         })
     };
     let mut untagged = summary.untagged_comments.cast_signed();
     // Changes by codebook position: a theme's own counts, and its rolled-up counts as a group.
     let theme_slots = codebook.themes.len();
-    let groups = summary
+    let group_count = summary
         .by_attribute
         .as_ref()
         .map_or(0, |crosstab| crosstab.groups.len());
     let mut own = vec![(0_isize, 0_isize); theme_slots];
     let mut rolled_up = vec![(0_isize, 0_isize); theme_slots];
-    let mut by_group = vec![0_isize; theme_slots * groups];
+    let mut by_group = vec![0_isize; theme_slots * group_count];
     let add = |counts: &mut [(isize, isize)], theme: ThemeId, comments, respondents| {
         if let Some(slot) = counts.get_mut(theme.0) {
             slot.0 += comments;
             slot.1 += respondents;
         }
     };
-    for (response, earlier) in &before.responses {
-        let now = comment_themes(tagging, *response);
-        let group = group_of_response(*response);
-        for (sign, comments) in [(-1_isize, earlier), (1, &now)] {
+    let after = ThemesOfResponses::of_responses(tagging, before.responses.clone());
+    for ((response, earlier), (_, now)) in before.each().zip(after.each()) {
+        let group = group_of_response(response);
+        for (sign, comments) in [(-1_isize, earlier), (1, now)] {
+            raised.clear();
             for themes in comments {
                 if themes.is_empty() {
                     untagged += sign;
@@ -368,20 +400,24 @@ pub fn recount_changed(
                 for &theme in themes {
                     add(&mut own, theme, sign, 0);
                 }
-                for theme in groups_of(themes) {
+                groups_of(themes, &mut groups);
+                for &theme in &groups {
                     add(&mut rolled_up, theme, sign, 0);
                 }
+                raised.extend_from_slice(themes);
             }
-            let raised = union(comments);
+            raised.sort_unstable();
+            raised.dedup();
             for &theme in &raised {
                 add(&mut own, theme, 0, sign);
                 if let Some(slot) =
-                    group.and_then(|group| by_group.get_mut(theme.0 * groups + group))
+                    group.and_then(|group| by_group.get_mut(theme.0 * group_count + group))
                 {
                     *slot += sign;
                 }
             }
-            for theme in groups_of(&raised) {
+            groups_of(&raised, &mut groups);
+            for &theme in &groups {
                 add(&mut rolled_up, theme, 0, sign);
             }
         }
@@ -404,7 +440,7 @@ pub fn recount_changed(
         for row in &mut crosstab.rows {
             for (group, slot) in row.respondents.iter_mut().enumerate() {
                 let by = by_group
-                    .get(row.theme.0 * groups + group)
+                    .get(row.theme.0 * group_count + group)
                     .copied()
                     .unwrap_or_default();
                 *slot = shift(*slot, by);
