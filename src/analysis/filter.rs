@@ -4,7 +4,10 @@ use regex::{Regex, RegexBuilder};
 
 use crate::codebook::{Codebook, ThemeId};
 use crate::model::{ColumnId, CommentRef, Survey};
-use crate::tagging::{TagOrigin, Tagging};
+use crate::tagging::{Tag, TagOrigin, Tagging};
+
+/// Comments from which filtering is shared among the cores.
+const SPLIT_FROM: usize = 20_000;
 
 /// A selection of comments. The default selects every comment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,21 +37,92 @@ impl Filter {
         codebook: &Codebook,
         tagging: &Tagging,
     ) -> Vec<CommentRef> {
+        let threads = if tagging.comments.len() < SPLIT_FROM {
+            1
+        } else {
+            crate::cores::available()
+        };
+        self.apply_on(survey, codebook, tagging, threads)
+    }
+
+    /// [`Filter::apply`] on this many threads: the result is the same.
+    fn apply_on(
+        &self,
+        survey: &Survey,
+        codebook: &Codebook,
+        tagging: &Tagging,
+        threads: usize,
+    ) -> Vec<CommentRef> {
         let passes = self.test(survey, codebook, tagging);
         if self.non_answers {
             survey
                 .non_answers()
                 .into_iter()
-                .filter(|&comment| passes(comment))
+                .filter(|&comment| passes(comment, &[]))
                 .collect()
         } else {
-            tagging
-                .comments
+            let pass = |comments: &[CommentRef], tags: &[Vec<Tag>]| -> Vec<CommentRef> {
+                comments
+                    .iter()
+                    .zip(tags)
+                    .filter(|&(&comment, tags)| passes(comment, tags))
+                    .map(|(&comment, _)| comment)
+                    .collect()
+            };
+            if threads < 2 {
+                return pass(&tagging.comments, &tagging.tags);
+            }
+            // Runs of comments on every core, joined in order: a first letter typed in the
+            // search box looks at every comment.
+            let run = tagging.comments.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let runs: Vec<_> = tagging
+                    .comments
+                    .chunks(run)
+                    .zip(tagging.tags.chunks(run))
+                    .map(|(comments, tags)| scope.spawn(move || pass(comments, tags)))
+                    .collect();
+                runs.into_iter()
+                    .flat_map(|run| {
+                        run.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            })
+        }
+    }
+
+    /// What [`Filter::apply`] gives, when it is known to be among `shown` (what an earlier
+    /// filter gave, in survey order): only those are looked at. For a search typed further.
+    pub fn narrow(
+        &self,
+        shown: &[CommentRef],
+        survey: &Survey,
+        codebook: &Codebook,
+        tagging: &Tagging,
+    ) -> Vec<CommentRef> {
+        let passes = self.test(survey, codebook, tagging);
+        if self.non_answers {
+            return shown
                 .iter()
                 .copied()
-                .filter(|&comment| passes(comment))
-                .collect()
+                .filter(|&comment| passes(comment, &[]))
+                .collect();
         }
+        // Both lists are in survey order: one walk finds each comment's tags.
+        let mut tagged = tagging.iter().peekable();
+        shown
+            .iter()
+            .copied()
+            .filter(|&comment| {
+                while tagged.next_if(|&(other, _)| other < comment).is_some() {}
+                let tags = tagged
+                    .peek()
+                    .filter(|&&(other, _)| other == comment)
+                    .map_or(&[][..], |&(_, tags)| tags);
+                passes(comment, tags)
+            })
+            .collect()
     }
 
     /// Brings `shown` (what [`Filter::apply`] gave) up to date after the tags of `changed`
@@ -67,7 +141,10 @@ impl Filter {
         }
         let passes = self.test(survey, codebook, tagging);
         for &comment in changed {
-            match (shown.binary_search(&comment), passes(comment)) {
+            match (
+                shown.binary_search(&comment),
+                passes(comment, tagging.tags_of(comment)),
+            ) {
                 (Err(place), true) => shown.insert(place, comment),
                 (Ok(place), false) => {
                     shown.remove(place);
@@ -77,45 +154,46 @@ impl Filter {
         }
     }
 
-    /// Whether a comment passes, with what every comment shares worked out once.
+    /// Whether a comment with these tags passes, with what every comment shares worked out once.
     fn test<'a>(
         &'a self,
         survey: &'a Survey,
         codebook: &Codebook,
         tagging: &'a Tagging,
-    ) -> impl Fn(CommentRef) -> bool + 'a {
+    ) -> impl Fn(CommentRef, &[Tag]) -> bool + 'a {
         let wanted_themes: Option<Vec<ThemeId>> = self.theme.map(|theme| {
             let mut wanted = codebook.children(theme);
             wanted.push(theme);
             wanted
         });
         let search = text_search(&self.text);
-        let hand_removed: std::collections::HashSet<CommentRef> = tagging
-            .removed_by_hand
-            .iter()
-            .map(|(comment, _)| *comment)
-            .collect();
-        move |comment: CommentRef| {
-            let theme_ok = wanted_themes
-                .as_ref()
-                .is_none_or(|wanted| wanted.iter().any(|&id| tagging.has_theme(comment, id)));
-            let attribute_ok = self.attribute.as_ref().is_none_or(|(column, value)| {
-                survey.attribute_value(comment.response, *column) == *value
-            });
-            let text_ok = search.as_ref().is_none_or(|search| {
-                survey
-                    .comment_text(comment)
-                    .is_some_and(|text| search.is_match(text))
-            });
-            let question_ok = self
-                .question
-                .is_none_or(|question| comment.column == question);
-            let tags = tagging.tags_of(comment);
-            let no_theme_ok = !self.no_theme || tags.is_empty();
-            let by_hand_ok = !self.by_hand
-                || tags.iter().any(|tag| tag.origin == TagOrigin::Person)
-                || hand_removed.contains(&comment);
-            theme_ok && attribute_ok && text_ok && question_ok && no_theme_ok && by_hand_ok
+        let hand_removed: Option<std::collections::HashSet<CommentRef>> = self.by_hand.then(|| {
+            tagging
+                .removed_by_hand
+                .iter()
+                .map(|(comment, _)| *comment)
+                .collect()
+        });
+        // The cheap questions first: most comments fail one of them when any is asked.
+        move |comment: CommentRef, tags: &[Tag]| {
+            self.question
+                .is_none_or(|question| comment.column == question)
+                && (!self.no_theme || tags.is_empty())
+                && wanted_themes
+                    .as_ref()
+                    .is_none_or(|wanted| tags.iter().any(|tag| wanted.contains(&tag.theme)))
+                && hand_removed.as_ref().is_none_or(|hand_removed| {
+                    tags.iter().any(|tag| tag.origin == TagOrigin::Person)
+                        || hand_removed.contains(&comment)
+                })
+                && self.attribute.as_ref().is_none_or(|(column, value)| {
+                    survey.attribute_value(comment.response, *column) == *value
+                })
+                && search.as_ref().is_none_or(|search| {
+                    survey
+                        .comment_text(comment)
+                        .is_some_and(|text| search.is_match(text))
+                })
         }
     }
 }
@@ -149,6 +227,66 @@ mod tests {
                 .expect("a search")
                 .is_match("A+B (C)")
         );
+    }
+
+    #[test]
+    fn filtering_on_any_number_of_threads_shows_the_same_comments() {
+        let (survey, codebook, tagging) = crate::analysis::tagged_sample();
+        for filter in [
+            Filter::default(),
+            Filter {
+                text: "school".to_owned(),
+                ..Filter::default()
+            },
+            Filter {
+                theme: Some(ThemeId(0)),
+                no_theme: false,
+                ..Filter::default()
+            },
+        ] {
+            let one = filter.apply_on(&survey, &codebook, &tagging, 1);
+            assert!(!one.is_empty(), "{filter:?}");
+            for threads in [2, 3, 7] {
+                assert_eq!(filter.apply_on(&survey, &codebook, &tagging, threads), one);
+            }
+        }
+    }
+
+    #[test]
+    fn a_search_typed_further_narrows_to_what_filtering_again_would_show() {
+        let (survey, codebook, tagging) = crate::analysis::tagged_sample();
+        let others = [
+            Filter::default(),
+            Filter {
+                theme: Some(ThemeId(0)),
+                ..Filter::default()
+            },
+            Filter {
+                no_theme: true,
+                ..Filter::default()
+            },
+            Filter {
+                non_answers: true,
+                ..Filter::default()
+            },
+        ];
+        let mut matched_school = false;
+        for other in others {
+            let mut shown = other.apply(&survey, &codebook, &tagging);
+            let mut typed = String::new();
+            for letter in " school tran".chars() {
+                typed.push(letter);
+                let filter = Filter {
+                    text: typed.clone(),
+                    ..other.clone()
+                };
+                let again = filter.apply(&survey, &codebook, &tagging);
+                shown = filter.narrow(&shown, &survey, &codebook, &tagging);
+                assert_eq!(shown, again, "{filter:?}");
+                matched_school |= typed == " school" && !shown.is_empty();
+            }
+        }
+        assert!(matched_school, "the sample mentions school");
     }
 
     #[test]

@@ -678,8 +678,16 @@ impl App {
                 self.refilter();
             }
             Command::Search(text) => {
+                // Typed further: the comments shown are the only ones that can still match.
+                let typed_further = {
+                    let before = self.view.filter.text.trim();
+                    !before.is_empty() && text.trim().starts_with(before)
+                };
                 self.view.filter.text = text;
-                self.refilter();
+                match &self.session {
+                    Some(session) if typed_further => self.view.narrow(session),
+                    _ => self.refilter(),
+                }
             }
             Command::ShowNonAnswers(show) => {
                 self.view.filter.non_answers = show;

@@ -391,6 +391,22 @@ impl ViewState {
         }
     }
 
+    /// Recomputes the visible comments after the filter changed so as to let fewer through.
+    pub fn narrow(&mut self, session: &Session) {
+        self.visible_comments = self.filter.narrow(
+            &self.visible_comments,
+            &session.survey,
+            &session.codebook,
+            &session.tagging,
+        );
+        if self
+            .selected_comment
+            .is_some_and(|selected| self.visible_comments.binary_search(&selected).is_err())
+        {
+            self.selected_comment = None;
+        }
+    }
+
     /// Recomputes the visible comments after the filter or the session changed.
     pub fn refilter(&mut self, session: &Session) {
         self.visible_comments =
