@@ -1,8 +1,10 @@
 //! The workbench at 10,000 responses (or as many as an argument says), release build: opening a
 //! saved project beside importing its source, a hand decision stored and the charts' counts
-//! updated, and the codebook editor's live keyword counts after a keystroke; beside them, the Python
-//! peer's whole pipeline, which is what
-//! an analyst without ConsultLens runs again after each correction.
+//! updated, the codebook editor's live keyword counts after a keystroke, one theme's keywords
+//! applied, and frames of the real window drawn headless (the Themes chart, switching views,
+//! scrolling and stepping through the Comments list, typing in the search box); beside them, the
+//! Python peer's whole pipeline, which is what an analyst without ConsultLens runs again after
+//! each correction.
 //!
 //! `cargo bench --bench workbench` makes the survey with `../shared/peer/gen_survey.py` (the
 //! peer's seeded generator; Python 3 with pandas, numpy, openpyxl, python-calamine and xlsxwriter,
@@ -19,6 +21,8 @@ use consultlens::gui::{self, App, Settings, View};
 use consultlens::progress::Progress;
 use consultlens::project::Project;
 use consultlens::tagging::{Coding, CommentIndex};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 
 /// The survey's size unless an argument gives another: `cargo bench --bench workbench -- 100000`.
 const RESPONSES: usize = 10_000;
@@ -26,6 +30,8 @@ const RESPONSES: usize = 10_000;
 const OPEN_RUNS: usize = 15;
 /// Hand decisions timed.
 const DECISIONS: usize = 60;
+/// Frames timed in each scenario of the window.
+const FRAMES: usize = 30;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -91,6 +97,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         millis(applications.iter().copied().max().unwrap_or_default()),
         applications.len()
     );
+
+    for (scenario, times) in frames(app) {
+        println!(
+            "frame: {scenario:<26} median {:>6.1} ms   95th {:>6.1} ms   max {:>6.1} ms   ({} frames)",
+            millis(median(times.clone())),
+            millis(percentile(&times, 95)),
+            millis(times.iter().copied().max().unwrap_or_default()),
+            times.len()
+        );
+    }
 
     match peer_pipeline(&peer, &survey, &data) {
         Some(seconds) => println!(
@@ -236,6 +252,93 @@ fn keyword_applications(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::err
         }
     }
     Ok(times)
+}
+
+/// Frames of the real window, drawn headless at 1280x800 by egui_kittest: each timed from input
+/// to tessellated shapes (the GPU's part is not in it, and kittest also builds the accessibility
+/// tree every frame, which a window does only for a screen reader).
+fn frames(app: App) -> Vec<(&'static str, Vec<Duration>)> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    let timed = |harness: &mut Harness<'static, App>| {
+        let started = Instant::now();
+        harness.step();
+        let output = harness.output();
+        let pixels_per_point = output.pixels_per_point;
+        let _ = harness
+            .ctx
+            .tessellate(output.shapes.clone(), pixels_per_point);
+        started.elapsed()
+    };
+    let show = |harness: &mut Harness<'static, App>, view| {
+        harness.state_mut().push(gui::Command::ShowView(view));
+        harness.state_mut().apply();
+    };
+    let mut scenarios = Vec::new();
+
+    show(&mut harness, View::Themes);
+    harness.run_steps(3);
+    scenarios.push((
+        "Themes chart, still",
+        (0..FRAMES).map(|_| timed(&mut harness)).collect(),
+    ));
+
+    let views = [
+        View::Data,
+        View::Comments,
+        View::Themes,
+        View::Codebook,
+        View::Export,
+    ];
+    let mut switching = Vec::new();
+    for view in views.iter().cycle().take(FRAMES) {
+        show(&mut harness, *view);
+        switching.push(timed(&mut harness));
+    }
+    scenarios.push(("switching views", switching));
+
+    show(&mut harness, View::Comments);
+    harness.run_steps(3);
+    let list = harness.get_by_label("Search comments").rect().center() + egui::vec2(0.0, 200.0);
+    harness.hover_at(list);
+    let mut scrolling = Vec::new();
+    for _ in 0..FRAMES {
+        harness.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Line,
+            delta: egui::vec2(0.0, -3.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+            modifiers: egui::Modifiers::NONE,
+        });
+        scrolling.push(timed(&mut harness));
+    }
+    scenarios.push(("Comments list, scrolling", scrolling));
+
+    let mut stepping = Vec::new();
+    for _ in 0..FRAMES {
+        harness.key_press(egui::Key::ArrowDown);
+        stepping.push(timed(&mut harness));
+    }
+    scenarios.push(("Comments, next comment (↓)", stepping));
+
+    harness.get_by_label("Search comments").focus();
+    harness.run_steps(2);
+    let mut typing = Vec::new();
+    for letter in "waiting list for speech therapy".chars().take(FRAMES) {
+        harness.event(egui::Event::Text(letter.to_string()));
+        typing.push(timed(&mut harness));
+    }
+    scenarios.push(("typing in the search box", typing));
+    scenarios
+}
+
+/// The `percent`th percentile.
+fn percentile(times: &[Duration], percent: usize) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort_unstable();
+    let at = (sorted.len() * percent / 100).min(sorted.len().saturating_sub(1));
+    sorted.get(at).copied().unwrap_or_default()
 }
 
 /// The key, keywords and exclusions (a line each) of every theme with keywords.
