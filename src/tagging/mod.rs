@@ -169,7 +169,6 @@ pub fn tag_survey_with(survey: &Survey, rules: &RuleSet, progress: &Progress) ->
     tag_survey_on(survey, rules, progress, crate::cores::available())
 }
 
-/// The cores to tag on.
 /// Comments between checks for cancelling and reports of progress.
 const TAGGING_BATCH: usize = 512;
 
