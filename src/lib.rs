@@ -34,6 +34,7 @@ pub mod files;
 pub mod heading;
 pub mod import;
 pub mod keys;
+pub mod learning;
 pub mod model;
 pub mod progress;
 pub mod project;

@@ -540,3 +540,144 @@ fn project_add_and_reimport_change_the_sources_from_the_command_line() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--source"));
 }
+
+/// Comments with people's labels: transport, staff training, both, or neither, in a pattern the
+/// classifier can learn; a second coder who disagrees on every fifth row.
+fn labelled_csv() -> String {
+    let transport = [
+        "The school bus is late every morning",
+        "Our taxi driver never turns up on time",
+        "Transport to the special school takes an hour",
+        "The minibus route was cut without warning",
+    ];
+    let training = [
+        "Teachers need proper autism training",
+        "Staff have had no training on ADHD",
+        "The teaching assistants want more training courses",
+        "Training for staff on sensory needs is missing",
+    ];
+    let mut csv = String::from("Comment,Coder A,Coder B\n");
+    for row in 0..120 {
+        let (text, labels) = match row % 3 {
+            0 => (transport[row % 4].to_owned(), "Transport"),
+            1 => (training[row % 4].to_owned(), "Staff training"),
+            _ => (
+                format!(
+                    "{} and {}",
+                    transport[row % 4],
+                    training[(row + 1) % 4].to_lowercase()
+                ),
+                "Transport; Staff training",
+            ),
+        };
+        let second = if row % 5 == 0 { "Transport" } else { labels };
+        csv.push_str(&format!("\"{text} ({row})\",{labels},{second}\n"));
+    }
+    csv
+}
+
+#[test]
+fn evaluate_gives_learned_suggestions_figures_by_cross_validation() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let file = write(directory.path(), "coded.csv", labelled_csv().as_bytes());
+    let output = consultlens()
+        .args(["evaluate"])
+        .arg(&file)
+        .args([
+            "--text", "Comment", "--labels", "Coder A", "--folds", "3", "--json",
+        ])
+        .output()
+        .expect("runs");
+    let json = json_of(&output);
+    assert_eq!(json["examples"], 120);
+    assert_eq!(json["labels"], 2);
+    for average in ["micro", "macro"] {
+        for measure in ["precision", "recall", "f1"] {
+            assert!(json[average][measure].is_number(), "{average} {measure}");
+        }
+    }
+    assert!(json["micro"]["f1"].as_f64().expect("f1") > 0.9, "{json}");
+    let per_label = json["per_label"].as_array().expect("per label");
+    assert_eq!(per_label.len(), 2);
+    assert_eq!(per_label[0]["label"], "Staff training");
+    assert_eq!(per_label[0]["support"], 80);
+    assert!(json["seconds"].is_number());
+
+    let trained_on_some = consultlens()
+        .args(["evaluate"])
+        .arg(&file)
+        .args([
+            "--text",
+            "Comment",
+            "--labels",
+            "Coder A",
+            "--train-size",
+            "40",
+            "--seed",
+            "7",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        json_of(&trained_on_some)["examples"],
+        80,
+        "tested on the rest"
+    );
+}
+
+#[test]
+fn evaluate_judges_a_codebooks_rules_and_two_coders_agreement() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let file = write(directory.path(), "coded.csv", labelled_csv().as_bytes());
+    let codebook = write(
+        directory.path(),
+        "codebook.toml",
+        b"name = \"Test\"\n\n[[theme]]\nid = \"transport\"\nname = \"Transport\"\nkeywords = [\"bus\", \"taxi\", \"transport\", \"minibus\"]\n\n[[theme]]\nid = \"training\"\nname = \"Staff training\"\nkeywords = [\"training\"]\n",
+    );
+    let rules = consultlens()
+        .args(["evaluate"])
+        .arg(&file)
+        .args(["--text", "Comment", "--labels", "Coder A", "--codebook"])
+        .arg(&codebook)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    let json = json_of(&rules);
+    assert_eq!(json["examples"], 120);
+    // The rules name every theme as the labels do: all found, none wrong.
+    assert_eq!(json["micro"]["f1"].as_f64(), Some(1.0), "{json}");
+
+    let coders = consultlens()
+        .args(["evaluate"])
+        .arg(&file)
+        .args([
+            "--text",
+            "Comment",
+            "--labels",
+            "Coder A",
+            "--against",
+            "Coder B",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    let json = json_of(&coders);
+    let kappa = json["kappa"].as_f64().expect("kappa");
+    assert!(kappa > 0.5 && kappa < 1.0, "{json}");
+    let per_label = json["per_label"].as_array().expect("per label");
+    assert!(per_label.iter().all(|label| label["kappa"].is_number()));
+
+    let unknown = consultlens()
+        .args(["evaluate"])
+        .arg(&file)
+        .args(["--text", "Comments", "--labels", "Coder A"])
+        .output()
+        .expect("runs");
+    assert!(!unknown.status.success());
+    let message = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        message.contains("no column \"Comments\"") && message.contains("coded.csv"),
+        "{message}"
+    );
+}

@@ -2,6 +2,7 @@
 
 mod analyse;
 mod codebook;
+mod evaluate;
 mod inspect;
 mod project;
 
@@ -37,6 +38,9 @@ pub enum Command {
     Codebook(codebook::CodebookArgs),
     /// Make, show and change projects: the sources, codebook and hand coding of one analysis.
     Project(project::ProjectArgs),
+    /// Measure the learned suggestions or a codebook's rules against people's labels, or two
+    /// people's labels against each other.
+    Evaluate(evaluate::EvaluateArgs),
 }
 
 /// Runs a subcommand; errors print once to stderr, with a non-zero exit code.
@@ -48,6 +52,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Analyse(args) => analyse::run(&args, &mut out),
         Command::Codebook(args) => codebook::run(&args, &mut out),
         Command::Project(args) => project::run(&args, &mut out),
+        Command::Evaluate(args) => evaluate::run(&args, &mut out),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

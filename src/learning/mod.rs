@@ -1,0 +1,11 @@
+//! Learning from people's coding: a text classifier that suggests themes for comments not yet
+//! coded, and the measures that say how far to trust it.
+
+mod features;
+mod linear;
+pub mod metrics;
+mod multilabel;
+
+pub use features::{SparseVector, Vectorizer};
+pub use metrics::{Counts, Scores};
+pub use multilabel::{Classifier, Options, fold_numbers};
