@@ -681,3 +681,59 @@ fn evaluate_judges_a_codebooks_rules_and_two_coders_agreement() {
         "{message}"
     );
 }
+
+#[test]
+fn evaluate_reads_sentiment_out_of_the_box_and_learns_it() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let comments = [
+        ("The staff were wonderful and so kind to my son", "positive"),
+        (
+            "Nobody listened and the school was not helpful at all",
+            "negative",
+        ),
+        ("The review meeting is on a Tuesday", "neutral"),
+        ("Brilliant support from the SENCO, thank you", "positive"),
+        ("We waited a year and the plan was terrible", "negative"),
+        ("The form asks for the child's date of birth", "neutral"),
+    ];
+    let mut csv = String::from("Comment,Feeling\n");
+    for row in 0..60 {
+        let (text, feeling) = comments[row % comments.len()];
+        csv.push_str(&format!("\"{text} ({row})\",{feeling}\n"));
+    }
+    let file = write(directory.path(), "feelings.csv", csv.as_bytes());
+    let out_of_the_box = consultlens()
+        .args(["evaluate"])
+        .arg(&file)
+        .args(["--text", "Comment", "--sentiment", "Feeling", "--json"])
+        .output()
+        .expect("runs");
+    let json = json_of(&out_of_the_box);
+    assert_eq!(json["examples"], 60);
+    assert_eq!(
+        json["labels"], 3,
+        "no mixed in the file: positive, negative, neutral"
+    );
+    assert_eq!(json["accuracy"].as_f64(), Some(1.0), "{json}");
+    let confusion = &json["confusion"];
+    assert_eq!(confusion["labels"][0], "positive");
+    assert_eq!(confusion["counts"][0][0], 20);
+
+    let learned = consultlens()
+        .args(["evaluate"])
+        .arg(&file)
+        .args([
+            "--text",
+            "Comment",
+            "--sentiment",
+            "Feeling",
+            "--folds",
+            "3",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    let json = json_of(&learned);
+    assert!(json["accuracy"].as_f64().expect("accuracy") > 0.9, "{json}");
+    assert!(json["macro"]["f1"].is_number() && json["per_label"].as_array().is_some());
+}

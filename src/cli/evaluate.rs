@@ -15,7 +15,7 @@ use crate::counts::as_f64;
 use crate::heading::normalise_heading;
 use crate::import::{self, ImportOptions};
 use crate::learning::metrics::{Counts, Scores, macro_average, pooled};
-use crate::learning::{Classifier, Options};
+use crate::learning::{Classifier, Options, Sentiment, SentimentReader};
 use crate::model::{ColumnId, ResponseId, Survey};
 use crate::progress::Progress;
 use crate::tagging::{RuleSet, tag_text};
@@ -29,9 +29,13 @@ pub struct EvaluateArgs {
     #[arg(long)]
     pub text: String,
     /// The column of labels, several separated by `;`.
-    #[arg(long)]
-    pub labels: String,
-    /// Cross-validate with this many folds (default 5).
+    #[arg(long, required_unless_present = "sentiment")]
+    pub labels: Option<String>,
+    /// Judge sentiment instead, against this column's labels (positive, negative, neutral,
+    /// mixed): out of the box, or learned when --folds is given.
+    #[arg(long, conflicts_with_all = ["labels", "train_size", "codebook", "against"])]
+    pub sentiment: Option<String>,
+    /// Cross-validate with this many folds (default 5; for --sentiment, learn from the labels).
     #[arg(long, conflicts_with_all = ["train_size", "codebook", "against"])]
     pub folds: Option<usize>,
     /// Train on this many random comments and test on the rest, instead of folds.
@@ -62,8 +66,19 @@ struct EvaluationJson {
     macro_scores: ScoresJson,
     #[serde(skip_serializing_if = "Option::is_none")]
     kappa: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accuracy: Option<f64>,
+    /// Rows: the labelled sentiment; columns: the one read, both in `labels` order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confusion: Option<ConfusionJson>,
     per_label: Vec<LabelJson>,
     seconds: f64,
+}
+
+#[derive(Serialize)]
+struct ConfusionJson {
+    labels: Vec<String>,
+    counts: Vec<Vec<usize>>,
 }
 
 #[derive(Serialize)]
@@ -107,7 +122,13 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write) -> Result<()> {
     let survey =
         import::import_file(&args.file, &ImportOptions::default(), &Progress::new())?.survey;
     let text = column(&survey, &args.text, &args.file)?;
-    let labels = column(&survey, &args.labels, &args.file)?;
+    if let Some(sentiment) = &args.sentiment {
+        let sentiment = column(&survey, sentiment, &args.file)?;
+        let evaluation = sentiment_evaluation(&survey, text, sentiment, args, started)?;
+        return write_evaluation(&evaluation, args.json, out);
+    }
+    let labels_name = args.labels.as_deref().unwrap_or_default();
+    let labels = column(&survey, labels_name, &args.file)?;
     let (counts, names, examples) = if let Some(against) = &args.against {
         let second = column(&survey, against, &args.file)?;
         let (first, second) = two_codings(&survey, text, labels, second);
@@ -119,7 +140,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write) -> Result<()> {
             bail!(
                 "no row has both a comment in \"{}\" and labels in \"{}\": {}",
                 args.text,
-                args.labels,
+                labels_name,
                 args.file.display()
             );
         }
@@ -145,6 +166,8 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write) -> Result<()> {
         micro: pooled(&counts).scores().into(),
         macro_scores: macro_average(&counts).into(),
         kappa,
+        accuracy: None,
+        confusion: None,
         per_label: names
             .iter()
             .zip(&counts)
@@ -162,13 +185,144 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write) -> Result<()> {
             .collect(),
         seconds: started.elapsed().as_secs_f64(),
     };
-    if args.json {
-        serde_json::to_writer_pretty(&mut *out, &evaluation)?;
+    write_evaluation(&evaluation, args.json, out)
+}
+
+fn write_evaluation(evaluation: &EvaluationJson, json: bool, out: &mut dyn Write) -> Result<()> {
+    if json {
+        serde_json::to_writer_pretty(&mut *out, evaluation)?;
         writeln!(out)?;
+        Ok(())
     } else {
-        print_table(&evaluation, out)?;
+        print_table(evaluation, out)
     }
-    Ok(())
+}
+
+/// Sentiment read out of the box, or learned by cross-validation, against people's labels. When
+/// the labels use only positive, negative and neutral, a comment read as mixed counts as neutral.
+fn sentiment_evaluation(
+    survey: &Survey,
+    text: ColumnId,
+    labels: ColumnId,
+    args: &EvaluateArgs,
+    started: Instant,
+) -> Result<EvaluationJson> {
+    let rows: Vec<(String, Sentiment)> = (0..survey.response_count())
+        .map(ResponseId)
+        .filter_map(|response| {
+            let comment = survey.value(response, text).display();
+            let label = Sentiment::from_label(&survey.value(response, labels).display())?;
+            (!comment.trim().is_empty()).then_some((comment, label))
+        })
+        .collect();
+    if rows.is_empty() {
+        bail!(
+            "no row has a comment and a sentiment (positive, negative, neutral or mixed): {}",
+            args.file.display()
+        );
+    }
+    let classes: Vec<Sentiment> = if rows.iter().any(|(_, label)| *label == Sentiment::Mixed) {
+        Sentiment::ALL.to_vec()
+    } else {
+        Sentiment::ALL
+            .into_iter()
+            .filter(|&sentiment| sentiment != Sentiment::Mixed)
+            .collect()
+    };
+    let class_of = |sentiment: Sentiment| {
+        let sentiment = if classes.contains(&sentiment) {
+            sentiment
+        } else {
+            Sentiment::Neutral
+        };
+        classes
+            .iter()
+            .position(|&class| class == sentiment)
+            .unwrap_or_default()
+    };
+    let predicted: Vec<usize> = match args.folds {
+        None => {
+            let reader = SentimentReader::default();
+            rows.iter()
+                .map(|(comment, _)| class_of(reader.read(comment)))
+                .collect()
+        }
+        Some(folds) => {
+            if folds < 2 || folds > rows.len() {
+                bail!(
+                    "--folds must be between 2 and {} (the labelled comments)",
+                    rows.len()
+                );
+            }
+            let fold_of = crate::learning::fold_numbers(rows.len(), folds, args.seed);
+            let options = Options {
+                seed: args.seed,
+                inner_folds: 0,
+                ..Options::default()
+            };
+            let mut predicted = vec![0; rows.len()];
+            for fold in 0..folds {
+                let (train, test): (Vec<usize>, Vec<usize>) =
+                    (0..rows.len()).partition(|&index| fold_of[index] != fold);
+                let texts: Vec<&str> = train.iter().map(|&index| rows[index].0.as_str()).collect();
+                let labels: Vec<Vec<usize>> = train
+                    .iter()
+                    .map(|&index| vec![class_of(rows[index].1)])
+                    .collect();
+                let classifier = Classifier::train(&texts, &labels, classes.len(), options);
+                for index in test {
+                    predicted[index] = classifier.best(&rows[index].0).unwrap_or_default();
+                }
+            }
+            predicted
+        }
+    };
+    let expected: Vec<usize> = rows.iter().map(|(_, label)| class_of(*label)).collect();
+    let mut confusion = vec![vec![0; classes.len()]; classes.len()];
+    for (&wanted, &found) in expected.iter().zip(&predicted) {
+        confusion[wanted][found] += 1;
+    }
+    let as_sets = |classes: &[usize]| -> Vec<Vec<usize>> {
+        classes.iter().map(|&class| vec![class]).collect()
+    };
+    let counts = compare(&as_sets(&expected), &as_sets(&predicted), classes.len());
+    let right = expected
+        .iter()
+        .zip(&predicted)
+        .filter(|(a, b)| a == b)
+        .count();
+    let names: Vec<String> = classes
+        .iter()
+        .map(|class| class.name().to_owned())
+        .collect();
+    Ok(EvaluationJson {
+        examples: rows.len(),
+        labels: classes.len(),
+        micro: pooled(&counts).scores().into(),
+        macro_scores: macro_average(&counts).into(),
+        kappa: None,
+        accuracy: Some(as_f64(right) / as_f64(rows.len())),
+        confusion: Some(ConfusionJson {
+            labels: names.clone(),
+            counts: confusion,
+        }),
+        per_label: names
+            .into_iter()
+            .zip(&counts)
+            .map(|(label, counts)| {
+                let scores = counts.scores();
+                LabelJson {
+                    label,
+                    support: counts.support(),
+                    precision: scores.precision,
+                    recall: scores.recall,
+                    f1: scores.f1,
+                    kappa: None,
+                }
+            })
+            .collect(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// The column named `name`, exactly or as its heading reads.
@@ -427,6 +581,21 @@ fn print_table(evaluation: &EvaluationJson, out: &mut dyn Write) -> Result<()> {
     }
     if let Some(kappa) = evaluation.kappa {
         writeln!(out, "Cohen's kappa, mean over labels: {kappa:.3}")?;
+    }
+    if let Some(accuracy) = evaluation.accuracy {
+        writeln!(out, "accuracy: {accuracy:.3}")?;
+    }
+    if let Some(confusion) = &evaluation.confusion {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "labelled (rows) against read (columns): {}",
+            confusion.labels.join(", ")
+        )?;
+        for (label, row) in confusion.labels.iter().zip(&confusion.counts) {
+            let cells: Vec<String> = row.iter().map(|count| format!("{count:>7}")).collect();
+            writeln!(out, "{label:<10}{}", cells.join(""))?;
+        }
     }
     Ok(())
 }

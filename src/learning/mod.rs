@@ -5,7 +5,9 @@ mod features;
 mod linear;
 pub mod metrics;
 mod multilabel;
+mod sentiment;
 
 pub use features::{SparseVector, Vectorizer};
 pub use metrics::{Counts, Scores};
 pub use multilabel::{Classifier, Options, fold_numbers};
+pub use sentiment::{Sentiment, SentimentReader};

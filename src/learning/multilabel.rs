@@ -71,6 +71,15 @@ impl Classifier {
         self.threshold
     }
 
+    /// The best-scoring label of a text, for labels that exclude each other.
+    pub fn best(&self, text: &str) -> Option<usize> {
+        self.scores(text)
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(label, _)| label)
+    }
+
     /// The labels suggested for a text: those scoring above the threshold, or else the best one.
     pub fn predict(&self, text: &str) -> Vec<usize> {
         decide(&self.scores(text), self.threshold)
