@@ -737,3 +737,69 @@ fn evaluate_reads_sentiment_out_of_the_box_and_learns_it() {
     assert!(json["accuracy"].as_f64().expect("accuracy") > 0.9, "{json}");
     assert!(json["macro"]["f1"].is_number() && json["per_label"].as_array().is_some());
 }
+
+#[test]
+fn discover_groups_what_no_theme_covers_with_terms_examples_and_response_keys() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let mut csv = String::from("Response ID,Any other comments?\n");
+    for row in 0..45 {
+        let comment = match row % 3 {
+            0 => format!("The car park lighting is broken and the car park is dark ({row})"),
+            1 => format!("Vegan food in the cafe menu would be welcome, more vegan food ({row})"),
+            _ => format!("The school bus is late and the bus driver is rude ({row})"),
+        };
+        csv.push_str(&format!("R-{row},\"{comment}\"\n"));
+    }
+    let file = write(directory.path(), "comments.csv", csv.as_bytes());
+    let codebook = write(
+        directory.path(),
+        "buses.toml",
+        b"name = \"Buses\"\n\n[[theme]]\nid = \"bus\"\nname = \"Bus\"\nkeywords = [\"bus\"]\n",
+    );
+    let uncovered = consultlens()
+        .arg("discover")
+        .arg(&file)
+        .args(["--groups", "2", "--codebook"])
+        .arg(&codebook)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    let json = json_of(&uncovered);
+    let groups = json["groups"].as_array().expect("groups");
+    assert_eq!(groups.len(), 2, "{json}");
+    for group in groups {
+        assert_eq!(group["size"], 15);
+        assert_eq!(group["examples"].as_array().expect("examples").len(), 3);
+        let members = group["members"].as_array().expect("members");
+        assert_eq!(members.len(), 15);
+        assert!(
+            members
+                .iter()
+                .all(|key| key.as_str().is_some_and(|key| key.starts_with("R-")))
+        );
+    }
+    let terms = json.to_string();
+    assert!(
+        terms.contains("car park") && terms.contains("vegan"),
+        "{terms}"
+    );
+    assert!(
+        !terms.contains("driver"),
+        "the bus comments are covered: {terms}"
+    );
+
+    let one_question = consultlens()
+        .arg("discover")
+        .arg(&file)
+        .args(["--column", "Any other comments?", "--groups", "3", "--json"])
+        .output()
+        .expect("runs");
+    let json = json_of(&one_question);
+    let sizes: Vec<u64> = json["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter_map(|group| group["size"].as_u64())
+        .collect();
+    assert_eq!(sizes, [15, 15, 15], "{json}");
+}

@@ -6,10 +6,11 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Args;
 use serde::Serialize;
 
+use super::column_named;
 use crate::codebook::Codebook;
 use crate::counts::as_f64;
 use crate::heading::normalise_heading;
@@ -121,16 +122,16 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write) -> Result<()> {
     let started = Instant::now();
     let survey =
         import::import_file(&args.file, &ImportOptions::default(), &Progress::new())?.survey;
-    let text = column(&survey, &args.text, &args.file)?;
+    let text = column_named(&survey, &args.text, &args.file)?;
     if let Some(sentiment) = &args.sentiment {
-        let sentiment = column(&survey, sentiment, &args.file)?;
+        let sentiment = column_named(&survey, sentiment, &args.file)?;
         let evaluation = sentiment_evaluation(&survey, text, sentiment, args, started)?;
         return write_evaluation(&evaluation, args.json, out);
     }
     let labels_name = args.labels.as_deref().unwrap_or_default();
-    let labels = column(&survey, labels_name, &args.file)?;
+    let labels = column_named(&survey, labels_name, &args.file)?;
     let (counts, names, examples) = if let Some(against) = &args.against {
-        let second = column(&survey, against, &args.file)?;
+        let second = column_named(&survey, against, &args.file)?;
         let (first, second) = two_codings(&survey, text, labels, second);
         let counts = compare(&first.labels, &second.labels, first.names.len());
         (counts, first.names, first.texts.len())
@@ -323,34 +324,6 @@ fn sentiment_evaluation(
             .collect(),
         seconds: started.elapsed().as_secs_f64(),
     })
-}
-
-/// The column named `name`, exactly or as its heading reads.
-fn column(survey: &Survey, name: &str, file: &std::path::Path) -> Result<ColumnId> {
-    let wanted = normalise_heading(name);
-    survey
-        .columns
-        .iter()
-        .position(|column| column.name == name)
-        .or_else(|| {
-            survey
-                .columns
-                .iter()
-                .position(|column| normalise_heading(&column.name) == wanted)
-        })
-        .map(ColumnId)
-        .with_context(|| {
-            let names: Vec<&str> = survey
-                .columns
-                .iter()
-                .map(|column| column.name.as_str())
-                .collect();
-            format!(
-                "no column \"{name}\" (the columns are: {}): {}",
-                names.join(", "),
-                file.display()
-            )
-        })
 }
 
 /// A cell's labels: split at `;`, trimmed, blanks dropped.

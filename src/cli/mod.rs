@@ -2,14 +2,19 @@
 
 mod analyse;
 mod codebook;
+mod discover;
 mod evaluate;
 mod inspect;
 mod project;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
+
+use crate::heading::normalise_heading;
+use crate::model::{ColumnId, Survey};
 
 /// Offline analysis of consultation survey spreadsheets.
 ///
@@ -41,6 +46,8 @@ pub enum Command {
     /// Measure the learned suggestions or a codebook's rules against people's labels, or two
     /// people's labels against each other.
     Evaluate(evaluate::EvaluateArgs),
+    /// Group the comments no theme covers (or every comment of one question) by what they say.
+    Discover(discover::DiscoverArgs),
 }
 
 /// Runs a subcommand; errors print once to stderr, with a non-zero exit code.
@@ -53,6 +60,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Codebook(args) => codebook::run(&args, &mut out),
         Command::Project(args) => project::run(&args, &mut out),
         Command::Evaluate(args) => evaluate::run(&args, &mut out),
+        Command::Discover(args) => discover::run(&args, &mut out),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -63,6 +71,34 @@ pub fn run(command: Command) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The column named `name`, exactly or as its heading reads.
+fn column_named(survey: &Survey, name: &str, file: &Path) -> anyhow::Result<ColumnId> {
+    let wanted = normalise_heading(name);
+    survey
+        .columns
+        .iter()
+        .position(|column| column.name == name)
+        .or_else(|| {
+            survey
+                .columns
+                .iter()
+                .position(|column| normalise_heading(&column.name) == wanted)
+        })
+        .map(ColumnId)
+        .with_context(|| {
+            let names: Vec<&str> = survey
+                .columns
+                .iter()
+                .map(|column| column.name.as_str())
+                .collect();
+            format!(
+                "no column \"{name}\" (the columns are: {}): {}",
+                names.join(", "),
+                file.display()
+            )
+        })
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -15,24 +15,53 @@ const CHAR_GRAMS: std::ops::RangeInclusive<usize> = 2..=5;
 /// A gram must occur in this many training comments to become a feature.
 const MIN_DOCUMENTS: usize = 2;
 
+/// Which grams make the features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grams {
+    /// Word 1-2-grams and character 2-5-grams: for telling labels apart.
+    ForLabels,
+    /// Word 1-2-grams without the commonest words (stop words, and any in more than half the
+    /// comments): for saying what a group of comments is about.
+    ForTopics,
+}
+
+/// Words that say nothing of a topic.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have",
+    "he", "her", "him", "his", "how", "i", "i'm", "if", "in", "into", "is", "it", "it's", "its",
+    "just", "me", "more", "my", "no", "not", "of", "on", "or", "our", "out", "she", "so", "some",
+    "than", "that", "the", "their", "them", "then", "there", "they", "this", "to", "up", "us",
+    "very", "was", "we", "were", "what", "when", "which", "who", "will", "with", "would", "you",
+    "your",
+];
+
 /// The features learned from training comments, with their inverse document frequencies.
 #[derive(Debug, Clone)]
 pub struct Vectorizer {
+    grams: Grams,
     words: HashMap<String, u32>,
     chars: HashMap<String, u32>,
     /// By feature number: word grams first, then character grams.
     idf: Vec<f32>,
+    /// The word grams, by feature number.
+    word_names: Vec<String>,
 }
 
 impl Vectorizer {
-    /// Learns the grams that occur in at least two of `texts`.
+    /// Learns the grams for labels that occur in at least two of `texts`.
     pub fn fit<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
+        Self::fit_grams(texts, Grams::ForLabels)
+    }
+
+    /// Learns the grams of this kind that occur in at least two of `texts`.
+    pub fn fit_grams<'a>(texts: impl IntoIterator<Item = &'a str>, kind: Grams) -> Self {
         let mut word_documents: HashMap<String, usize> = HashMap::new();
         let mut char_documents: HashMap<String, usize> = HashMap::new();
         let mut documents = 0_usize;
         for text in texts {
             documents += 1;
-            let (word_grams, char_grams) = grams(text);
+            let (word_grams, char_grams) = grams(text, kind);
             for (counts, into) in [
                 (word_grams, &mut word_documents),
                 (char_grams, &mut char_documents),
@@ -42,11 +71,15 @@ impl Vectorizer {
                 }
             }
         }
+        let most_documents = match kind {
+            Grams::ForLabels => documents,
+            Grams::ForTopics => documents / 2,
+        };
         let mut idf = Vec::new();
         let mut numbered = |documents_with: HashMap<String, usize>| -> HashMap<String, u32> {
             let mut kept: Vec<(String, usize)> = documents_with
                 .into_iter()
-                .filter(|&(_, count)| count >= MIN_DOCUMENTS)
+                .filter(|&(_, count)| (MIN_DOCUMENTS..=most_documents).contains(&count))
                 .collect();
             // Numbered in gram order, so the same comments always give the same features.
             kept.sort_unstable();
@@ -60,7 +93,24 @@ impl Vectorizer {
         };
         let words = numbered(word_documents);
         let chars = numbered(char_documents);
-        Self { words, chars, idf }
+        let mut word_names = vec![String::new(); words.len()];
+        for (word, &number) in &words {
+            if let Some(name) = word_names.get_mut(number as usize) {
+                name.clone_from(word);
+            }
+        }
+        Self {
+            grams: kind,
+            words,
+            chars,
+            idf,
+            word_names,
+        }
+    }
+
+    /// The word gram a feature stands for; `None` for a character gram.
+    pub fn word_gram(&self, feature: u32) -> Option<&str> {
+        self.word_names.get(feature as usize).map(String::as_str)
     }
 
     /// The number of features.
@@ -71,7 +121,7 @@ impl Vectorizer {
     /// A comment's vector: sublinear term frequency times inverse document frequency, the word
     /// part and the character part each of length 1/√2, so the whole has length 1.
     pub fn transform(&self, text: &str) -> SparseVector {
-        let (word_grams, char_grams) = grams(text);
+        let (word_grams, char_grams) = grams(text, self.grams);
         let mut vector = SparseVector::new();
         for (counts, numbers) in [(word_grams, &self.words), (char_grams, &self.chars)] {
             let start = vector.len();
@@ -104,22 +154,29 @@ fn inverse_frequency(documents: usize, with_gram: usize) -> f32 {
     ((1.0 + as_f32(documents)) / (1.0 + as_f32(with_gram))).ln() + 1.0
 }
 
-/// The word 1-2-grams and character grams of a text, with their counts.
-fn grams(text: &str) -> (HashMap<String, usize>, HashMap<String, usize>) {
+/// The word 1-2-grams and (for labels) character grams of a text, with their counts.
+fn grams(text: &str, kind: Grams) -> (HashMap<String, usize>, HashMap<String, usize>) {
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .map(|word| word.trim_matches('\''))
         .filter(|word| !word.is_empty())
         .collect();
+    let is_topical = |word: &str| kind == Grams::ForLabels || !STOP_WORDS.contains(&word);
     let mut word_grams: HashMap<String, usize> = HashMap::new();
     for (index, word) in words.iter().enumerate() {
+        if !is_topical(word) {
+            continue;
+        }
         *word_grams.entry((*word).to_owned()).or_default() += 1;
-        if let Some(next) = words.get(index + 1) {
+        if let Some(next) = words.get(index + 1).filter(|next| is_topical(next)) {
             *word_grams.entry(format!("{word} {next}")).or_default() += 1;
         }
     }
     let mut char_grams: HashMap<String, usize> = HashMap::new();
+    if kind == Grams::ForTopics {
+        return (word_grams, char_grams);
+    }
     for word in &words {
         let padded: Vec<char> = std::iter::once(' ')
             .chain(word.chars())
