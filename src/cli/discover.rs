@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
 
-use super::column_named;
+use super::columns::column_named;
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
 use crate::import::{self, ImportOptions};
 use crate::keys::SurveyKeys;

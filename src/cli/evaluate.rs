@@ -10,7 +10,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 use serde::Serialize;
 
-use super::column_named;
+use super::columns::column_named;
 use crate::codebook::Codebook;
 use crate::counts::as_f64;
 use crate::heading::normalise_heading;

@@ -2,19 +2,16 @@
 
 mod analyse;
 mod codebook;
+mod columns;
 mod discover;
 mod evaluate;
 mod inspect;
 mod project;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
-
-use crate::heading::normalise_heading;
-use crate::model::{ColumnId, Survey};
 
 /// Offline analysis of consultation survey spreadsheets.
 ///
@@ -71,34 +68,6 @@ pub fn run(command: Command) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The column named `name`, exactly or as its heading reads.
-fn column_named(survey: &Survey, name: &str, file: &Path) -> anyhow::Result<ColumnId> {
-    let wanted = normalise_heading(name);
-    survey
-        .columns
-        .iter()
-        .position(|column| column.name == name)
-        .or_else(|| {
-            survey
-                .columns
-                .iter()
-                .position(|column| normalise_heading(&column.name) == wanted)
-        })
-        .map(ColumnId)
-        .with_context(|| {
-            let names: Vec<&str> = survey
-                .columns
-                .iter()
-                .map(|column| column.name.as_str())
-                .collect();
-            format!(
-                "no column \"{name}\" (the columns are: {}): {}",
-                names.join(", "),
-                file.display()
-            )
-        })
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
