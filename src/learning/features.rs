@@ -2,7 +2,7 @@
 //! representation for short free text, where the word grams carry the topic and the character
 //! grams carry misspellings and word forms.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::counts::as_f32;
 
@@ -56,8 +56,8 @@ impl Vectorizer {
 
     /// Learns the grams of this kind that occur in at least two of `texts`.
     pub fn fit_grams<'a>(texts: impl IntoIterator<Item = &'a str>, kind: Grams) -> Self {
-        let mut word_documents: HashMap<String, usize> = HashMap::new();
-        let mut char_documents: HashMap<String, usize> = HashMap::new();
+        let mut word_documents: HashMap<String, usize> = HashMap::default();
+        let mut char_documents: HashMap<String, usize> = HashMap::default();
         let mut documents = 0_usize;
         for text in texts {
             documents += 1;
@@ -163,7 +163,7 @@ fn grams(text: &str, kind: Grams) -> (HashMap<String, usize>, HashMap<String, us
         .filter(|word| !word.is_empty())
         .collect();
     let is_topical = |word: &str| kind == Grams::ForLabels || !STOP_WORDS.contains(&word);
-    let mut word_grams: HashMap<String, usize> = HashMap::new();
+    let mut word_grams: HashMap<String, usize> = HashMap::default();
     for (index, word) in words.iter().enumerate() {
         if !is_topical(word) {
             continue;
@@ -173,7 +173,7 @@ fn grams(text: &str, kind: Grams) -> (HashMap<String, usize>, HashMap<String, us
             *word_grams.entry(format!("{word} {next}")).or_default() += 1;
         }
     }
-    let mut char_grams: HashMap<String, usize> = HashMap::new();
+    let mut char_grams: HashMap<String, usize> = HashMap::default();
     if kind == Grams::ForTopics {
         return (word_grams, char_grams);
     }
