@@ -40,8 +40,8 @@ pub enum Command {
     Codebook(codebook::CodebookArgs),
     /// Make, show and change projects: the sources, codebook and hand coding of one analysis.
     Project(project::ProjectArgs),
-    /// Measure the learned suggestions or a codebook's rules against people's labels, or two
-    /// people's labels against each other.
+    /// Measure the learned suggestions, a codebook's rules or sentiment against people's labels,
+    /// or two people's labels against each other.
     Evaluate(evaluate::EvaluateArgs),
     /// Group the comments no theme covers (or every comment of one question) by what they say.
     Discover(discover::DiscoverArgs),

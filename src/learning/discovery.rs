@@ -18,7 +18,8 @@ pub struct Group {
     pub key_terms: Vec<String>,
     /// The comments in the group, as positions in the texts given, in order.
     pub members: Vec<usize>,
-    /// The members most like the group as a whole, most typical first.
+    /// The members most like the group as a whole, most typical first, each reading
+    /// differently.
     pub examples: Vec<usize>,
 }
 
@@ -92,13 +93,23 @@ pub fn discover(texts: &[&str], groups: usize, seed: u64) -> Vec<Group> {
                 .map(|&index| (index, dot(centroid, &vectors[index])))
                 .collect();
             typical.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            // Examples that read differently: short comments are often written word for word
+            // by many people.
+            let mut examples: Vec<usize> = Vec::new();
+            let mut seen: Vec<String> = Vec::new();
+            for &(index, _) in &typical {
+                let reads = texts[index].trim().to_lowercase();
+                if !seen.contains(&reads) {
+                    seen.push(reads);
+                    examples.push(index);
+                }
+                if examples.len() == EXAMPLES {
+                    break;
+                }
+            }
             Some(Group {
                 key_terms,
-                examples: typical
-                    .iter()
-                    .take(EXAMPLES)
-                    .map(|&(index, _)| index)
-                    .collect(),
+                examples,
                 members,
             })
         })
@@ -224,6 +235,27 @@ mod tests {
         assert!(terms.iter().any(|term| term.contains("bus")), "{terms:?}");
         assert!(!terms.iter().any(|term| *term == "the"));
         assert_eq!(discover(&texts, 2, 1), groups);
+        let same = [
+            "words are cheap",
+            "Words are cheap ",
+            "words are cheap",
+            "cheap words again",
+            "the bus is late",
+            "the bus was late again",
+            "a late bus",
+            "bus timetable is late",
+        ];
+        let groups = discover(&same, 2, 1);
+        let cheap = groups
+            .iter()
+            .find(|group| group.members.contains(&0))
+            .expect("a group of the cheap words");
+        let examples: Vec<&str> = cheap.examples.iter().map(|&index| same[index]).collect();
+        assert_eq!(
+            examples.len(),
+            2,
+            "one of the three alike, and the other: {examples:?}"
+        );
         assert!(discover(&[], 3, 1).is_empty());
     }
 }
