@@ -69,25 +69,9 @@ impl Filter {
                     .map(|(&comment, _)| comment)
                     .collect()
             };
-            if threads < 2 {
-                return pass(&tagging.comments, &tagging.tags);
-            }
-            // Runs of comments on every core, joined in order: a first letter typed in the
-            // search box looks at every comment.
-            let run = tagging.comments.len().div_ceil(threads);
-            std::thread::scope(|scope| {
-                let runs: Vec<_> = tagging
-                    .comments
-                    .chunks(run)
-                    .zip(tagging.tags.chunks(run))
-                    .map(|(comments, tags)| scope.spawn(move || pass(comments, tags)))
-                    .collect();
-                runs.into_iter()
-                    .flat_map(|run| {
-                        run.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
+            // A first letter typed in the search box looks at every comment: every core helps.
+            crate::cores::in_runs(tagging.comments.len(), threads, |run| {
+                pass(&tagging.comments[run.clone()], &tagging.tags[run])
             })
         }
     }

@@ -110,6 +110,37 @@ impl From<Scores> for ScoresJson {
     }
 }
 
+impl EvaluationJson {
+    /// The figures every evaluation reports, from each label's counts.
+    fn new(examples: usize, names: &[String], counts: &[Counts], started: Instant) -> Self {
+        Self {
+            examples,
+            labels: names.len(),
+            micro: pooled(counts).scores().into(),
+            macro_scores: macro_average(counts).into(),
+            kappa: None,
+            accuracy: None,
+            confusion: None,
+            per_label: names
+                .iter()
+                .zip(counts)
+                .map(|(name, counts)| {
+                    let scores = counts.scores();
+                    LabelJson {
+                        label: name.clone(),
+                        support: counts.support(),
+                        precision: scores.precision,
+                        recall: scores.recall,
+                        f1: scores.f1,
+                        kappa: None,
+                    }
+                })
+                .collect(),
+            seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+}
+
 /// Comments with the labels a person gave them, as numbers into `names`.
 struct Labelled {
     texts: Vec<String>,
@@ -157,35 +188,14 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write) -> Result<()> {
         let counts = compare(&expected, &found, labelled.names.len());
         (counts, labelled.names, found.len())
     };
-    let kappa = args
-        .against
-        .is_some()
-        .then(|| counts.iter().map(Counts::kappa).sum::<f64>() / as_f64(counts.len().max(1)));
-    let evaluation = EvaluationJson {
-        examples,
-        labels: names.len(),
-        micro: pooled(&counts).scores().into(),
-        macro_scores: macro_average(&counts).into(),
-        kappa,
-        accuracy: None,
-        confusion: None,
-        per_label: names
-            .iter()
-            .zip(&counts)
-            .map(|(name, counts)| {
-                let scores = counts.scores();
-                LabelJson {
-                    label: name.clone(),
-                    support: counts.support(),
-                    precision: scores.precision,
-                    recall: scores.recall,
-                    f1: scores.f1,
-                    kappa: args.against.is_some().then(|| counts.kappa()),
-                }
-            })
-            .collect(),
-        seconds: started.elapsed().as_secs_f64(),
-    };
+    let mut evaluation = EvaluationJson::new(examples, &names, &counts, started);
+    if args.against.is_some() {
+        evaluation.kappa =
+            Some(counts.iter().map(Counts::kappa).sum::<f64>() / as_f64(counts.len().max(1)));
+        for (label, counts) in evaluation.per_label.iter_mut().zip(&counts) {
+            label.kappa = Some(counts.kappa());
+        }
+    }
     write_evaluation(&evaluation, args.json, out)
 }
 
@@ -296,34 +306,13 @@ fn sentiment_evaluation(
         .iter()
         .map(|class| class.name().to_owned())
         .collect();
-    Ok(EvaluationJson {
-        examples: rows.len(),
-        labels: classes.len(),
-        micro: pooled(&counts).scores().into(),
-        macro_scores: macro_average(&counts).into(),
-        kappa: None,
-        accuracy: Some(as_f64(right) / as_f64(rows.len())),
-        confusion: Some(ConfusionJson {
-            labels: names.clone(),
-            counts: confusion,
-        }),
-        per_label: names
-            .into_iter()
-            .zip(&counts)
-            .map(|(label, counts)| {
-                let scores = counts.scores();
-                LabelJson {
-                    label,
-                    support: counts.support(),
-                    precision: scores.precision,
-                    recall: scores.recall,
-                    f1: scores.f1,
-                    kappa: None,
-                }
-            })
-            .collect(),
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    let mut evaluation = EvaluationJson::new(rows.len(), &names, &counts, started);
+    evaluation.accuracy = Some(as_f64(right) / as_f64(rows.len()));
+    evaluation.confusion = Some(ConfusionJson {
+        labels: names,
+        counts: confusion,
+    });
+    Ok(evaluation)
 }
 
 /// A cell's labels: split at `;`, trimmed, blanks dropped.

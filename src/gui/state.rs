@@ -383,12 +383,7 @@ impl ViewState {
             &session.codebook,
             &session.tagging,
         );
-        if self
-            .selected_comment
-            .is_some_and(|selected| self.visible_comments.binary_search(&selected).is_err())
-        {
-            self.selected_comment = None;
-        }
+        self.forget_hidden_selection();
     }
 
     /// Recomputes the visible comments after the filter changed so as to let fewer through.
@@ -399,6 +394,12 @@ impl ViewState {
             &session.codebook,
             &session.tagging,
         );
+        self.forget_hidden_selection();
+    }
+
+    /// Forgets the selected comment when the list no longer shows it (the list is in survey
+    /// order).
+    fn forget_hidden_selection(&mut self) {
         if self
             .selected_comment
             .is_some_and(|selected| self.visible_comments.binary_search(&selected).is_err())
@@ -412,12 +413,7 @@ impl ViewState {
         self.visible_comments =
             self.filter
                 .apply(&session.survey, &session.codebook, &session.tagging);
-        if self
-            .selected_comment
-            .is_some_and(|selected| !self.visible_comments.contains(&selected))
-        {
-            self.selected_comment = None;
-        }
+        self.forget_hidden_selection();
     }
 }
 

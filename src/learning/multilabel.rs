@@ -125,24 +125,8 @@ fn fit(
         );
         LinearModel::train(&examples, &has, dimensions, options.cost, &mut order)
     };
-    let threads = crate::cores::available().min(label_count.max(1));
-    let per_thread = label_count.div_ceil(threads.max(1)).max(1);
-    let models = std::thread::scope(|scope| {
-        let runs: Vec<_> = (0..label_count)
-            .collect::<Vec<_>>()
-            .chunks(per_thread)
-            .map(|run| {
-                let run = run.to_vec();
-                let train_label = &train_label;
-                scope.spawn(move || run.into_iter().map(train_label).collect::<Vec<_>>())
-            })
-            .collect();
-        runs.into_iter()
-            .flat_map(|run| {
-                run.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+    let models = crate::cores::in_runs(label_count, crate::cores::available(), |run| {
+        run.map(train_label).collect()
     });
     (vectorizer, models)
 }

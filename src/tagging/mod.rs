@@ -91,14 +91,7 @@ impl Tagging {
     /// Tags these comments by the rules again, forgetting what people decided about them (to be
     /// applied again after), as after one of their decisions was undone.
     pub fn retag_comments(&mut self, comments: &[CommentRef], rules: &RuleSet, survey: &Survey) {
-        let retagged = tag_on_threads(
-            comments,
-            rules,
-            survey,
-            &Progress::new(),
-            crate::cores::available(),
-        )
-        .unwrap_or_default();
+        let retagged = tag_again(comments, rules, survey);
         for (comment, tags) in comments.iter().zip(retagged) {
             if let Some(slot) = self
                 .position(*comment)
@@ -121,14 +114,7 @@ impl Tagging {
         rules: &RuleSet,
         survey: &Survey,
     ) {
-        let retagged = tag_on_threads(
-            comments,
-            rules,
-            survey,
-            &Progress::new(),
-            crate::cores::available(),
-        )
-        .unwrap_or_default();
+        let retagged = tag_again(comments, rules, survey);
         for (comment, found) in comments.iter().zip(retagged) {
             let Some(tags) = self
                 .position(*comment)
@@ -153,6 +139,18 @@ impl Tagging {
             .copied()
             .zip(self.tags.iter().map(Vec::as_slice))
     }
+}
+
+/// The rules' tags of some comments, on every core, with nobody to cancel it.
+fn tag_again(comments: &[CommentRef], rules: &RuleSet, survey: &Survey) -> Vec<Vec<Tag>> {
+    tag_on_threads(
+        comments,
+        rules,
+        survey,
+        &Progress::new(),
+        crate::cores::available(),
+    )
+    .unwrap_or_default()
 }
 
 /// Tags every comment of the survey with the codebook's rules.
