@@ -1177,3 +1177,167 @@ fn coding_before_saving_asks_where_and_is_made_once_saved() {
     let project = consultlens::project::Project::open(&path).expect("opens");
     assert_eq!(project.decisions().hand_coding_counts(), (1, 0));
 }
+
+/// A project of 90 comments, a third about buses, a third about training, a third about
+/// neither; the first 45 coded by hand with Buses or Training (no keyword finds either).
+fn learning_project(directory: &std::path::Path) -> std::path::PathBuf {
+    use consultlens::model::{ColumnId, CommentRef, ResponseId};
+    use consultlens::project::{Decision, Project};
+    let mut csv = String::from("Response ID,Any comments?\n");
+    for index in 0..90 {
+        let text = match index % 3 {
+            0 => format!("the school bus came late again on day {index}"),
+            1 => format!("teachers need autism training before term {index}"),
+            _ => format!("lovely caring staff at visit {index}"),
+        };
+        csv.push_str(&format!("R{index},{text}\n"));
+    }
+    let source = directory.join("responses.csv");
+    std::fs::write(&source, csv).expect("writes");
+    let codebook = consultlens::codebook::Codebook::from_toml(
+        r#"name = "Two themes"
+[[theme]]
+id = "buses"
+name = "Buses"
+keywords = ["zzzz"]
+[[theme]]
+id = "training"
+name = "Training"
+keywords = ["qqqq"]
+"#,
+        std::path::Path::new("two.toml"),
+    )
+    .expect("codebook");
+    let path = directory.join("responses.consultlens");
+    let progress = consultlens::progress::Progress::new();
+    let mut project = Project::create(&path, &[source], None, &codebook, &progress).expect("made");
+    let loaded = project.load(&progress).expect("loads");
+    let decisions = (0..45)
+        .filter(|index| index % 3 < 2)
+        .map(|index| Decision::Code {
+            comment: loaded.keys.comment(CommentRef {
+                response: ResponseId(index),
+                column: ColumnId(1),
+            }),
+            theme: if index % 3 == 0 { "buses" } else { "training" }.to_owned(),
+            coding: consultlens::tagging::Coding::Add,
+        })
+        .collect();
+    project
+        .decide("coded 30 comments", decisions)
+        .expect("decided");
+    path
+}
+
+/// The suggestion under review: its comment's response number and theme name.
+fn under_review(app: &App) -> (usize, String) {
+    let session = app.session.as_ref().expect("session");
+    let suggestions = session.learning.suggestions.as_ref().expect("learned");
+    let (_, current) = suggestions
+        .next_pending(app.view.review_position)
+        .expect("one waiting");
+    let theme = session.codebook.theme(current.theme).expect("theme");
+    (current.comment.response.0, theme.name.clone())
+}
+
+#[test]
+fn suggestions_are_reviewed_by_keyboard_and_a_rejected_one_never_returns() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = learning_project(directory.path());
+    let mut harness = harness_on_project(path.clone());
+    harness.get_by_label("Suggestions").click();
+    harness.run();
+    harness.get_by_label("Learned from 30 coded comments; 30 suggestions waiting.");
+    let waiting = |app: &App| {
+        let session = app.session.as_ref().expect("session");
+        session
+            .learning
+            .suggestions
+            .as_ref()
+            .expect("learned")
+            .pending_count()
+    };
+    // Every bus and training comment not coded, and nothing for the others.
+    assert_eq!(waiting(harness.state()), 30);
+
+    // A accepts the first: its theme follows the comment's topic, and it is kept as an
+    // answered suggestion in the project.
+    let (response, theme) = under_review(harness.state());
+    assert!(response >= 45, "{response}");
+    assert_eq!(
+        theme,
+        if response % 3 == 0 {
+            "Buses"
+        } else {
+            "Training"
+        }
+    );
+    harness.key_press(egui::Key::A);
+    harness.run();
+    let project = || consultlens::project::Project::open(&path).expect("opens");
+    assert_eq!(project().decisions().answered_suggestions.len(), 1);
+    let app = harness.state();
+    let session = app.session.as_ref().expect("session");
+    let accepted = consultlens::model::CommentRef {
+        response: consultlens::model::ResponseId(response),
+        column: consultlens::model::ColumnId(1),
+    };
+    let theme_id = session.codebook.find(&theme.to_lowercase()).expect("theme");
+    assert!(session.tagging.has_theme(accepted, theme_id));
+    assert_eq!(waiting(app), 29);
+
+    // S skips, B goes back to it; R rejects it.
+    let (rejected, rejected_theme) = under_review(harness.state());
+    harness.key_press(egui::Key::S);
+    harness.run();
+    assert_ne!(under_review(harness.state()).0, rejected);
+    harness.key_press(egui::Key::B);
+    harness.run();
+    assert_eq!(under_review(harness.state()).0, rejected);
+    harness.get_by_label("Reject (R)").click();
+    harness.run();
+    assert_eq!(waiting(harness.state()), 28);
+    assert_eq!(
+        project()
+            .decisions()
+            .coding
+            .values()
+            .filter(|coding| **coding == consultlens::tagging::Coding::Remove)
+            .count(),
+        1
+    );
+
+    // Learning again (L) knows more, and the rejected suggestion does not come back.
+    harness.key_press(egui::Key::L);
+    step_and_wait(&mut harness);
+    let app = harness.state();
+    let session = app.session.as_ref().expect("session");
+    let suggestions = session.learning.suggestions.as_ref().expect("learned");
+    assert_eq!(suggestions.learned_from, 32);
+    let rejected_ref = consultlens::model::CommentRef {
+        response: consultlens::model::ResponseId(rejected),
+        column: consultlens::model::ColumnId(1),
+    };
+    assert!(
+        suggestions.of_comment(rejected_ref).is_empty(),
+        "{rejected_theme} came back"
+    );
+    assert_eq!(suggestions.pending_count(), 28);
+
+    // Accept all from the confidence set takes the rest in one step, and Undo takes it back.
+    let before = session.tagging.hand_coding_counts().0;
+    apply_and_wait(&mut harness, consultlens::gui::Command::SetAcceptFrom(0.5));
+    harness
+        .get_by_label_contains("Accept 28 suggestions")
+        .click();
+    // Coding that much sets learning going again.
+    step_and_wait(&mut harness);
+    let added = |app: &App| {
+        let session = app.session.as_ref().expect("session");
+        session.tagging.hand_coding_counts().0
+    };
+    assert_eq!(added(harness.state()), before + 28);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(added(harness.state()), before);
+}

@@ -174,7 +174,7 @@ impl App {
     }
 
     /// Records decisions as one step and shows them.
-    fn decide(&mut self, description: &str, decisions: Vec<Decision>) {
+    pub(super) fn decide(&mut self, description: &str, decisions: Vec<Decision>) {
         let Some(session) = &mut self.session else {
             return;
         };
@@ -187,17 +187,13 @@ impl App {
         }
         let coded: Vec<_> = decisions
             .iter()
-            .filter_map(|decision| match decision {
-                Decision::Code {
-                    comment,
-                    theme,
-                    coding,
-                } => Some((
+            .filter_map(Decision::coding)
+            .filter_map(|(comment, theme, coding)| {
+                Some((
                     session.keys.find_comment(comment)?,
                     session.codebook.find(theme)?,
-                    *coding,
-                )),
-                _ => None,
+                    coding,
+                ))
             })
             .collect();
         if !coded.is_empty() {
@@ -212,6 +208,7 @@ impl App {
                 &before,
             );
             self.view.refilter_changed(session, &changed);
+            self.coded(&coded);
         }
     }
 
@@ -376,10 +373,8 @@ impl App {
         }
         let mut touched: Vec<CommentRef> = decisions
             .iter()
-            .filter_map(|decision| match decision {
-                Decision::Code { comment, .. } => session.keys.find_comment(comment),
-                _ => None,
-            })
+            .filter_map(Decision::coding)
+            .filter_map(|(comment, ..)| session.keys.find_comment(comment))
             .collect();
         touched.sort_unstable();
         touched.dedup();

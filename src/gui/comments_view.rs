@@ -2,8 +2,9 @@
 //! text, in a list that only lays out the rows on screen.
 
 use super::state::{Command, Session, Settings, ViewState};
-use super::widgets::{highlighted_text, keep_together, theme_chip, theme_chips_line};
+use super::widgets::{ChipLook, highlighted_text, keep_together, theme_chip, theme_chips_line};
 use crate::codebook::{Codebook, ThemeId};
+use crate::learning::Suggestion;
 use crate::model::{ColumnRole, CommentRef};
 use crate::tagging::{Coding, TagOrigin};
 use crate::wording::grouped;
@@ -342,13 +343,18 @@ fn comment_row_ui(
                 tags,
                 usize::from(ROW_TEXT_LINES),
             ));
-            if tags.is_empty() {
+            let mut themes: Vec<(ThemeId, ChipLook)> = tags
+                .iter()
+                .map(|tag| (tag.theme, look_of(tag.origin)))
+                .collect();
+            themes.extend(
+                suggested(session, comment)
+                    .into_iter()
+                    .map(|suggestion| (suggestion.theme, ChipLook::Suggested)),
+            );
+            if themes.is_empty() {
                 ui.label(egui::RichText::new("no theme").small().italics().weak());
             } else {
-                let themes: Vec<(ThemeId, bool)> = tags
-                    .iter()
-                    .map(|tag| (tag.theme, tag.origin == TagOrigin::Person))
-                    .collect();
                 theme_chips_line(ui, &session.codebook, &themes);
             }
         })
@@ -359,8 +365,26 @@ fn comment_row_ui(
     }
 }
 
+/// How a tag's chip looks.
+fn look_of(origin: TagOrigin) -> ChipLook {
+    match origin {
+        TagOrigin::Rule => ChipLook::Plain,
+        TagOrigin::Person => ChipLook::ByHand,
+    }
+}
+
+/// The comment's suggestions waiting for an answer, most confident first.
+pub fn suggested(session: &Session, comment: CommentRef) -> Vec<Suggestion> {
+    session
+        .learning
+        .suggestions
+        .as_ref()
+        .map(|suggestions| suggestions.of_comment(comment))
+        .unwrap_or_default()
+}
+
 /// "Row 12 · Parent or carer · What would make the biggest difference…"
-fn meta_line(session: &Session, comment: CommentRef) -> String {
+pub fn meta_line(session: &Session, comment: CommentRef) -> String {
     let survey = &session.survey;
     let row = survey
         .source_rows
@@ -418,7 +442,7 @@ fn detail_ui(
             }
             for tag in tags {
                 ui.horizontal_wrapped(|ui| {
-                    theme_chip(ui, &session.codebook, tag.theme);
+                    theme_chip(ui, &session.codebook, tag.theme, look_of(tag.origin));
                     let name = session
                         .codebook
                         .theme(tag.theme)
@@ -445,6 +469,7 @@ fn detail_ui(
                     ui.label(egui::RichText::new(origin).small().weak());
                 });
             }
+            suggested_ui(ui, session, comment, commands);
             ui.add_space(4.0);
             ui.horizontal_wrapped(|ui| {
                 if ui
@@ -471,6 +496,62 @@ fn detail_ui(
             ui.add_space(8.0);
             note_ui(ui, session, view, comment, commands);
         });
+}
+
+/// The comment's suggested themes, each to accept or reject.
+fn suggested_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    comment: CommentRef,
+    commands: &mut Vec<Command>,
+) {
+    let waiting = suggested(session, comment);
+    if waiting.is_empty() {
+        return;
+    }
+    ui.add_space(4.0);
+    ui.strong("Suggested");
+    for suggestion in waiting {
+        ui.horizontal_wrapped(|ui| {
+            theme_chip(ui, &session.codebook, suggestion.theme, ChipLook::Suggested);
+            ui.label(
+                egui::RichText::new(sure(suggestion.confidence))
+                    .small()
+                    .weak(),
+            );
+            answer_buttons(ui, session, suggestion, commands);
+        });
+    }
+}
+
+/// "87% sure".
+pub fn sure(confidence: f32) -> String {
+    format!("{:.0}% sure", confidence * 100.0)
+}
+
+/// Small buttons to accept or reject one suggestion, named for screen readers.
+fn answer_buttons(
+    ui: &mut egui::Ui,
+    session: &Session,
+    suggestion: Suggestion,
+    commands: &mut Vec<Command>,
+) {
+    let name = session
+        .codebook
+        .theme(suggestion.theme)
+        .map_or("", |theme| theme.name.as_str());
+    for (symbol, accepted, what) in [("✔", true, "Accept"), ("×", false, "Reject")] {
+        let described = format!("{what} \"{name}\" for this comment");
+        let button = ui.small_button(symbol);
+        button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &described));
+        if button.on_hover_text(&described).clicked() {
+            commands.push(Command::AnswerSuggestion(
+                suggestion.comment,
+                suggestion.theme,
+                accepted,
+            ));
+        }
+    }
 }
 
 /// The themes the number keys put on the selected comment.

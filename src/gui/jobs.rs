@@ -352,6 +352,7 @@ fn load_files(
         project: None,
         index: None,
         sources: Vec::new(),
+        learning: super::state::Learning::default(),
     }))
 }
 
@@ -392,6 +393,7 @@ fn load_project(path: &Path, generation: u64, progress: &Progress) -> Command {
         keys: loaded.keys,
         project: Some(project),
         index: None,
+        learning: super::state::Learning::default(),
     }))
 }
 

@@ -13,7 +13,9 @@ mod data_view;
 mod export_view;
 mod file_chooser;
 mod jobs;
+mod learning;
 mod state;
+mod suggestions_view;
 mod themes_view;
 mod widgets;
 
@@ -535,6 +537,7 @@ impl App {
             View::Comments => {
                 comments_view::comments_ui(ui, session, view, &self.settings, &mut commands);
             }
+            View::Suggestions => suggestions_view::suggestions_ui(ui, session, view, &mut commands),
             View::Themes => {
                 themes_view::themes_ui(ui, session, view, &self.settings, &mut commands);
             }
@@ -777,6 +780,14 @@ impl App {
                 self.view.view = View::Comments;
                 self.view.focus_search = true;
             }
+            Command::Learn => self.learn(),
+            Command::Learned(generation, result) => self.learned(generation, *result),
+            Command::AnswerSuggestion(comment, theme, accepted) => {
+                self.answer_suggestion(comment, theme, accepted);
+            }
+            Command::ReviewMove(delta) => self.review_move(delta),
+            Command::SetAcceptFrom(from) => self.view.accept_from = from,
+            Command::AcceptAllFrom(from) => self.accept_all_from(from),
         }
     }
 
@@ -861,6 +872,7 @@ impl App {
             for command in std::mem::take(&mut self.awaiting_project) {
                 self.apply_one(command);
             }
+            self.learn();
         }
     }
 

@@ -11,6 +11,7 @@ use crate::analysis::{Filter, Summary, ThemesOfResponses, recount_changed};
 use crate::codebook::{Codebook, ThemeId};
 use crate::import::ImportReport;
 use crate::keys::SurveyKeys;
+use crate::learning::{NotLearned, Suggestions};
 use crate::model::{ColumnId, ColumnRole, CommentRef, RoleChoices, Survey};
 use crate::project::{Project, SourceRecord, SourceStatus};
 use crate::tagging::{Coding, CommentIndex, RuleSet, Tagging};
@@ -62,6 +63,8 @@ pub enum View {
     Data,
     /// Every comment with its themes.
     Comments,
+    /// Themes learned from the user's coding, to accept or reject.
+    Suggestions,
     /// Theme charts.
     Themes,
     /// The themes, their rules and where they come from.
@@ -72,9 +75,10 @@ pub enum View {
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Data,
         View::Comments,
+        View::Suggestions,
         View::Themes,
         View::Codebook,
         View::Export,
@@ -85,6 +89,7 @@ impl View {
         match self {
             View::Data => "Data",
             View::Comments => "Comments",
+            View::Suggestions => "Suggestions",
             View::Themes => "Themes",
             View::Codebook => "Codebook",
             View::Export => "Export",
@@ -123,6 +128,23 @@ pub struct Session {
     /// A project's sources as read now, by position, with whether each file is still where it
     /// was, unchanged (checked when the project was opened).
     pub sources: Vec<(usize, SourceRecord, SourceStatus)>,
+    /// Themes learned from the coding so far, and the learning under way.
+    pub learning: Learning,
+}
+
+/// Suggestions learned from the user's coding, and when to learn again.
+#[derive(Debug, Default)]
+pub struct Learning {
+    /// The latest suggestions, with those answered since marked.
+    pub suggestions: Option<Suggestions>,
+    /// Why there are no suggestions, when learning found too little to learn from.
+    pub not_learned: Option<NotLearned>,
+    /// Whether learning is under way.
+    pub running: bool,
+    /// Comments coded since the suggestions were learned (or learning started).
+    pub coded_since: usize,
+    /// Themes coded on comments while learning was under way, answered once it reports.
+    pub coded_while_running: Vec<(CommentRef, ThemeId)>,
 }
 
 impl Session {
@@ -174,6 +196,9 @@ impl Session {
     }
 }
 
+/// Where "Accept all" starts: suggestions right about nine times in ten.
+pub const DEFAULT_ACCEPT_FROM: f32 = 0.9;
+
 /// What the user is looking at: kept apart from the session, and reset when another opens.
 #[derive(Debug)]
 pub struct ViewState {
@@ -205,6 +230,10 @@ pub struct ViewState {
     pub note_draft: Option<(CommentRef, String)>,
     /// The Codebook view's theme and edits under way.
     pub codebook: CodebookEditor,
+    /// Where the Suggestions view's review has got to in the queue.
+    pub review_position: usize,
+    /// The confidence from which "Accept all" accepts suggestions, 0 to 1.
+    pub accept_from: f32,
 }
 
 impl Default for ViewState {
@@ -224,6 +253,8 @@ impl Default for ViewState {
             scroll_to_selected: false,
             note_draft: None,
             codebook: CodebookEditor::default(),
+            review_position: 0,
+            accept_from: DEFAULT_ACCEPT_FROM,
         }
     }
 }
@@ -424,6 +455,8 @@ impl Command {
         matches!(
             self,
             Command::Code(..)
+                | Command::AnswerSuggestion(..)
+                | Command::AcceptAllFrom(_)
                 | Command::UsePin(_)
                 | Command::ConfirmBulk
                 | Command::StarQuote(..)
@@ -728,4 +761,16 @@ pub enum Command {
     FilterByHand(bool),
     /// Give the search field the keyboard.
     FocusSearch,
+    /// Learn suggestions from the coding so far (in the background).
+    Learn,
+    /// Learning for the session of this generation finished.
+    Learned(u64, Box<Result<Suggestions, NotLearned>>),
+    /// Accept (true) or reject a suggested theme for a comment.
+    AnswerSuggestion(CommentRef, ThemeId, bool),
+    /// Move the review this many suggestions on (back when negative).
+    ReviewMove(isize),
+    /// Set the confidence from which "Accept all" accepts suggestions.
+    SetAcceptFrom(f32),
+    /// Accept every suggestion waiting at or above this confidence, as one step.
+    AcceptAllFrom(f32),
 }

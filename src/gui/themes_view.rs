@@ -3,7 +3,7 @@
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::state::{Command, Session, Settings, ViewState};
-use super::widgets::{colour32, separated_keep_together, theme_chip, theme_colour};
+use super::widgets::{ChipLook, colour32, separated_keep_together, theme_chip, theme_colour};
 use crate::analysis::ThemeCount;
 use crate::analysis::charts::{comparison_rows, frequency_bars};
 use crate::codebook::{ThemeId, palette_colour};
@@ -130,7 +130,7 @@ fn group_legend_ui(ui: &mut egui::Ui, session: &Session) {
             .into_iter()
             .filter(|&id| codebook.is_group(id))
         {
-            theme_chip(ui, codebook, group);
+            theme_chip(ui, codebook, group, ChipLook::Plain);
         }
     });
 }

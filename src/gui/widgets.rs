@@ -62,9 +62,20 @@ fn fits_on_this_row(ui: &egui::Ui, label: &str, control_width: f32) -> bool {
     !ui.layout().main_wrap() || ui.available_size_before_wrap().x >= needed
 }
 
+/// How a theme chip says where the theme came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChipLook {
+    /// The theme's colour: found by the codebook's rules, or a theme named anywhere else.
+    Plain,
+    /// Put on by a person: outlined.
+    ByHand,
+    /// Suggested, not yet accepted: hollow, in the theme's colour, with a question mark.
+    Suggested,
+}
+
 /// A coloured label naming a theme.
-pub fn theme_chip(ui: &mut egui::Ui, codebook: &Codebook, theme: ThemeId) {
-    let Some(chip) = Chip::new(ui, codebook, theme) else {
+pub fn theme_chip(ui: &mut egui::Ui, codebook: &Codebook, theme: ThemeId, look: ChipLook) {
+    let Some(chip) = Chip::new(ui, codebook, theme, look) else {
         return;
     };
     // A chip is never broken over two lines: in a wrapping row it starts the next line instead.
@@ -74,15 +85,13 @@ pub fn theme_chip(ui: &mut egui::Ui, codebook: &Codebook, theme: ThemeId) {
     chip.show(ui);
 }
 
-/// As many theme chips as fit on one line, then how many more there are. A theme a person put
-/// on by hand (the flag) is outlined.
-pub fn theme_chips_line(ui: &mut egui::Ui, codebook: &Codebook, themes: &[(ThemeId, bool)]) {
+/// As many theme chips as fit on one line, then how many more there are.
+pub fn theme_chips_line(ui: &mut egui::Ui, codebook: &Codebook, themes: &[(ThemeId, ChipLook)]) {
     ui.horizontal(|ui| {
-        for (shown, &(theme, by_hand)) in themes.iter().enumerate() {
-            let Some(mut chip) = Chip::new(ui, codebook, theme) else {
+        for (shown, &(theme, look)) in themes.iter().enumerate() {
+            let Some(chip) = Chip::new(ui, codebook, theme, look) else {
                 continue;
             };
-            chip.outlined = by_hand;
             let rest = themes.len() - shown - 1;
             let room_for_more = if rest > 0 { MORE_LABEL_WIDTH } else { 0.0 };
             if ui.available_size_before_wrap().x < chip.width(ui) + room_for_more {
@@ -107,31 +116,28 @@ const CHIP_MARGIN_X: i8 = 6;
 /// A theme's name laid out on its colour, ready to place.
 struct Chip {
     name: std::sync::Arc<egui::Galley>,
-    fill: Color32,
-    /// Drawn with an outline, for a theme put on by hand.
-    outlined: bool,
+    colour: Color32,
+    look: ChipLook,
 }
 
 impl Chip {
-    fn new(ui: &egui::Ui, codebook: &Codebook, theme: ThemeId) -> Option<Self> {
+    fn new(ui: &egui::Ui, codebook: &Codebook, theme: ThemeId, look: ChipLook) -> Option<Self> {
         let found = codebook.theme(theme)?;
-        let fill = theme_colour(codebook, theme);
-        let name = egui::WidgetText::from(
-            egui::RichText::new(&found.name)
-                .color(text_on(fill))
-                .small(),
-        )
-        .into_galley(
+        let colour = theme_colour(codebook, theme);
+        let text = match look {
+            ChipLook::Suggested => egui::RichText::new(format!("{}?", found.name))
+                .color(ui.visuals().strong_text_color()),
+            ChipLook::Plain | ChipLook::ByHand => {
+                egui::RichText::new(&found.name).color(text_on(colour))
+            }
+        };
+        let name = egui::WidgetText::from(text.small()).into_galley(
             ui,
             Some(egui::TextWrapMode::Extend),
             f32::INFINITY,
             egui::TextStyle::Small,
         );
-        Some(Self {
-            name,
-            fill,
-            outlined: false,
-        })
+        Some(Self { name, colour, look })
     }
 
     /// The room it takes in a row, with the gap after it.
@@ -140,13 +146,16 @@ impl Chip {
     }
 
     fn show(self, ui: &mut egui::Ui) {
-        let stroke = if self.outlined {
-            egui::Stroke::new(2.0, ui.visuals().strong_text_color())
-        } else {
-            egui::Stroke::NONE
+        let (fill, stroke) = match self.look {
+            ChipLook::Plain => (self.colour, egui::Stroke::NONE),
+            ChipLook::ByHand => (
+                self.colour,
+                egui::Stroke::new(2.0, ui.visuals().strong_text_color()),
+            ),
+            ChipLook::Suggested => (Color32::TRANSPARENT, egui::Stroke::new(2.0, self.colour)),
         };
         egui::Frame::new()
-            .fill(self.fill)
+            .fill(fill)
             .stroke(stroke)
             .corner_radius(6.0)
             .inner_margin(egui::Margin::symmetric(CHIP_MARGIN_X, 1))

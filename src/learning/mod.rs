@@ -1,15 +1,20 @@
 //! Learning from people's coding: a text classifier that suggests themes for comments not yet
 //! coded, and the measures that say how far to trust it.
 
+mod calibration;
 mod discovery;
 mod features;
 mod linear;
 pub mod metrics;
 mod multilabel;
 mod sentiment;
+mod suggestions;
 
 pub use discovery::{Group, discover};
 pub use features::{Grams, SparseVector, Vectorizer};
 pub use metrics::{Counts, Scores};
 pub use multilabel::{Classifier, Options, fold_numbers};
 pub use sentiment::{Sentiment, SentimentReader};
+pub use suggestions::{
+    FEWEST_CODED, FEWEST_EXAMPLES, NotLearned, Suggestion, Suggestions, ThemeQuality, learn,
+};

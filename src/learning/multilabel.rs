@@ -1,6 +1,7 @@
 //! Several labels per comment: one linear model per label over shared TF-IDF features, and one
 //! decision threshold for all of them, tuned by cross-validation inside the training comments.
 
+use super::calibration::Calibration;
 use super::features::{SparseVector, Vectorizer};
 use super::linear::LinearModel;
 use super::metrics::{Counts, pooled};
@@ -14,6 +15,9 @@ pub struct Options {
     pub inner_folds: usize,
     /// Seeds the folds and the training order: the same seed gives the same classifier.
     pub seed: u64,
+    /// Whether every text gets at least its best label (when every coded comment raised
+    /// something), or only the labels above the threshold.
+    pub at_least_one: bool,
 }
 
 impl Default for Options {
@@ -22,6 +26,7 @@ impl Default for Options {
             cost: 0.5,
             inner_folds: 3,
             seed: 1,
+            at_least_one: true,
         }
     }
 }
@@ -36,7 +41,20 @@ const THRESHOLDS_TRIED: usize = 17;
 pub struct Classifier {
     vectorizer: Vectorizer,
     models: Vec<LinearModel>,
+    tuning: Tuning,
+    at_least_one: bool,
+}
+
+/// What holding comments out of training showed.
+#[derive(Debug, Clone, Default)]
+struct Tuning {
+    /// The score from which a label is given.
     threshold: f32,
+    /// Each label's agreement with the held-out comments at that threshold; empty when there
+    /// were too few comments to hold any out.
+    held_out: Vec<Counts>,
+    /// Scores to confidences.
+    calibration: Calibration,
 }
 
 impl Classifier {
@@ -48,12 +66,13 @@ impl Classifier {
         label_count: usize,
         options: Options,
     ) -> Self {
-        let threshold = tuned_threshold(texts, labels, label_count, options);
+        let tuning = tune(texts, labels, label_count, options);
         let (vectorizer, models) = fit(texts, labels, label_count, options);
         Self {
             vectorizer,
             models,
-            threshold,
+            tuning,
+            at_least_one: options.at_least_one,
         }
     }
 
@@ -68,7 +87,18 @@ impl Classifier {
 
     /// The score from which a label is suggested.
     pub fn threshold(&self) -> f32 {
-        self.threshold
+        self.tuning.threshold
+    }
+
+    /// How confident a score makes the label, 0 to 1, judged on comments held out from training.
+    pub fn confidence(&self, score: f32) -> f32 {
+        self.tuning.calibration.confidence(score)
+    }
+
+    /// Each label's agreement with the comments held out while tuning (cross-validated within
+    /// the training comments); `None` when there were too few to hold any out.
+    pub fn held_out(&self) -> Option<&[Counts]> {
+        (!self.tuning.held_out.is_empty()).then_some(self.tuning.held_out.as_slice())
     }
 
     /// The best-scoring label of a text, for labels that exclude each other.
@@ -82,17 +112,16 @@ impl Classifier {
 
     /// The labels suggested for a text: those scoring above the threshold, or else the best one.
     pub fn predict(&self, text: &str) -> Vec<usize> {
-        decide(&self.scores(text), self.threshold)
+        decide(&self.scores(text), self.tuning.threshold, self.at_least_one)
     }
 }
 
-/// The labels above `threshold`, or the best-scoring one when none is: every comment the people
-/// coded raised something.
-fn decide(scores: &[f32], threshold: f32) -> Vec<usize> {
+/// The labels above `threshold`, or (`at_least_one`) the best-scoring one when none is.
+fn decide(scores: &[f32], threshold: f32, at_least_one: bool) -> Vec<usize> {
     let above: Vec<usize> = (0..scores.len())
         .filter(|&label| scores[label] > threshold)
         .collect();
-    if !above.is_empty() {
+    if !above.is_empty() || !at_least_one {
         return above;
     }
     scores
@@ -132,16 +161,12 @@ fn fit(
 }
 
 /// The threshold that gives the best micro-F1 on comments held out from training, fold by fold
-/// inside `texts`; 0 (the models' own boundary) when there are too few comments to hold any out.
-fn tuned_threshold(
-    texts: &[&str],
-    labels: &[Vec<usize>],
-    label_count: usize,
-    options: Options,
-) -> f32 {
+/// inside `texts`, with how each label fared there and the scores' calibration; the models' own
+/// boundary (0) when there are too few comments to hold any out.
+fn tune(texts: &[&str], labels: &[Vec<usize>], label_count: usize, options: Options) -> Tuning {
     let folds = options.inner_folds;
     if folds < 2 || texts.len() < folds * 5 {
-        return 0.0;
+        return Tuning::default();
     }
     let fold_of = fold_numbers(texts.len(), folds, options.seed);
     let mut held_out: Vec<(usize, Vec<f32>)> = Vec::with_capacity(texts.len());
@@ -160,21 +185,35 @@ fn tuned_threshold(
             ));
         }
     }
-    let micro_f1 = |threshold: f32| {
+    let counts_at = |threshold: f32| {
         let mut counts = vec![Counts::default(); label_count];
         for (index, scores) in &held_out {
-            let predicted = decide(scores, threshold);
+            let predicted = decide(scores, threshold, options.at_least_one);
             for (label, counts) in counts.iter_mut().enumerate() {
                 counts.add(labels[*index].contains(&label), predicted.contains(&label));
             }
         }
-        pooled(&counts).scores().f1
+        counts
     };
-    (0..THRESHOLDS_TRIED)
+    let threshold = (0..THRESHOLDS_TRIED)
         .map(|step| LOWEST_THRESHOLD + THRESHOLD_STEP * crate::counts::as_f32(step))
-        .map(|threshold| (threshold, micro_f1(threshold)))
+        .map(|threshold| (threshold, pooled(&counts_at(threshold)).scores().f1))
         .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map_or(0.0, |(threshold, _)| threshold)
+        .map_or(0.0, |(threshold, _)| threshold);
+    let scored: Vec<(f32, bool)> = held_out
+        .iter()
+        .flat_map(|(index, scores)| {
+            scores
+                .iter()
+                .enumerate()
+                .map(move |(label, &score)| (score, labels[*index].contains(&label)))
+        })
+        .collect();
+    Tuning {
+        threshold,
+        held_out: counts_at(threshold),
+        calibration: Calibration::fit(&scored),
+    }
 }
 
 /// A fold number for each of `count` items, shuffled by `seed`, the folds as equal as can be.

@@ -64,6 +64,16 @@ pub enum Decision {
         /// Where it is now.
         path: PathBuf,
     },
+    /// A learned suggestion of a theme for a comment, accepted (the theme is on the comment) or
+    /// rejected (it is not, and is never suggested for that comment again).
+    Suggestion {
+        /// The comment.
+        comment: CommentKey,
+        /// The theme's codebook id.
+        theme: String,
+        /// Whether it was accepted.
+        accepted: bool,
+    },
     /// A comment starred as a quote, or unstarred.
     Quote {
         /// The comment.
@@ -78,6 +88,25 @@ pub enum Decision {
         /// The note.
         text: String,
     },
+}
+
+impl Decision {
+    /// The coding of one theme on one comment, by hand or by answering a suggestion.
+    pub fn coding(&self) -> Option<(&CommentKey, &str, Coding)> {
+        match self {
+            Decision::Code {
+                comment,
+                theme,
+                coding,
+            } => Some((comment, theme, *coding)),
+            Decision::Suggestion {
+                comment,
+                theme,
+                accepted,
+            } => Some((comment, theme, Coding::from_accepted(*accepted))),
+            _ => None,
+        }
+    }
 }
 
 /// What kind of step a history entry is.
@@ -165,6 +194,9 @@ impl InForce {
 pub struct Decisions {
     /// Hand coding: for each comment and theme, added or removed.
     pub coding: BTreeMap<(CommentKey, String), Coding>,
+    /// The entries of `coding` that answer a learned suggestion rather than a person's own
+    /// coding.
+    pub answered_suggestions: BTreeSet<(CommentKey, String)>,
     /// Column roles chosen by hand.
     pub roles: BTreeMap<String, ColumnRole>,
     /// The attribute chosen as the respondent group.
@@ -194,7 +226,19 @@ impl Decisions {
                 theme,
                 coding,
             } => {
+                self.answered_suggestions
+                    .remove(&(comment.clone(), theme.clone()));
                 self.coding.insert((comment, theme), coding);
+            }
+            Decision::Suggestion {
+                comment,
+                theme,
+                accepted,
+            } => {
+                let key = (comment, theme);
+                self.coding
+                    .insert(key.clone(), Coding::from_accepted(accepted));
+                self.answered_suggestions.insert(key);
             }
             Decision::Role { question, role } => {
                 self.roles.insert(question, role);

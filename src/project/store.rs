@@ -582,6 +582,16 @@ impl DecisionRow {
                     Coding::Remove => "remove",
                 },
             ),
+            Decision::Suggestion {
+                comment,
+                theme,
+                accepted,
+            } => on_comment(
+                "suggestion",
+                comment,
+                Some(theme),
+                if *accepted { "accept" } else { "reject" },
+            ),
             Decision::Quote { comment, starred } => {
                 on_comment("quote", comment, None, if *starred { "1" } else { "0" })
             }
@@ -619,6 +629,15 @@ impl DecisionRow {
                 coding: match value.as_str() {
                     "add" => Coding::Add,
                     "remove" => Coding::Remove,
+                    _ => return None,
+                },
+            },
+            "suggestion" => Decision::Suggestion {
+                comment: comment()?,
+                theme: self.theme.clone()?,
+                accepted: match value.as_str() {
+                    "accept" => true,
+                    "reject" => false,
                     _ => return None,
                 },
             },

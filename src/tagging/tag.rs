@@ -33,6 +33,17 @@ pub enum Coding {
     Remove,
 }
 
+impl Coding {
+    /// What answering a suggestion does: accepting adds the theme, rejecting removes it.
+    pub fn from_accepted(accepted: bool) -> Self {
+        if accepted {
+            Coding::Add
+        } else {
+            Coding::Remove
+        }
+    }
+}
+
 /// One theme on one comment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tag {

@@ -1,0 +1,216 @@
+//! Suggestions in the window: learned from the coding in force on a background thread, learned
+//! again after each batch of coding, and answered (accepted or rejected) as decisions.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::App;
+use super::state::Command;
+use crate::codebook::ThemeId;
+use crate::learning::{self, FEWEST_CODED, NotLearned, Suggestions};
+use crate::model::CommentRef;
+use crate::project::Decision;
+use crate::tagging::Coding;
+use crate::wording::counted;
+
+/// Themes coded since the suggestions were learned that make them worth learning again.
+pub const RELEARN_AFTER: usize = 10;
+
+impl App {
+    /// Learns suggestions from the coding in force, in the background; when learning is under
+    /// way already, it learns again once that finishes.
+    pub(super) fn learn(&mut self) {
+        let repaint = self.waker();
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let Some(project) = &session.project else {
+            return;
+        };
+        if session.learning.running {
+            return;
+        }
+        let mut decided = HashSet::new();
+        for (comment, theme) in project.decisions().coding.keys() {
+            if let (Some(comment), Some(theme)) = (
+                session.keys.find_comment(comment),
+                session.codebook.find(theme),
+            ) {
+                decided.insert((comment, theme));
+            }
+        }
+        let mut coded: Vec<CommentRef> = decided.iter().map(|&(comment, _)| comment).collect();
+        coded.sort_unstable();
+        coded.dedup();
+        if coded.len() < FEWEST_CODED {
+            session.learning.not_learned = Some(NotLearned::TooFewCoded { coded: coded.len() });
+            return;
+        }
+        let learning = &mut session.learning;
+        learning.running = true;
+        learning.coded_since = 0;
+        learning.coded_while_running.clear();
+        let survey = Arc::clone(&session.survey);
+        let tagging = Arc::clone(&session.tagging);
+        let themes = session.codebook.leaf_themes();
+        let generation = session.generation;
+        self.jobs
+            .spawn("Learning from your coding", repaint, move |progress| {
+                let result =
+                    learning::learn(&survey, &tagging, &themes, &coded, &decided, progress);
+                Some(Command::Learned(generation, Box::new(result)))
+            });
+    }
+
+    /// Takes in what learning found, unless another survey has been opened since.
+    pub(super) fn learned(&mut self, generation: u64, result: Result<Suggestions, NotLearned>) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        if session.generation != generation {
+            return;
+        }
+        let learning = &mut session.learning;
+        learning.running = false;
+        match result {
+            Ok(mut suggestions) => {
+                for (comment, theme) in learning.coded_while_running.drain(..) {
+                    suggestions.answer(comment, theme);
+                }
+                if learning.suggestions.is_none() {
+                    self.log.push(
+                        format!(
+                            "Learned from {}: {} to review in the Suggestions view",
+                            counted(suggestions.learned_from, "coded comment"),
+                            counted(suggestions.pending_count(), "suggestion")
+                        ),
+                        false,
+                    );
+                }
+                learning.suggestions = Some(suggestions);
+                learning.not_learned = None;
+                self.view.review_position = 0;
+            }
+            Err(NotLearned::Cancelled) => {
+                self.log.push(NotLearned::Cancelled.to_string(), false);
+            }
+            Err(reason) => {
+                learning.suggestions = None;
+                learning.not_learned = Some(reason);
+            }
+        }
+        if session.learning.coded_since >= RELEARN_AFTER {
+            self.learn();
+        }
+    }
+
+    /// After themes were coded by hand or by answering suggestions: their suggestions are
+    /// answered, and enough coding since the last learning starts it again.
+    pub(super) fn coded(&mut self, coded: &[(CommentRef, ThemeId, Coding)]) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let learning = &mut session.learning;
+        if let Some(suggestions) = &mut learning.suggestions {
+            for &(comment, theme, _) in coded {
+                suggestions.answer(comment, theme);
+            }
+        }
+        if learning.running {
+            learning
+                .coded_while_running
+                .extend(coded.iter().map(|&(comment, theme, _)| (comment, theme)));
+        }
+        learning.coded_since += coded.len();
+        if !learning.running && learning.coded_since >= RELEARN_AFTER {
+            self.learn();
+        }
+    }
+
+    /// Accepts (puts the theme on the comment) or rejects (it is not suggested there again) a
+    /// suggestion, as a decision.
+    pub(super) fn answer_suggestion(
+        &mut self,
+        comment: CommentRef,
+        theme: ThemeId,
+        accepted: bool,
+    ) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        let Some(found) = session.codebook.theme(theme) else {
+            return;
+        };
+        let what = if accepted {
+            format!("accepted the suggestion \"{}\" for a comment", found.name)
+        } else {
+            format!("rejected the suggestion \"{}\" for a comment", found.name)
+        };
+        let decision = Decision::Suggestion {
+            comment: session.keys.comment(comment),
+            theme: found.key.clone(),
+            accepted,
+        };
+        self.decide(&what, vec![decision]);
+    }
+
+    /// Accepts every suggestion waiting that is at least `from` sure, as one step.
+    pub(super) fn accept_all_from(&mut self, from: f32) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        let Some(suggestions) = &session.learning.suggestions else {
+            return;
+        };
+        let decisions: Vec<Decision> = suggestions
+            .pending()
+            .filter(|(_, suggestion)| suggestion.confidence >= from)
+            .filter_map(|(_, suggestion)| {
+                Some(Decision::Suggestion {
+                    comment: session.keys.comment(suggestion.comment),
+                    theme: session.codebook.theme(suggestion.theme)?.key.clone(),
+                    accepted: true,
+                })
+            })
+            .collect();
+        let percent = (from * 100.0).round();
+        if decisions.is_empty() {
+            self.log.push(
+                format!("No suggestion waiting is at least {percent}% sure."),
+                false,
+            );
+            return;
+        }
+        let what = format!(
+            "accepted {} at least {percent}% sure",
+            counted(decisions.len(), "suggestion")
+        );
+        self.decide(&what, decisions);
+    }
+
+    /// Moves the review `delta` suggestions on among those waiting (back when negative).
+    pub(super) fn review_move(&mut self, delta: isize) {
+        let Some(suggestions) = self
+            .session
+            .as_ref()
+            .and_then(|session| session.learning.suggestions.as_ref())
+        else {
+            return;
+        };
+        let mut position = suggestions
+            .next_pending(self.view.review_position)
+            .map_or(0, |(at, _)| at);
+        for _ in 0..delta.unsigned_abs() {
+            let moved = if delta > 0 {
+                suggestions.next_pending(position + 1)
+            } else {
+                suggestions.previous_pending(position)
+            };
+            match moved {
+                Some((at, _)) => position = at,
+                None => break,
+            }
+        }
+        self.view.review_position = position;
+    }
+}
