@@ -5,7 +5,7 @@
 use super::comments_view::{meta_line, sure};
 use super::state::{Command, Session, ViewState};
 use super::widgets::{ChipLook, highlighted_text, theme_chip, theme_chips_line};
-use crate::learning::{FEWEST_EXAMPLES, Suggestion, Suggestions};
+use crate::learning::{FEWEST_EXAMPLES, LEAST_CONFIDENCE, Suggestion, Suggestions};
 use crate::wording::{counted, grouped};
 
 /// Suggestions listed after the one under review.
@@ -248,7 +248,11 @@ fn accept_all_ui(
         let label = ui.label("Accept every suggestion at least");
         let mut percent = (view.accept_from * 100.0).round();
         let slider = ui
-            .add(egui::Slider::new(&mut percent, ACCEPT_FROM_RANGE).suffix("% sure"))
+            .add(
+                egui::Slider::new(&mut percent, ACCEPT_FROM_RANGE)
+                    .fixed_decimals(0)
+                    .suffix("% sure"),
+            )
             .labelled_by(label.id);
         if slider.changed() {
             commands.push(Command::SetAcceptFrom(percent / 100.0));
@@ -275,7 +279,8 @@ fn trust_ui(ui: &mut egui::Ui, session: &Session, suggestions: &Suggestions) {
     ui.label(egui::RichText::new("How far to trust each theme's suggestions").strong());
     ui.label(
         egui::RichText::new(format!(
-            "Checked on your own coding: comments held out from learning, three times over. Precision: of the comments a theme was suggested for, how many you had given it. Recall: of the comments you gave it, how many it was suggested for. A theme on fewer than {FEWEST_EXAMPLES} coded comments is not suggested."
+            "Checked on your own coding: comments held out from learning, three times over. Precision: of the comments a theme was suggested for, how many you had given it. Recall: of the comments you gave it, how many it was suggested for. A theme on fewer than {FEWEST_EXAMPLES} coded comments is not suggested, nor is any theme less than {:.0}% sure.",
+            LEAST_CONFIDENCE * 100.0
         ))
         .small()
         .weak(),

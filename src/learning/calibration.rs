@@ -73,6 +73,15 @@ impl Calibration {
         }
     }
 
+    /// The score that gives `confidence` (0 to 1); minus infinity for 0, plus infinity for 1.
+    #[allow(clippy::cast_possible_truncation)]
+    pub fn score_at(&self, confidence: f32) -> f32 {
+        let confidence = f64::from(confidence);
+        // confidence = 1 / (1 + e^(slope * score + offset)) solved for the score.
+        let score = (((1.0 - confidence) / confidence).ln() - self.offset) / self.slope;
+        score as f32
+    }
+
     /// The confidence, 0 to 1, of a score.
     #[allow(clippy::cast_possible_truncation)]
     pub fn confidence(&self, score: f32) -> f32 {
@@ -96,6 +105,9 @@ mod tests {
         assert!((calibration.confidence(-1.0) - 0.2).abs() < 0.02);
         assert!((calibration.confidence(1.0) - 0.8).abs() < 0.02);
         assert!(calibration.confidence(0.5) < calibration.confidence(0.6));
+        let even_odds = calibration.score_at(0.5);
+        assert!((calibration.confidence(even_odds) - 0.5).abs() < 1e-4);
+        assert_eq!(calibration.score_at(0.0), f32::NEG_INFINITY);
     }
 
     #[test]

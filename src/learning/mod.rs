@@ -16,5 +16,6 @@ pub use metrics::{Counts, Scores};
 pub use multilabel::{Classifier, Options, fold_numbers};
 pub use sentiment::{Sentiment, SentimentReader};
 pub use suggestions::{
-    FEWEST_CODED, FEWEST_EXAMPLES, NotLearned, Suggestion, Suggestions, ThemeQuality, learn,
+    FEWEST_CODED, FEWEST_EXAMPLES, LEAST_CONFIDENCE, NotLearned, Suggestion, Suggestions,
+    ThemeQuality, learn,
 };

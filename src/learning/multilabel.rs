@@ -18,6 +18,9 @@ pub struct Options {
     /// Whether every text gets at least its best label (when every coded comment raised
     /// something), or only the labels above the threshold.
     pub at_least_one: bool,
+    /// The lowest confidence at which a label is given, 0 to 1: the threshold is raised to
+    /// where held-out comments show it.
+    pub least_confidence: f32,
 }
 
 impl Default for Options {
@@ -27,6 +30,7 @@ impl Default for Options {
             inner_folds: 3,
             seed: 1,
             at_least_one: true,
+            least_confidence: 0.0,
         }
     }
 }
@@ -209,10 +213,12 @@ fn tune(texts: &[&str], labels: &[Vec<usize>], label_count: usize, options: Opti
                 .map(move |(label, &score)| (score, labels[*index].contains(&label)))
         })
         .collect();
+    let calibration = Calibration::fit(&scored);
+    let threshold = threshold.max(calibration.score_at(options.least_confidence));
     Tuning {
         threshold,
         held_out: counts_at(threshold),
-        calibration: Calibration::fit(&scored),
+        calibration,
     }
 }
 

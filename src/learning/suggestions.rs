@@ -18,6 +18,10 @@ pub const FEWEST_CODED: usize = 20;
 /// Coded comments with a theme needed before that theme is suggested.
 pub const FEWEST_EXAMPLES: usize = 3;
 
+/// The least confidence a suggestion has: one less likely right than wrong is not worth a
+/// person's time.
+pub const LEAST_CONFIDENCE: f32 = 0.5;
+
 /// One theme suggested for one comment.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Suggestion {
@@ -237,6 +241,7 @@ pub fn learn(
         .collect();
     let options = Options {
         at_least_one: false,
+        least_confidence: LEAST_CONFIDENCE,
         ..Options::default()
     };
     let classifier = Classifier::train(&texts, &labels, learned.len(), options);
