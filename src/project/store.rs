@@ -16,7 +16,7 @@ use crate::tagging::Coding;
 const APPLICATION_ID: i64 = 0x434C_4E53;
 
 /// The newest project format this build reads and writes; older ones are migrated on opening.
-pub const FORMAT_VERSION: i64 = 2;
+pub const FORMAT_VERSION: i64 = 3;
 
 /// How long to wait for another program's write to finish before calling the project locked.
 const BUSY_WAIT: Duration = Duration::from_secs(3);
@@ -154,6 +154,8 @@ impl Store {
                 "ALTER TABLE sources ADD COLUMN version_of INTEGER REFERENCES sources(id);",
             );
         }
+        // Version 3 keeps answered suggestions, as decisions of a new kind in the same table:
+        // nothing to change, but an older build must refuse it rather than call it damaged.
         sql.push_str(&format!("PRAGMA user_version = {FORMAT_VERSION}; COMMIT;"));
         self.batch(&sql).inspect_err(|_| {
             let _ = self.connection.execute_batch("ROLLBACK;");
