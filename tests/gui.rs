@@ -1341,3 +1341,55 @@ fn suggestions_are_reviewed_by_keyboard_and_a_rejected_one_never_returns() {
     harness.run();
     assert_eq!(added(harness.state()), before);
 }
+
+#[test]
+fn a_comments_sentiment_is_read_filtered_set_by_hand_and_undone() {
+    use consultlens::learning::Sentiment;
+    let directory = tempfile::tempdir().expect("temp dir");
+    let path = learning_project(directory.path());
+    let mut harness = harness_on_project(path.clone());
+    harness.get_by_label("Comments").click();
+    harness.run();
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::FilterSentiment(Some(Sentiment::Positive)),
+    );
+    let sentiment_of = |app: &App, comment| {
+        let session = app.session.as_ref().expect("session");
+        session.sentiments.of(comment)
+    };
+    let shown = harness.state().view.visible_comments.clone();
+    // The "lovely caring staff" comments, every third.
+    assert_eq!(shown.len(), 30);
+    assert!(shown.iter().all(|comment| comment.response.0 % 3 == 2));
+
+    // Read as negative by hand: kept in the project, and the positive list lets it go.
+    harness.key_press(egui::Key::J);
+    harness.run();
+    let comment = harness.state().view.selected_comment.expect("selected");
+    assert_eq!(
+        sentiment_of(harness.state(), comment),
+        Some((Sentiment::Positive, false))
+    );
+    harness.get_by_label("Negative").click();
+    harness.run();
+    assert_eq!(
+        sentiment_of(harness.state(), comment),
+        Some((Sentiment::Negative, true))
+    );
+    assert_eq!(harness.state().view.visible_comments.len(), 29);
+    let project = consultlens::project::Project::open(&path).expect("opens");
+    assert_eq!(
+        project.decisions().sentiments.values().collect::<Vec<_>>(),
+        [&Sentiment::Negative]
+    );
+
+    // Undo gives the comment back its reading, and the list takes it back.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(
+        sentiment_of(harness.state(), comment),
+        Some((Sentiment::Positive, false))
+    );
+    assert_eq!(harness.state().view.visible_comments.len(), 30);
+}

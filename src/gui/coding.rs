@@ -185,6 +185,19 @@ impl App {
             self.log.push(error.to_string(), true);
             return;
         }
+        let read_again: Vec<CommentRef> = decisions
+            .iter()
+            .filter_map(|decision| match decision {
+                Decision::Sentiment { comment, .. } => session.keys.find_comment(comment),
+                _ => None,
+            })
+            .collect();
+        if !read_again.is_empty() {
+            session
+                .sentiments
+                .take_set_from(Some(project), &session.keys);
+            self.view.refilter_changed(session, &read_again);
+        }
         let coded: Vec<_> = decisions
             .iter()
             .filter_map(Decision::coding)
@@ -371,10 +384,16 @@ impl App {
             }
             return;
         }
+        session
+            .sentiments
+            .take_set_from(Some(project), &session.keys);
         let mut touched: Vec<CommentRef> = decisions
             .iter()
-            .filter_map(Decision::coding)
-            .filter_map(|(comment, ..)| session.keys.find_comment(comment))
+            .filter_map(|decision| match decision {
+                Decision::Sentiment { comment, .. } => Some(comment),
+                other => other.coding().map(|(comment, ..)| comment),
+            })
+            .filter_map(|comment| session.keys.find_comment(comment))
             .collect();
         touched.sort_unstable();
         touched.dedup();

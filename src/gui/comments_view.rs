@@ -4,7 +4,7 @@
 use super::state::{Command, Session, Settings, ViewState};
 use super::widgets::{ChipLook, highlighted_text, keep_together, theme_chip, theme_chips_line};
 use crate::codebook::{Codebook, ThemeId};
-use crate::learning::Suggestion;
+use crate::learning::{Sentiment, Suggestion};
 use crate::model::{ColumnRole, CommentRef};
 use crate::tagging::{Coding, TagOrigin};
 use crate::wording::grouped;
@@ -14,6 +14,7 @@ const THEME_LIST_WIDTH: f32 = 260.0;
 const RESPONDENT_LIST_WIDTH: f32 = 220.0;
 const SEARCH_WIDTH: f32 = 220.0;
 const QUESTION_LIST_WIDTH: f32 = 260.0;
+const SENTIMENT_LIST_WIDTH: f32 = 110.0;
 
 /// Rows are a fixed height (meta line, two lines of text, chips) so the list can be virtualised;
 /// the selected comment is shown in full beside it.
@@ -240,6 +241,7 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, commands: 
         }
 
         question_filter_ui(ui, session, view, commands);
+        sentiment_filter_ui(ui, session, view, commands);
         let mut no_theme = view.filter.no_theme;
         if ui.checkbox(&mut no_theme, "No theme").changed() {
             commands.push(Command::FilterNoTheme(no_theme));
@@ -265,6 +267,45 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, commands: 
             });
         }
     });
+}
+
+/// Which sentiment the comments listed have; offered once the comments are read.
+fn sentiment_filter_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    view: &ViewState,
+    commands: &mut Vec<Command>,
+) {
+    if session.sentiments.read.is_empty() {
+        return;
+    }
+    keep_together(ui, "Sentiment", SENTIMENT_LIST_WIDTH);
+    let label = ui.label("Sentiment");
+    let mut chosen = view.sentiment;
+    egui::ComboBox::from_id_salt("sentiment-filter")
+        .selected_text(chosen.map_or("Any", sentiment_word))
+        .width(SENTIMENT_LIST_WIDTH)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, "Any");
+            for sentiment in Sentiment::ALL {
+                ui.selectable_value(&mut chosen, Some(sentiment), sentiment_word(sentiment));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if chosen != view.sentiment {
+        commands.push(Command::FilterSentiment(chosen));
+    }
+}
+
+/// "Positive", as the window writes a sentiment.
+pub fn sentiment_word(sentiment: Sentiment) -> &'static str {
+    match sentiment {
+        Sentiment::Positive => "Positive",
+        Sentiment::Negative => "Negative",
+        Sentiment::Neutral => "Neutral",
+        Sentiment::Mixed => "Mixed",
+    }
 }
 
 /// Which free-text question's answers are listed.
@@ -408,6 +449,9 @@ pub fn meta_line(session: &Session, comment: CommentRef) -> String {
     }
     parts.push(format!("Row {row}"));
     parts.extend(who);
+    if let Some((sentiment, _)) = session.sentiments.of(comment) {
+        parts.push(sentiment_word(sentiment).to_owned());
+    }
     parts.push(question.to_owned());
     parts.join(" · ")
 }
@@ -470,6 +514,7 @@ fn detail_ui(
                 });
             }
             suggested_ui(ui, session, comment, commands);
+            sentiment_ui(ui, session, comment, commands);
             ui.add_space(4.0);
             ui.horizontal_wrapped(|ui| {
                 if ui
@@ -522,6 +567,36 @@ fn suggested_ui(
             answer_buttons(ui, session, suggestion, commands);
         });
     }
+}
+
+/// The comment's sentiment, with where it came from, and the four to set it to.
+fn sentiment_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    comment: CommentRef,
+    commands: &mut Vec<Command>,
+) {
+    let Some((current, by_hand)) = session.sentiments.of(comment) else {
+        return;
+    };
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.strong("Sentiment");
+        for sentiment in Sentiment::ALL {
+            let chosen = ui
+                .selectable_label(sentiment == current, sentiment_word(sentiment))
+                .on_hover_text("Read this comment so; it is kept as your decision");
+            if chosen.clicked() && (sentiment != current || !by_hand) {
+                commands.push(Command::SetSentiment(comment, sentiment));
+            }
+        }
+        let origin = if by_hand {
+            "set by hand"
+        } else {
+            "read from its words"
+        };
+        ui.label(egui::RichText::new(origin).small().weak());
+    });
 }
 
 /// "87% sure".

@@ -353,6 +353,7 @@ fn load_files(
         index: None,
         sources: Vec::new(),
         learning: super::state::Learning::default(),
+        sentiments: super::state::CommentSentiments::default(),
     }))
 }
 
@@ -394,6 +395,7 @@ fn load_project(path: &Path, generation: u64, progress: &Progress) -> Command {
         project: Some(project),
         index: None,
         learning: super::state::Learning::default(),
+        sentiments: super::state::CommentSentiments::default(),
     }))
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::App;
 use super::state::Command;
 use crate::codebook::ThemeId;
-use crate::learning::{self, FEWEST_CODED, NotLearned, Suggestions};
+use crate::learning::{self, FEWEST_CODED, NotLearned, Sentiment, Suggestions};
 use crate::model::CommentRef;
 use crate::project::Decision;
 use crate::tagging::Coding;
@@ -54,16 +54,23 @@ impl App {
         let tagging = Arc::clone(&session.tagging);
         let themes = session.codebook.leaf_themes();
         let generation = session.generation;
+        let round = learning.round;
         self.jobs
             .spawn("Learning from your coding", repaint, move |progress| {
                 let result =
                     learning::learn(&survey, &tagging, &themes, &coded, &decided, progress);
-                Some(Command::Learned(generation, Box::new(result)))
+                Some(Command::Learned(generation, round, Box::new(result)))
             });
     }
 
-    /// Takes in what learning found, unless another survey has been opened since.
-    pub(super) fn learned(&mut self, generation: u64, result: Result<Suggestions, NotLearned>) {
+    /// Takes in what learning found, unless another survey has been opened since; learns
+    /// again when the codebook or the comments changed meanwhile.
+    pub(super) fn learned(
+        &mut self,
+        generation: u64,
+        round: u64,
+        result: Result<Suggestions, NotLearned>,
+    ) {
         let Some(session) = &mut self.session else {
             return;
         };
@@ -72,6 +79,10 @@ impl App {
         }
         let learning = &mut session.learning;
         learning.running = false;
+        if learning.round != round {
+            self.learn();
+            return;
+        }
         match result {
             Ok(mut suggestions) => {
                 for (comment, theme) in learning.coded_while_running.drain(..) {
@@ -212,5 +223,53 @@ impl App {
             }
         }
         self.view.review_position = position;
+    }
+}
+
+impl App {
+    /// Reads every comment's sentiment in the background.
+    pub(super) fn read_sentiments(&mut self) {
+        let repaint = self.waker();
+        let Some(session) = &self.session else {
+            return;
+        };
+        let survey = Arc::clone(&session.survey);
+        let comments = session.tagging.comments.clone();
+        let generation = session.generation;
+        self.jobs
+            .spawn("Reading sentiment", repaint, move |progress| {
+                let read = learning::read_sentiments(&survey, &comments, progress)?;
+                Some(Command::SentimentRead(
+                    generation,
+                    comments.into_iter().zip(read).collect(),
+                ))
+            });
+    }
+
+    /// Takes in the sentiments read, unless another survey has been opened since.
+    pub(super) fn sentiments_read(&mut self, generation: u64, read: Vec<(CommentRef, Sentiment)>) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        if session.generation != generation {
+            return;
+        }
+        session.sentiments.read = read;
+        if self.view.sentiment.is_some() {
+            self.view.refilter(session);
+        }
+    }
+
+    /// Sets a comment's sentiment by hand, as a decision.
+    pub(super) fn set_sentiment(&mut self, comment: CommentRef, sentiment: Sentiment) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        let decision = Decision::Sentiment {
+            comment: session.keys.comment(comment),
+            sentiment,
+        };
+        let what = format!("read a comment as {}", sentiment.name());
+        self.decide(&what, vec![decision]);
     }
 }

@@ -781,13 +781,21 @@ impl App {
                 self.view.focus_search = true;
             }
             Command::Learn => self.learn(),
-            Command::Learned(generation, result) => self.learned(generation, *result),
+            Command::Learned(generation, round, result) => {
+                self.learned(generation, round, *result);
+            }
             Command::AnswerSuggestion(comment, theme, accepted) => {
                 self.answer_suggestion(comment, theme, accepted);
             }
             Command::ReviewMove(delta) => self.review_move(delta),
             Command::SetAcceptFrom(from) => self.view.accept_from = from,
             Command::AcceptAllFrom(from) => self.accept_all_from(from),
+            Command::SentimentRead(generation, read) => self.sentiments_read(generation, read),
+            Command::SetSentiment(comment, sentiment) => self.set_sentiment(comment, sentiment),
+            Command::FilterSentiment(sentiment) => {
+                self.view.sentiment = sentiment;
+                self.refilter();
+            }
         }
     }
 
@@ -867,7 +875,12 @@ impl App {
             self.view.reset_for(&session);
         }
         let saved = session.project.is_some();
+        let mut session = session;
+        session
+            .sentiments
+            .take_set_from(session.project.as_ref(), &session.keys);
         self.session = Some(session);
+        self.read_sentiments();
         if saved {
             for command in std::mem::take(&mut self.awaiting_project) {
                 self.apply_one(command);
@@ -986,7 +999,9 @@ impl App {
             self.retag_in_background(Some(retagged.codebook));
             return;
         }
-        if retagged.codebook != session.codebook {
+        let codebook_changed = retagged.codebook != session.codebook;
+        let comments_changed = retagged.tagging.comments != session.tagging.comments;
+        if codebook_changed {
             // Themes are positions in the codebook: what the view points at moves with its key.
             let moved = |theme: Option<ThemeId>| {
                 theme
@@ -999,8 +1014,13 @@ impl App {
             session.codebook = retagged.codebook;
         }
         session.rules = retagged.rules;
-        if retagged.tagging.comments != session.tagging.comments {
+        if comments_changed {
             session.index = None;
+        }
+        if codebook_changed || comments_changed {
+            // Suggestions name themes and comments by position: learned again below.
+            session.learning.suggestions = None;
+            session.learning.round += 1;
         }
         session.survey = retagged.survey;
         session.tagging = Arc::new(retagged.tagging);
@@ -1022,6 +1042,12 @@ impl App {
         }
         self.view.refilter(session);
         self.refresh_preview();
+        if comments_changed {
+            self.read_sentiments();
+        }
+        if codebook_changed || comments_changed {
+            self.learn();
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use crate::analysis::{Filter, Summary, ThemesOfResponses, recount_changed};
 use crate::codebook::{Codebook, ThemeId};
 use crate::import::ImportReport;
 use crate::keys::SurveyKeys;
-use crate::learning::{NotLearned, Suggestions};
+use crate::learning::{NotLearned, Sentiment, Suggestions};
 use crate::model::{ColumnId, ColumnRole, CommentRef, RoleChoices, Survey};
 use crate::project::{Project, SourceRecord, SourceStatus};
 use crate::tagging::{Coding, CommentIndex, RuleSet, Tagging};
@@ -130,6 +130,46 @@ pub struct Session {
     pub sources: Vec<(usize, SourceRecord, SourceStatus)>,
     /// Themes learned from the coding so far, and the learning under way.
     pub learning: Learning,
+    /// Each comment's sentiment.
+    pub sentiments: CommentSentiments,
+}
+
+/// Each comment's sentiment: read from its words in the background, or set by a person.
+#[derive(Debug, Default)]
+pub struct CommentSentiments {
+    /// The comments read and how each reads, in survey order; empty until read.
+    pub read: Vec<(CommentRef, Sentiment)>,
+    /// Sentiments a person set, over what was read.
+    pub set: std::collections::HashMap<CommentRef, Sentiment>,
+}
+
+impl CommentSentiments {
+    /// The comment's sentiment, with whether a person set it; `None` until it is read.
+    pub fn of(&self, comment: CommentRef) -> Option<(Sentiment, bool)> {
+        if let Some(&sentiment) = self.set.get(&comment) {
+            return Some((sentiment, true));
+        }
+        self.read
+            .binary_search_by_key(&comment, |&(read, _)| read)
+            .ok()
+            .map(|position| (self.read[position].1, false))
+    }
+
+    /// Takes the sentiments set by hand from the project's decisions in force.
+    pub fn take_set_from(&mut self, project: Option<&Project>, keys: &SurveyKeys) {
+        self.set = project
+            .map(|project| {
+                project
+                    .decisions()
+                    .sentiments
+                    .iter()
+                    .filter_map(|(comment, &sentiment)| {
+                        Some((keys.find_comment(comment)?, sentiment))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
 }
 
 /// Suggestions learned from the user's coding, and when to learn again.
@@ -145,6 +185,9 @@ pub struct Learning {
     pub coded_since: usize,
     /// Themes coded on comments while learning was under way, answered once it reports.
     pub coded_while_running: Vec<(CommentRef, ThemeId)>,
+    /// Counts the changes of codebook or comments: learning started before the latest one
+    /// names themes or comments that may have moved.
+    pub round: u64,
 }
 
 impl Session {
@@ -234,6 +277,8 @@ pub struct ViewState {
     pub review_position: usize,
     /// The confidence from which "Accept all" accepts suggestions, 0 to 1.
     pub accept_from: f32,
+    /// Only comments of this sentiment are listed (applied after `filter`).
+    pub sentiment: Option<Sentiment>,
 }
 
 impl Default for ViewState {
@@ -255,6 +300,7 @@ impl Default for ViewState {
             codebook: CodebookEditor::default(),
             review_position: 0,
             accept_from: DEFAULT_ACCEPT_FROM,
+            sentiment: None,
         }
     }
 }
@@ -414,6 +460,7 @@ impl ViewState {
             &session.codebook,
             &session.tagging,
         );
+        self.keep_sentiment(session);
         self.forget_hidden_selection();
     }
 
@@ -425,7 +472,20 @@ impl ViewState {
             &session.codebook,
             &session.tagging,
         );
+        self.keep_sentiment(session);
         self.forget_hidden_selection();
+    }
+
+    /// Keeps only the comments of the sentiment chosen, if one is.
+    fn keep_sentiment(&mut self, session: &Session) {
+        if let Some(wanted) = self.sentiment {
+            self.visible_comments.retain(|&comment| {
+                session
+                    .sentiments
+                    .of(comment)
+                    .is_some_and(|(sentiment, _)| sentiment == wanted)
+            });
+        }
     }
 
     /// Forgets the selected comment when the list no longer shows it (the list is in survey
@@ -444,6 +504,7 @@ impl ViewState {
         self.visible_comments =
             self.filter
                 .apply(&session.survey, &session.codebook, &session.tagging);
+        self.keep_sentiment(session);
         self.forget_hidden_selection();
     }
 }
@@ -457,6 +518,7 @@ impl Command {
             Command::Code(..)
                 | Command::AnswerSuggestion(..)
                 | Command::AcceptAllFrom(_)
+                | Command::SetSentiment(..)
                 | Command::UsePin(_)
                 | Command::ConfirmBulk
                 | Command::StarQuote(..)
@@ -763,8 +825,8 @@ pub enum Command {
     FocusSearch,
     /// Learn suggestions from the coding so far (in the background).
     Learn,
-    /// Learning for the session of this generation finished.
-    Learned(u64, Box<Result<Suggestions, NotLearned>>),
+    /// Learning for the session of this generation, in this round of its learning, finished.
+    Learned(u64, u64, Box<Result<Suggestions, NotLearned>>),
     /// Accept (true) or reject a suggested theme for a comment.
     AnswerSuggestion(CommentRef, ThemeId, bool),
     /// Move the review this many suggestions on (back when negative).
@@ -773,4 +835,10 @@ pub enum Command {
     SetAcceptFrom(f32),
     /// Accept every suggestion waiting at or above this confidence, as one step.
     AcceptAllFrom(f32),
+    /// The comments of the session of this generation read for sentiment.
+    SentimentRead(u64, Vec<(CommentRef, Sentiment)>),
+    /// Set a comment's sentiment by hand.
+    SetSentiment(CommentRef, Sentiment),
+    /// List only comments of this sentiment.
+    FilterSentiment(Option<Sentiment>),
 }

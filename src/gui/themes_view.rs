@@ -2,12 +2,14 @@
 
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
+use super::comments_view::sentiment_word;
 use super::state::{Command, Session, Settings, ViewState};
 use super::widgets::{ChipLook, colour32, separated_keep_together, theme_chip, theme_colour};
 use crate::analysis::ThemeCount;
 use crate::analysis::charts::{comparison_rows, frequency_bars};
 use crate::codebook::{ThemeId, palette_colour};
 use crate::counts::{as_f32, as_f64};
+use crate::learning::{Sentiment, sentiment_by_theme};
 use crate::wording::{counted, counted_have, format_number, grouped};
 
 /// Themes compared across respondent groups: enough to read, few enough to fit.
@@ -82,6 +84,78 @@ pub fn themes_ui(
                     );
                 }
                 grouped_chart_ui(ui, session, view.chart_group, settings.show_percent);
+            }
+            ui.add_space(16.0);
+            sentiment_chart_ui(ui, session, &raised);
+        });
+}
+
+/// Colours of the sentiments, in [`Sentiment::ALL`] order: Okabe–Ito bluish green, vermillion,
+/// grey and orange, told apart with colour-blindness too.
+const SENTIMENT_COLOURS: [[u8; 3]; 4] =
+    [[0, 158, 115], [213, 94, 0], [153, 153, 153], [230, 159, 0]];
+
+/// Each theme's comments split by sentiment, as 100 % bars, in the order of the chart above.
+fn sentiment_chart_ui(ui: &mut egui::Ui, session: &Session, raised: &[&ThemeCount]) {
+    let read = &session.sentiments;
+    if read.read.is_empty() {
+        return;
+    }
+    let themes: Vec<ThemeId> = raised
+        .iter()
+        .filter(|count| !count.is_group)
+        .map(|count| count.theme)
+        .collect();
+    let counts = sentiment_by_theme(&themes, &session.tagging, |comment| {
+        read.of(comment).map(|(sentiment, _)| sentiment)
+    });
+    ui.heading("Sentiment by theme (share of each theme's comments)");
+    ui.horizontal_wrapped(|ui| {
+        for (sentiment, colour) in Sentiment::ALL.into_iter().zip(SENTIMENT_COLOURS) {
+            let (swatch, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            ui.painter().rect_filled(swatch, 2.0, colour32(colour));
+            ui.label(sentiment_word(sentiment));
+        }
+    });
+    let bar_height = ui.text_style_height(&egui::TextStyle::Body);
+    egui::Grid::new("sentiment-by-theme")
+        .num_columns(2)
+        .show(ui, |ui| {
+            for (&theme, split) in themes.iter().zip(&counts) {
+                let total: usize = split.iter().sum();
+                if total == 0 {
+                    continue;
+                }
+                let name = session
+                    .codebook
+                    .theme(theme)
+                    .map_or("", |found| found.name.as_str());
+                ui.label(format!("{name} (n={})", grouped(total)));
+                let width = ui.available_width().max(120.0);
+                let (bar, response) =
+                    ui.allocate_exact_size(egui::vec2(width, bar_height), egui::Sense::hover());
+                let mut left = bar.left();
+                let mut described = Vec::new();
+                for ((sentiment, colour), &count) in
+                    Sentiment::ALL.into_iter().zip(SENTIMENT_COLOURS).zip(split)
+                {
+                    let share = as_f32(count) / as_f32(total);
+                    let right = left + share * bar.width();
+                    let segment = egui::Rect::from_x_y_ranges(left..=right, bar.y_range());
+                    ui.painter().rect_filled(segment, 0.0, colour32(colour));
+                    left = right;
+                    described.push(format!(
+                        "{} {} ({:.0}%)",
+                        sentiment_word(sentiment),
+                        grouped(count),
+                        share * 100.0
+                    ));
+                }
+                let described = format!("{name}: {}", described.join(", "));
+                response
+                    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &described));
+                response.on_hover_text(described);
+                ui.end_row();
             }
         });
 }

@@ -14,7 +14,9 @@ pub use discovery::{Group, discover};
 pub use features::{Grams, SparseVector, Vectorizer};
 pub use metrics::{Counts, Scores};
 pub use multilabel::{Classifier, Options, fold_numbers};
-pub use sentiment::{Sentiment, SentimentReader};
+pub use sentiment::{
+    Sentiment, SentimentReader, by_theme as sentiment_by_theme, read_all as read_sentiments,
+};
 pub use suggestions::{
     FEWEST_CODED, FEWEST_EXAMPLES, LEAST_CONFIDENCE, NotLearned, Suggestion, Suggestions,
     ThemeQuality, learn,

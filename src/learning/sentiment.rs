@@ -104,6 +104,51 @@ impl SentimentReader {
     }
 }
 
+/// The sentiment of each of `comments` (which must have text), read on every core; `None` when
+/// cancelled.
+pub fn read_all(
+    survey: &crate::model::Survey,
+    comments: &[crate::model::CommentRef],
+    progress: &crate::progress::Progress,
+) -> Option<Vec<Sentiment>> {
+    let read = crate::cores::in_runs(comments.len(), crate::cores::available(), |run| {
+        let reader = SentimentReader::default();
+        let mut read = Vec::with_capacity(run.len());
+        for &comment in &comments[run] {
+            if progress.is_cancelled() {
+                break;
+            }
+            read.push(reader.read(survey.comment_text(comment).unwrap_or_default()));
+        }
+        read
+    });
+    (!progress.is_cancelled() && read.len() == comments.len()).then_some(read)
+}
+
+/// How many comments with each theme read as each sentiment, in [`Sentiment::ALL`] order.
+pub fn by_theme(
+    themes: &[crate::codebook::ThemeId],
+    tagging: &crate::tagging::Tagging,
+    sentiment_of: impl Fn(crate::model::CommentRef) -> Option<Sentiment>,
+) -> Vec<[usize; 4]> {
+    let mut counts = vec![[0; 4]; themes.len()];
+    for (comment, tags) in tagging.iter() {
+        let Some(sentiment) = sentiment_of(comment) else {
+            continue;
+        };
+        let column = Sentiment::ALL
+            .iter()
+            .position(|&each| each == sentiment)
+            .unwrap_or_default();
+        for tag in tags {
+            if let Some(row) = themes.iter().position(|&theme| theme == tag.theme) {
+                counts[row][column] += 1;
+            }
+        }
+    }
+    counts
+}
+
 /// The sentences of a text: split after . ! ? and at line ends.
 fn sentences(text: &str) -> impl Iterator<Item = &str> {
     text.split_inclusive(['.', '!', '?', '\n'])
@@ -142,5 +187,31 @@ mod tests {
             Some(Sentiment::Negative)
         );
         assert_eq!(Sentiment::from_label("cross"), None);
+    }
+
+    #[test]
+    fn counts_by_theme_follow_each_comments_sentiment() {
+        use crate::codebook::ThemeId;
+        use crate::model::{ColumnId, CommentRef, ResponseId};
+        use crate::tagging::{Tag, TagOrigin, Tagging};
+        let comment = |index| CommentRef {
+            response: ResponseId(index),
+            column: ColumnId(0),
+        };
+        let tag = |theme| Tag {
+            theme: ThemeId(theme),
+            spans: Vec::new(),
+            origin: TagOrigin::Rule,
+        };
+        let tagging = Tagging {
+            comments: (0..3).map(comment).collect(),
+            tags: vec![vec![tag(0), tag(1)], vec![tag(1)], vec![]],
+            removed_by_hand: Vec::new(),
+        };
+        let read = [Sentiment::Negative, Sentiment::Positive, Sentiment::Mixed];
+        let counts = by_theme(&[ThemeId(1), ThemeId(0)], &tagging, |comment| {
+            read.get(comment.response.0).copied()
+        });
+        assert_eq!(counts, [[1, 1, 0, 0], [0, 1, 0, 0]]);
     }
 }

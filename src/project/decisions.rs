@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::keys::CommentKey;
+use crate::learning::Sentiment;
 use crate::model::{ColumnRole, RoleChoices};
 use crate::tagging::Coding;
 
@@ -73,6 +74,13 @@ pub enum Decision {
         theme: String,
         /// Whether it was accepted.
         accepted: bool,
+    },
+    /// A comment's sentiment as a person reads it, over what its words suggest.
+    Sentiment {
+        /// The comment.
+        comment: CommentKey,
+        /// The sentiment.
+        sentiment: Sentiment,
     },
     /// A comment starred as a quote, or unstarred.
     Quote {
@@ -215,6 +223,8 @@ pub struct Decisions {
     pub quotes: BTreeSet<CommentKey>,
     /// Notes on comments.
     pub notes: BTreeMap<CommentKey, String>,
+    /// Sentiments set by a person.
+    pub sentiments: BTreeMap<CommentKey, Sentiment>,
 }
 
 impl Decisions {
@@ -258,6 +268,9 @@ impl Decisions {
             }
             Decision::Relink { source, path } => {
                 self.relinked.insert(source, path);
+            }
+            Decision::Sentiment { comment, sentiment } => {
+                self.sentiments.insert(comment, sentiment);
             }
             Decision::Quote { comment, starred } => {
                 if starred {

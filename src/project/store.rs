@@ -154,8 +154,9 @@ impl Store {
                 "ALTER TABLE sources ADD COLUMN version_of INTEGER REFERENCES sources(id);",
             );
         }
-        // Version 3 keeps answered suggestions, as decisions of a new kind in the same table:
-        // nothing to change, but an older build must refuse it rather than call it damaged.
+        // Version 3 keeps answered suggestions and sentiments set by hand as decisions of new
+        // kinds in the same table: nothing to change, but an older build must refuse the
+        // project as newer rather than call it damaged.
         sql.push_str(&format!("PRAGMA user_version = {FORMAT_VERSION}; COMMIT;"));
         self.batch(&sql).inspect_err(|_| {
             let _ = self.connection.execute_batch("ROLLBACK;");
@@ -594,6 +595,9 @@ impl DecisionRow {
                 Some(theme),
                 if *accepted { "accept" } else { "reject" },
             ),
+            Decision::Sentiment { comment, sentiment } => {
+                on_comment("sentiment", comment, None, sentiment.name())
+            }
             Decision::Quote { comment, starred } => {
                 on_comment("quote", comment, None, if *starred { "1" } else { "0" })
             }
@@ -642,6 +646,10 @@ impl DecisionRow {
                     "reject" => false,
                     _ => return None,
                 },
+            },
+            "sentiment" => Decision::Sentiment {
+                comment: comment()?,
+                sentiment: crate::learning::Sentiment::from_label(&value)?,
             },
             "quote" => Decision::Quote {
                 comment: comment()?,
