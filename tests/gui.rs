@@ -1344,6 +1344,7 @@ fn suggestions_are_reviewed_by_keyboard_and_a_rejected_one_never_returns() {
 
 #[test]
 fn a_comments_sentiment_is_read_filtered_set_by_hand_and_undone() {
+    use consultlens::gui::SentimentSource;
     use consultlens::learning::Sentiment;
     let directory = tempfile::tempdir().expect("temp dir");
     let path = learning_project(directory.path());
@@ -1369,13 +1370,13 @@ fn a_comments_sentiment_is_read_filtered_set_by_hand_and_undone() {
     let comment = harness.state().view.selected_comment.expect("selected");
     assert_eq!(
         sentiment_of(harness.state(), comment),
-        Some((Sentiment::Positive, false))
+        Some((Sentiment::Positive, SentimentSource::Words))
     );
     harness.get_by_label("Negative").click();
     harness.run();
     assert_eq!(
         sentiment_of(harness.state(), comment),
-        Some((Sentiment::Negative, true))
+        Some((Sentiment::Negative, SentimentSource::Hand))
     );
     assert_eq!(harness.state().view.visible_comments.len(), 29);
     let project = consultlens::project::Project::open(&path).expect("opens");
@@ -1389,7 +1390,55 @@ fn a_comments_sentiment_is_read_filtered_set_by_hand_and_undone() {
     harness.run();
     assert_eq!(
         sentiment_of(harness.state(), comment),
-        Some((Sentiment::Positive, false))
+        Some((Sentiment::Positive, SentimentSource::Words))
     );
     assert_eq!(harness.state().view.visible_comments.len(), 30);
+}
+
+#[test]
+fn sentiment_learns_from_readings_set_by_hand_when_they_beat_the_words() {
+    use consultlens::gui::Command;
+    use consultlens::gui::SentimentSource;
+    use consultlens::learning::Sentiment;
+    use consultlens::model::{ColumnId, CommentRef, ResponseId};
+    let directory = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness_on_project(learning_project(directory.path()));
+    let comment = |index| CommentRef {
+        response: ResponseId(index),
+        column: ColumnId(1),
+    };
+    let sentiment_of = |app: &App, index| {
+        let session = app.session.as_ref().expect("session");
+        session.sentiments.of(comment(index))
+    };
+    // The words read a late bus as neutral; this person reads it as a complaint.
+    assert_eq!(
+        sentiment_of(harness.state(), 87),
+        Some((Sentiment::Neutral, SentimentSource::Words))
+    );
+    for index in (0..60).step_by(3) {
+        apply_and_wait(
+            &mut harness,
+            Command::SetSentiment(comment(index), Sentiment::Negative),
+        );
+    }
+    for index in (2..15).step_by(3) {
+        apply_and_wait(
+            &mut harness,
+            Command::SetSentiment(comment(index), Sentiment::Positive),
+        );
+    }
+    assert_eq!(
+        sentiment_of(harness.state(), 87),
+        Some((Sentiment::Negative, SentimentSource::Learned))
+    );
+    assert_eq!(
+        sentiment_of(harness.state(), 89),
+        Some((Sentiment::Positive, SentimentSource::Learned))
+    );
+    // Learned once two sentiments were among 20 readings or more (at the 21st), and again
+    // after 10 more.
+    harness.get_by_label("Suggestions").click();
+    harness.run();
+    harness.get_by_label_contains("Sentiment learned from 21 readings");
 }

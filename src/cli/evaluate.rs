@@ -16,7 +16,7 @@ use crate::counts::as_f64;
 use crate::heading::normalise_heading;
 use crate::import::{self, ImportOptions};
 use crate::learning::metrics::{Counts, Scores, macro_average, pooled};
-use crate::learning::{Classifier, Options, Sentiment, SentimentReader};
+use crate::learning::{Classifier, Options, Sentiment, SentimentReader, held_out_best};
 use crate::model::{ColumnId, ResponseId, Survey};
 use crate::progress::Progress;
 use crate::tagging::{RuleSet, tag_text};
@@ -251,6 +251,7 @@ fn sentiment_evaluation(
             .position(|&class| class == sentiment)
             .unwrap_or_default()
     };
+    let expected: Vec<usize> = rows.iter().map(|(_, label)| class_of(*label)).collect();
     let predicted: Vec<usize> = match args.folds {
         None => {
             let reader = SentimentReader::default();
@@ -265,30 +266,15 @@ fn sentiment_evaluation(
                     rows.len()
                 );
             }
-            let fold_of = crate::learning::fold_numbers(rows.len(), folds, args.seed);
             let options = Options {
                 seed: args.seed,
                 inner_folds: 0,
                 ..Options::default()
             };
-            let mut predicted = vec![0; rows.len()];
-            for fold in 0..folds {
-                let (train, test): (Vec<usize>, Vec<usize>) =
-                    (0..rows.len()).partition(|&index| fold_of[index] != fold);
-                let texts: Vec<&str> = train.iter().map(|&index| rows[index].0.as_str()).collect();
-                let labels: Vec<Vec<usize>> = train
-                    .iter()
-                    .map(|&index| vec![class_of(rows[index].1)])
-                    .collect();
-                let classifier = Classifier::train(&texts, &labels, classes.len(), options);
-                for index in test {
-                    predicted[index] = classifier.best(&rows[index].0).unwrap_or_default();
-                }
-            }
-            predicted
+            let texts: Vec<&str> = rows.iter().map(|(comment, _)| comment.as_str()).collect();
+            held_out_best(&texts, &expected, classes.len(), folds, options)
         }
     };
-    let expected: Vec<usize> = rows.iter().map(|(_, label)| class_of(*label)).collect();
     let mut confusion = vec![vec![0; classes.len()]; classes.len()];
     for (&wanted, &found) in expected.iter().zip(&predicted) {
         confusion[wanted][found] += 1;

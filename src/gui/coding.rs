@@ -223,6 +223,9 @@ impl App {
             self.view.refilter_changed(session, &changed);
             self.coded(&coded);
         }
+        if !read_again.is_empty() {
+            self.sentiments_set(read_again.len());
+        }
     }
 
     /// Adds a theme to a comment, or takes it off, by hand.

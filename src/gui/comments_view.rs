@@ -1,7 +1,7 @@
 //! The Comments view: every comment with its theme chips, filtered by theme, respondent type and
 //! text, in a list that only lays out the rows on screen.
 
-use super::state::{Command, Session, Settings, ViewState};
+use super::state::{Command, SentimentSource, Session, Settings, ViewState};
 use super::widgets::{ChipLook, highlighted_text, keep_together, theme_chip, theme_chips_line};
 use crate::codebook::{Codebook, ThemeId};
 use crate::learning::{Sentiment, Suggestion};
@@ -576,7 +576,7 @@ fn sentiment_ui(
     comment: CommentRef,
     commands: &mut Vec<Command>,
 ) {
-    let Some((current, by_hand)) = session.sentiments.of(comment) else {
+    let Some((current, source)) = session.sentiments.of(comment) else {
         return;
     };
     ui.add_space(4.0);
@@ -586,14 +586,14 @@ fn sentiment_ui(
             let chosen = ui
                 .selectable_label(sentiment == current, sentiment_word(sentiment))
                 .on_hover_text("Read this comment so; it is kept as your decision");
-            if chosen.clicked() && (sentiment != current || !by_hand) {
+            if chosen.clicked() && (sentiment != current || source != SentimentSource::Hand) {
                 commands.push(Command::SetSentiment(comment, sentiment));
             }
         }
-        let origin = if by_hand {
-            "set by hand"
-        } else {
-            "read from its words"
+        let origin = match source {
+            SentimentSource::Hand => "set by hand",
+            SentimentSource::Learned => "learned from your readings",
+            SentimentSource::Words => "read from its words",
         };
         ui.label(egui::RichText::new(origin).small().weak());
     });

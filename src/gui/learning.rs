@@ -7,7 +7,9 @@ use std::sync::Arc;
 use super::App;
 use super::state::Command;
 use crate::codebook::ThemeId;
-use crate::learning::{self, FEWEST_CODED, NotLearned, Sentiment, Suggestions};
+use crate::learning::{
+    self, FEWEST_CODED, FEWEST_READINGS, LearnedSentiment, NotLearned, Sentiment, Suggestions,
+};
 use crate::model::CommentRef;
 use crate::project::Decision;
 use crate::tagging::Coding;
@@ -255,9 +257,11 @@ impl App {
             return;
         }
         session.sentiments.read = read;
+        session.sentiments.learned = None;
         if self.view.sentiment.is_some() {
             self.view.refilter(session);
         }
+        self.learn_sentiment();
     }
 
     /// Sets a comment's sentiment by hand, as a decision.
@@ -271,5 +275,102 @@ impl App {
         };
         let what = format!("read a comment as {}", sentiment.name());
         self.decide(&what, vec![decision]);
+    }
+}
+
+impl App {
+    /// Learns sentiment from the readings set by hand, in the background, once there are
+    /// enough of them and the comments have been read.
+    pub(super) fn learn_sentiment(&mut self) {
+        let repaint = self.waker();
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let sentiments = &mut session.sentiments;
+        if sentiments.learning
+            || sentiments.read.is_empty()
+            || sentiments.set.len() < FEWEST_READINGS
+        {
+            return;
+        }
+        let comments: Vec<CommentRef> = sentiments
+            .read
+            .iter()
+            .map(|&(comment, _)| comment)
+            .collect();
+        let mut readings: Vec<(CommentRef, Sentiment, Sentiment)> = sentiments
+            .set
+            .iter()
+            .filter_map(|(&comment, &set)| {
+                let position = comments.binary_search(&comment).ok()?;
+                Some((comment, set, sentiments.read[position].1))
+            })
+            .collect();
+        readings.sort_unstable_by_key(|&(comment, ..)| comment);
+        sentiments.learning = true;
+        sentiments.set_since = 0;
+        let survey = Arc::clone(&session.survey);
+        let generation = session.generation;
+        self.jobs.spawn(
+            "Learning sentiment from your readings",
+            repaint,
+            move |_| {
+                let text = |comment| survey.comment_text(comment).unwrap_or_default();
+                let readings: Vec<(&str, Sentiment, Sentiment)> = readings
+                    .iter()
+                    .map(|&(comment, set, read)| (text(comment), set, read))
+                    .collect();
+                let texts: Vec<&str> = comments.iter().map(|&comment| text(comment)).collect();
+                let learned = learning::learn_sentiment(&readings, &texts);
+                Some(Command::SentimentLearned(
+                    generation,
+                    comments,
+                    Box::new(learned),
+                ))
+            },
+        );
+    }
+
+    /// Takes in sentiment learned from the readings, unless the comments changed since.
+    pub(super) fn sentiment_learned(
+        &mut self,
+        generation: u64,
+        comments: &[CommentRef],
+        learned: Option<LearnedSentiment>,
+    ) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        if session.generation != generation {
+            return;
+        }
+        let sentiments = &mut session.sentiments;
+        sentiments.learning = false;
+        let same_comments = sentiments.read.len() == comments.len()
+            && sentiments
+                .read
+                .iter()
+                .zip(comments)
+                .all(|(&(read, _), &asked)| read == asked);
+        if same_comments {
+            sentiments.learned = learned;
+            if self.view.sentiment.is_some() {
+                self.view.refilter(session);
+            }
+        }
+        if !same_comments || session.sentiments.set_since >= RELEARN_AFTER {
+            self.learn_sentiment();
+        }
+    }
+
+    /// After readings were set by hand: enough of them since the last learning starts it again.
+    pub(super) fn sentiments_set(&mut self, count: usize) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        session.sentiments.set_since += count;
+        if session.sentiments.set_since >= RELEARN_AFTER || session.sentiments.learned.is_none() {
+            self.learn_sentiment();
+        }
     }
 }

@@ -25,8 +25,8 @@ use std::sync::Arc;
 
 pub use jobs::Jobs;
 pub use state::{
-    Command, FilePurpose, PathPrompt, RetagBasis, Retagged, Session, Settings, StatusLog,
-    StatusMessage, View, ViewState,
+    Command, FilePurpose, PathPrompt, RetagBasis, Retagged, SentimentSource, Session, Settings,
+    StatusLog, StatusMessage, View, ViewState,
 };
 
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK, ThemeId};
@@ -792,6 +792,9 @@ impl App {
             Command::AcceptAllFrom(from) => self.accept_all_from(from),
             Command::SentimentRead(generation, read) => self.sentiments_read(generation, read),
             Command::SetSentiment(comment, sentiment) => self.set_sentiment(comment, sentiment),
+            Command::SentimentLearned(generation, comments, learned) => {
+                self.sentiment_learned(generation, &comments, *learned);
+            }
             Command::FilterSentiment(sentiment) => {
                 self.view.sentiment = sentiment;
                 self.refilter();

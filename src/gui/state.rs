@@ -11,7 +11,7 @@ use crate::analysis::{Filter, Summary, ThemesOfResponses, recount_changed};
 use crate::codebook::{Codebook, ThemeId};
 use crate::import::ImportReport;
 use crate::keys::SurveyKeys;
-use crate::learning::{NotLearned, Sentiment, Suggestions};
+use crate::learning::{LearnedSentiment, NotLearned, Sentiment, Suggestions};
 use crate::model::{ColumnId, ColumnRole, CommentRef, RoleChoices, Survey};
 use crate::project::{Project, SourceRecord, SourceStatus};
 use crate::tagging::{Coding, CommentIndex, RuleSet, Tagging};
@@ -134,25 +134,53 @@ pub struct Session {
     pub sentiments: CommentSentiments,
 }
 
-/// Each comment's sentiment: read from its words in the background, or set by a person.
+/// Each comment's sentiment: read from its words in the background, learned from the readings a
+/// person set, or set by a person.
 #[derive(Debug, Default)]
 pub struct CommentSentiments {
     /// The comments read and how each reads, in survey order; empty until read.
     pub read: Vec<(CommentRef, Sentiment)>,
     /// Sentiments a person set, over what was read.
     pub set: std::collections::HashMap<CommentRef, Sentiment>,
+    /// What was learned from the readings set, for the comments of `read` in the same order.
+    pub learned: Option<LearnedSentiment>,
+    /// Whether learning from the readings is under way.
+    pub learning: bool,
+    /// Readings set since the last learning began.
+    pub set_since: usize,
+}
+
+/// Where a comment's sentiment comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentimentSource {
+    /// Its words, read by the lexicon.
+    Words,
+    /// A model learned from the readings a person set.
+    Learned,
+    /// A person set it.
+    Hand,
 }
 
 impl CommentSentiments {
-    /// The comment's sentiment, with whether a person set it; `None` until it is read.
-    pub fn of(&self, comment: CommentRef) -> Option<(Sentiment, bool)> {
+    /// The comment's sentiment, with where it comes from; `None` until it is read. The learned
+    /// reading is used once it reads the person's own readings better than the words alone.
+    pub fn of(&self, comment: CommentRef) -> Option<(Sentiment, SentimentSource)> {
         if let Some(&sentiment) = self.set.get(&comment) {
-            return Some((sentiment, true));
+            return Some((sentiment, SentimentSource::Hand));
         }
-        self.read
+        let position = self
+            .read
             .binary_search_by_key(&comment, |&(read, _)| read)
-            .ok()
-            .map(|position| (self.read[position].1, false))
+            .ok()?;
+        let learned = self
+            .learned
+            .as_ref()
+            .filter(|learned| learned.is_better())
+            .and_then(|learned| learned.sentiments.get(position));
+        Some(match learned {
+            Some(&sentiment) => (sentiment, SentimentSource::Learned),
+            None => (self.read[position].1, SentimentSource::Words),
+        })
     }
 
     /// Takes the sentiments set by hand from the project's decisions in force.
@@ -839,6 +867,9 @@ pub enum Command {
     SentimentRead(u64, Vec<(CommentRef, Sentiment)>),
     /// Set a comment's sentiment by hand.
     SetSentiment(CommentRef, Sentiment),
+    /// Sentiment learned from the readings set by hand, for the session of this generation and
+    /// these comments (those read, in order).
+    SentimentLearned(u64, Vec<CommentRef>, Box<Option<LearnedSentiment>>),
     /// List only comments of this sentiment.
     FilterSentiment(Option<Sentiment>),
 }

@@ -5,7 +5,9 @@
 use super::comments_view::{meta_line, sure};
 use super::state::{Command, Session, ViewState};
 use super::widgets::{ChipLook, highlighted_text, theme_chip, theme_chips_line};
-use crate::learning::{FEWEST_EXAMPLES, LEAST_CONFIDENCE, Suggestion, Suggestions};
+use crate::learning::{
+    FEWEST_EXAMPLES, FEWEST_READINGS, LEAST_CONFIDENCE, Suggestion, Suggestions,
+};
 use crate::wording::{counted, grouped};
 
 /// Suggestions listed after the one under review.
@@ -50,6 +52,7 @@ pub fn suggestions_ui(
             commands.push(Command::Learn);
         }
     });
+    sentiment_learning_ui(ui, session);
     let Some(suggestions) = &learning.suggestions else {
         return;
     };
@@ -64,6 +67,31 @@ pub fn suggestions_ui(
             ui.separator();
             trust_ui(ui, session, suggestions);
         });
+}
+
+/// How sentiment learns from the readings set by hand, and whether its learning is used.
+fn sentiment_learning_ui(ui: &mut egui::Ui, session: &Session) {
+    let sentiments = &session.sentiments;
+    let percent = |share: f64| format!("{:.0}%", share * 100.0);
+    let said = match &sentiments.learned {
+        _ if sentiments.learning => "Sentiment: learning from your readings…".to_owned(),
+        Some(learned) => format!(
+            "Sentiment learned from {}: right {} of the time on readings held out, against {} for the words alone, so {}.",
+            counted(learned.readings, "reading"),
+            percent(learned.learned_accuracy),
+            percent(learned.lexicon_accuracy),
+            if learned.is_better() {
+                "the comments you have not read take the learned reading"
+            } else {
+                "the words alone still read the comments you have not read"
+            }
+        ),
+        None => format!(
+            "Sentiment is read from the words. Set the sentiment of {FEWEST_READINGS} comments by hand (in Comments) and it learns from your readings; {} so far.",
+            grouped(sentiments.set.len())
+        ),
+    };
+    ui.label(said);
 }
 
 /// The review's keys, when no text field has the keyboard.

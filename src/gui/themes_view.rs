@@ -131,7 +131,8 @@ fn sentiment_chart_ui(ui: &mut egui::Ui, session: &Session, raised: &[&ThemeCoun
                     .theme(theme)
                     .map_or("", |found| found.name.as_str());
                 ui.label(format!("{name} (n={})", grouped(total)));
-                let width = ui.available_width().max(120.0);
+                // Clear of the scroll bar.
+                let width = (ui.available_width() - 2.0 * ui.spacing().scroll.bar_width).max(120.0);
                 let (bar, response) =
                     ui.allocate_exact_size(egui::vec2(width, bar_height), egui::Sense::hover());
                 let mut left = bar.left();

@@ -222,6 +222,31 @@ fn tune(texts: &[&str], labels: &[Vec<usize>], label_count: usize, options: Opti
     }
 }
 
+/// For each text, the best class of a classifier trained on the other folds: `labels[i]` is the
+/// one class of `texts[i]`.
+pub fn held_out_best(
+    texts: &[&str],
+    labels: &[usize],
+    classes: usize,
+    folds: usize,
+    options: Options,
+) -> Vec<usize> {
+    let fold_of = fold_numbers(texts.len(), folds, options.seed);
+    let mut best = vec![0; texts.len()];
+    for fold in 0..folds {
+        let (train, test): (Vec<usize>, Vec<usize>) =
+            (0..texts.len()).partition(|&index| fold_of[index] != fold);
+        let train_texts: Vec<&str> = train.iter().map(|&index| texts[index]).collect();
+        let train_labels: Vec<Vec<usize>> =
+            train.iter().map(|&index| vec![labels[index]]).collect();
+        let classifier = Classifier::train(&train_texts, &train_labels, classes, options);
+        for index in test {
+            best[index] = classifier.best(texts[index]).unwrap_or_default();
+        }
+    }
+    best
+}
+
 /// A fold number for each of `count` items, shuffled by `seed`, the folds as equal as can be.
 pub fn fold_numbers(count: usize, folds: usize, seed: u64) -> Vec<usize> {
     let mut order: Vec<usize> = (0..count).collect();
