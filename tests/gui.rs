@@ -717,6 +717,10 @@ fn the_respondent_group_is_chosen_kept_in_the_project_and_undone() {
 }
 
 /// The codebook of the open session.
+fn session_of(app: &App) -> &consultlens::gui::Session {
+    app.session.as_ref().expect("session")
+}
+
 fn codebook_of(app: &App) -> &consultlens::codebook::Codebook {
     &app.session.as_ref().expect("session").codebook
 }
@@ -1441,4 +1445,79 @@ fn sentiment_learns_from_readings_set_by_hand_when_they_beat_the_words() {
     harness.get_by_label("Suggestions").click();
     harness.run();
     harness.get_by_label_contains("Sentiment learned from 21 readings");
+}
+
+#[test]
+fn a_theme_is_made_from_a_group_of_uncovered_comments_in_one_undoable_step() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness_on_project(learning_project(directory.path()));
+    harness.get_by_label("Suggestions").click();
+    harness.run();
+    harness.key_press(egui::Key::D);
+    step_and_wait(&mut harness);
+    let groups = session_of(harness.state())
+        .discovery
+        .groups
+        .clone()
+        .expect("groups found");
+    // The 30 "lovely caring staff" comments no theme covers make one group of their own.
+    let caring = groups
+        .iter()
+        .find(|group| group.key_terms.iter().any(|term| term.contains("caring")))
+        .expect("a group about caring staff");
+    assert_eq!(caring.members.len(), 30);
+    assert!(
+        caring
+            .members
+            .iter()
+            .all(|comment| comment.response.0 % 3 == 2)
+    );
+    assert!(!caring.examples.is_empty());
+
+    // Named by its first two key terms.
+    let name = caring.theme_name();
+    assert!(name.starts_with(&caring.key_terms[0][..1].to_uppercase()));
+    harness
+        .get_by_label(&format!("Make the theme \"{name}\""))
+        .click();
+    step_and_wait(&mut harness);
+    let app = harness.state();
+    let codebook = codebook_of(app);
+    let theme = codebook
+        .themes
+        .iter()
+        .position(|theme| theme.name == name)
+        .map(consultlens::codebook::ThemeId)
+        .expect("the theme is made");
+    assert_eq!(
+        codebook.theme(theme).expect("theme").keywords,
+        caring.key_terms
+    );
+    for &comment in &caring.members {
+        assert!(session_of(app).tagging.has_theme(comment, theme));
+    }
+    assert!(
+        session_of(app)
+            .discovery
+            .groups
+            .as_ref()
+            .is_some_and(|left| left.len() == groups.len() - 1 && !left.contains(caring))
+    );
+
+    // One step: Undo takes the theme and its coding back.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    step_and_wait(&mut harness);
+    let app = harness.state();
+    assert!(
+        codebook_of(app)
+            .themes
+            .iter()
+            .all(|theme| theme.name != name)
+    );
+    assert!(
+        caring
+            .members
+            .iter()
+            .all(|&comment| session_of(app).tagging.tags_of(comment).is_empty())
+    );
 }

@@ -12,13 +12,10 @@ use super::columns::column_named;
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
 use crate::import::{self, ImportOptions};
 use crate::keys::SurveyKeys;
-use crate::learning::discover;
+use crate::learning::{DEFAULT_GROUPS, DISCOVERY_SEED, discover};
 use crate::model::CommentRef;
 use crate::progress::Progress;
 use crate::tagging::tag_survey;
-
-/// Groups found when the number is not given.
-const DEFAULT_GROUPS: usize = 8;
 
 /// `discover` arguments.
 #[derive(Debug, Args)]
@@ -83,7 +80,7 @@ pub fn run(args: &DiscoverArgs, out: &mut dyn Write) -> Result<()> {
         .map(|&comment| survey.comment_text(comment).unwrap_or_default())
         .collect();
     let keys = SurveyKeys::new(&survey);
-    let groups = discover(&texts, args.groups, 1)
+    let groups = discover(&texts, args.groups, DISCOVERY_SEED)
         .into_iter()
         .map(|group| {
             let mut members: Vec<String> = Vec::new();

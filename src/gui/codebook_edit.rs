@@ -26,6 +26,19 @@ impl App {
         change: impl FnOnce(&mut Codebook) -> Result<(), EditError>,
         more: Vec<Decision>,
     ) -> bool {
+        self.change_codebook_with(description, |codebook| {
+            change(codebook)?;
+            Ok(more)
+        })
+    }
+
+    /// Like [`App::change_codebook`], with the decisions that go with the change made by it
+    /// (they may need what it made, such as a new theme's key).
+    pub(super) fn change_codebook_with(
+        &mut self,
+        description: &str,
+        change: impl FnOnce(&mut Codebook) -> Result<Vec<Decision>, EditError>,
+    ) -> bool {
         let Some(project) = self
             .session
             .as_mut()
@@ -38,7 +51,7 @@ impl App {
             .codebook()
             .map_err(|error| error.to_string())
             .and_then(|mut codebook| {
-                change(&mut codebook).map_err(|error| error.to_string())?;
+                let more = change(&mut codebook).map_err(|error| error.to_string())?;
                 let toml = codebook.to_toml().map_err(|error| error.to_string())?;
                 let mut decisions = vec![Decision::Codebook { toml }];
                 decisions.extend(more);

@@ -354,6 +354,7 @@ fn load_files(
         sources: Vec::new(),
         learning: super::state::Learning::default(),
         sentiments: super::state::CommentSentiments::default(),
+        discovery: super::state::Discovery::default(),
     }))
 }
 
@@ -396,6 +397,7 @@ fn load_project(path: &Path, generation: u64, progress: &Progress) -> Command {
         index: None,
         learning: super::state::Learning::default(),
         sentiments: super::state::CommentSentiments::default(),
+        discovery: super::state::Discovery::default(),
     }))
 }
 

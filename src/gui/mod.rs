@@ -10,6 +10,7 @@ mod codebook_view;
 mod coding;
 mod comments_view;
 mod data_view;
+mod discover;
 mod export_view;
 mod file_chooser;
 mod jobs;
@@ -792,6 +793,9 @@ impl App {
             Command::AcceptAllFrom(from) => self.accept_all_from(from),
             Command::SentimentRead(generation, read) => self.sentiments_read(generation, read),
             Command::SetSentiment(comment, sentiment) => self.set_sentiment(comment, sentiment),
+            Command::Discover => self.discover(),
+            Command::Discovered(generation, groups) => self.discovered(generation, groups),
+            Command::MakeThemeFromGroup(number) => self.make_theme_from_group(number),
             Command::SentimentLearned(generation, comments, learned) => {
                 self.sentiment_learned(generation, &comments, *learned);
             }
@@ -1019,6 +1023,7 @@ impl App {
         session.rules = retagged.rules;
         if comments_changed {
             session.index = None;
+            session.discovery = state::Discovery::default();
         }
         if codebook_changed || comments_changed {
             // Suggestions name themes and comments by position: learned again below.

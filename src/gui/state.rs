@@ -132,6 +132,49 @@ pub struct Session {
     pub learning: Learning,
     /// Each comment's sentiment.
     pub sentiments: CommentSentiments,
+    /// Groups of the comments no theme covers.
+    pub discovery: Discovery,
+}
+
+/// One group of like comments that no theme covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundGroup {
+    /// The words and word pairs that weigh most in the group, heaviest first.
+    pub key_terms: Vec<String>,
+    /// Its comments.
+    pub members: Vec<CommentRef>,
+    /// The comments most typical of it.
+    pub examples: Vec<CommentRef>,
+}
+
+/// Key terms that name a theme made from a group.
+const NAMING_TERMS: usize = 2;
+
+impl FoundGroup {
+    /// The name of a theme made from it, "Waiting list, appointment": the first key terms, the
+    /// first letter a capital.
+    pub fn theme_name(&self) -> String {
+        let joined = self
+            .key_terms
+            .iter()
+            .take(NAMING_TERMS)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut letters = joined.chars();
+        letters.next().map_or_else(String::new, |first| {
+            first.to_uppercase().chain(letters).collect()
+        })
+    }
+}
+
+/// The groups found, and whether finding them is under way.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// The groups, largest first; `None` until looked for.
+    pub groups: Option<Vec<FoundGroup>>,
+    /// Whether they are being looked for.
+    pub running: bool,
 }
 
 /// Each comment's sentiment: read from its words in the background, learned from the readings a
@@ -547,6 +590,7 @@ impl Command {
                 | Command::AnswerSuggestion(..)
                 | Command::AcceptAllFrom(_)
                 | Command::SetSentiment(..)
+                | Command::MakeThemeFromGroup(_)
                 | Command::UsePin(_)
                 | Command::ConfirmBulk
                 | Command::StarQuote(..)
@@ -872,4 +916,10 @@ pub enum Command {
     SentimentLearned(u64, Vec<CommentRef>, Box<Option<LearnedSentiment>>),
     /// List only comments of this sentiment.
     FilterSentiment(Option<Sentiment>),
+    /// Group the comments no theme covers (in the background).
+    Discover,
+    /// The groups found for the session of this generation.
+    Discovered(u64, Vec<FoundGroup>),
+    /// Make a theme from the group at this position.
+    MakeThemeFromGroup(usize),
 }

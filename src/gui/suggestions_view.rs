@@ -1,6 +1,7 @@
 //! The Suggestions view: themes learned from the user's coding, reviewed most confident first
 //! with the keyboard (A accepts, R rejects, S skips, B goes back), accepted in bulk above a
-//! confidence, and how far each theme's suggestions can be trusted.
+//! confidence, and how far each theme's suggestions can be trusted; how sentiment learns; and
+//! groups of what no theme covers, to make themes of.
 
 use super::comments_view::{meta_line, sure};
 use super::state::{Command, Session, ViewState};
@@ -8,7 +9,7 @@ use super::widgets::{ChipLook, highlighted_text, theme_chip, theme_chips_line};
 use crate::learning::{
     FEWEST_EXAMPLES, FEWEST_READINGS, LEAST_CONFIDENCE, Suggestion, Suggestions,
 };
-use crate::wording::{counted, grouped};
+use crate::wording::{counted, counted_have, grouped};
 
 /// Suggestions listed after the one under review.
 const COMING_UP: usize = 6;
@@ -53,19 +54,20 @@ pub fn suggestions_ui(
         }
     });
     sentiment_learning_ui(ui, session);
-    let Some(suggestions) = &learning.suggestions else {
-        return;
-    };
     ui.separator();
     egui::ScrollArea::vertical()
         .id_salt("suggestions-scroll")
         .auto_shrink(false)
         .show(ui, |ui| {
-            review_ui(ui, session, view, suggestions, commands);
-            ui.separator();
-            accept_all_ui(ui, view, suggestions, commands);
-            ui.separator();
-            trust_ui(ui, session, suggestions);
+            if let Some(suggestions) = &learning.suggestions {
+                review_ui(ui, session, view, suggestions, commands);
+                ui.separator();
+                accept_all_ui(ui, view, suggestions, commands);
+                ui.separator();
+                trust_ui(ui, session, suggestions);
+                ui.separator();
+            }
+            discovery_ui(ui, session, commands);
         });
 }
 
@@ -106,6 +108,9 @@ fn keys_ui(ui: &egui::Ui, session: &Session, view: &ViewState, commands: &mut Ve
     };
     if pressed(Key::L) && !session.learning.running {
         commands.push(Command::Learn);
+    }
+    if pressed(Key::D) && !session.discovery.running {
+        commands.push(Command::Discover);
     }
     let current = session
         .learning
@@ -345,4 +350,55 @@ fn trust_ui(ui: &mut egui::Ui, session: &Session, suggestions: &Suggestions) {
                 ui.end_row();
             }
         });
+}
+
+/// The groups of comments no theme covers, each with a button to make a theme of it.
+pub fn discovery_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+    ui.label(egui::RichText::new("What no theme covers yet").strong());
+    let uncovered = session.summary.untagged_comments;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!(
+            "{} no theme; they can be put into groups of like comments, to see what the codebook misses.",
+            counted_have(uncovered, "comment")
+        ));
+        if session.discovery.running {
+            ui.spinner();
+        } else if ui
+            .add_enabled(uncovered > 0, egui::Button::new("Find groups (D)"))
+            .clicked()
+        {
+            commands.push(Command::Discover);
+        }
+    });
+    let Some(groups) = &session.discovery.groups else {
+        return;
+    };
+    if groups.is_empty() {
+        ui.label("No groups: too few words in those comments.");
+    }
+    for (number, group) in groups.iter().enumerate() {
+        ui.add_space(6.0);
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.strong(format!(
+                    "{} · {}",
+                    counted(group.members.len(), "comment"),
+                    group.key_terms.join(", ")
+                ));
+                let name = group.theme_name();
+                if ui
+                    .button(format!("Make the theme \"{name}\""))
+                    .on_hover_text("Its key terms become the theme's keywords and its comments are coded with it by hand: one step, undone by Ctrl+Z")
+                    .clicked()
+                {
+                    commands.push(Command::MakeThemeFromGroup(number));
+                }
+            });
+            for &example in &group.examples {
+                let text = session.survey.comment_text(example).unwrap_or_default();
+                ui.add(egui::Label::new(egui::RichText::new(format!("“{text}”")).small()).truncate());
+            }
+        });
+    }
 }

@@ -4,6 +4,12 @@
 
 use super::features::{Grams, SparseVector, Vectorizer};
 
+/// Groups found when the number is not given.
+pub const DEFAULT_GROUPS: usize = 8;
+
+/// The seed that fixes the groups' starting points.
+pub const DISCOVERY_SEED: u64 = 1;
+
 /// Passes of k-means at most; it usually settles in far fewer.
 const MAX_PASSES: usize = 40;
 

@@ -11,7 +11,7 @@ mod sentiment;
 mod sentiment_model;
 mod suggestions;
 
-pub use discovery::{Group, discover};
+pub use discovery::{DEFAULT_GROUPS, DISCOVERY_SEED, Group, discover};
 pub use features::{Grams, SparseVector, Vectorizer};
 pub use metrics::{Counts, Scores};
 pub use multilabel::{Classifier, Options, fold_numbers, held_out_best};
