@@ -1310,6 +1310,16 @@ fn suggestions_are_reviewed_by_keyboard_and_a_rejected_one_never_returns() {
             .count(),
         1
     );
+    // Undo puts the rejected suggestion back in the queue; redo takes it out again.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(waiting(harness.state()), 29);
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    harness.run();
+    assert_eq!(waiting(harness.state()), 28);
 
     // Learning again (L) knows more, and the rejected suggestion does not come back.
     harness.key_press(egui::Key::L);

@@ -401,8 +401,35 @@ impl App {
         touched.sort_unstable();
         touched.dedup();
         let hand_coding = project.hand_coding_of(&session.keys, &session.codebook, &touched);
+        // A suggestion whose answer was taken back is waiting again; put back, it is answered.
+        let answers: Vec<(CommentRef, ThemeId, bool)> = decisions
+            .iter()
+            .filter_map(|decision| {
+                let Decision::Suggestion { comment, theme, .. } = decision else {
+                    return None;
+                };
+                let decided = project
+                    .decisions()
+                    .coding
+                    .contains_key(&(comment.clone(), theme.clone()));
+                Some((
+                    session.keys.find_comment(comment)?,
+                    session.codebook.find(theme)?,
+                    decided,
+                ))
+            })
+            .collect();
         session.retag_touched(&touched, &hand_coding);
         self.view.refilter_changed(session, &touched);
+        if let Some(suggestions) = &mut session.learning.suggestions {
+            for (comment, theme, decided) in answers {
+                if decided {
+                    suggestions.answer(comment, theme);
+                } else {
+                    suggestions.reopen(comment, theme);
+                }
+            }
+        }
     }
 
     /// Selects the comment `delta` rows away in the list shown.

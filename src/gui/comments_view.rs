@@ -73,7 +73,7 @@ pub fn comments_ui(
 
 /// The list's keys, when no text field has the keyboard: j/k or the arrows move, T opens the
 /// theme list, Delete the same list headed by the comment's own themes, to take one off, Q stars,
-/// 1–9 the pinned themes.
+/// 1–9 the pinned themes, A and R accept and reject the comment's first suggestion.
 fn keys_ui(ui: &egui::Ui, session: &Session, view: &ViewState, commands: &mut Vec<Command>) {
     use egui::{Key, Modifiers};
     if view.picker.is_some() || view.bulk.is_some() || ui.ctx().egui_wants_keyboard_input() {
@@ -107,6 +107,13 @@ fn keys_ui(ui: &egui::Ui, session: &Session, view: &ViewState, commands: &mut Ve
     if pressed(Key::Q) {
         let starred = is_quote(session, comment);
         commands.push(Command::StarQuote(comment, !starred));
+    }
+    if let Some(first) = suggested(session, comment).first() {
+        for (key, accepted) in [(Key::A, true), (Key::R, false)] {
+            if pressed(key) {
+                commands.push(Command::AnswerSuggestion(comment, first.theme, accepted));
+            }
+        }
     }
     let digits = [
         Key::Num1,
@@ -555,7 +562,14 @@ fn suggested_ui(
         return;
     }
     ui.add_space(4.0);
-    ui.strong("Suggested");
+    ui.horizontal_wrapped(|ui| {
+        ui.strong("Suggested");
+        ui.label(
+            egui::RichText::new("A accepts the first, R rejects it")
+                .small()
+                .weak(),
+        );
+    });
     for suggestion in waiting {
         ui.horizontal_wrapped(|ui| {
             theme_chip(ui, &session.codebook, suggestion.theme, ChipLook::Suggested);

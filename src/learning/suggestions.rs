@@ -146,6 +146,16 @@ impl Suggestions {
     /// Marks the suggestion of `theme` for `comment` answered, if there is one; the theme is
     /// then coded, so it is not suggested there again.
     pub fn answer(&mut self, comment: CommentRef, theme: ThemeId) {
+        self.mark(comment, theme, true);
+    }
+
+    /// Puts the suggestion of `theme` for `comment` back in the queue, if there is one: its
+    /// answer was taken back.
+    pub fn reopen(&mut self, comment: CommentRef, theme: ThemeId) {
+        self.mark(comment, theme, false);
+    }
+
+    fn mark(&mut self, comment: CommentRef, theme: ThemeId, answered: bool) {
         let start = self
             .by_comment
             .partition_point(|(other, _)| *other < comment);
@@ -154,7 +164,7 @@ impl Suggestions {
                 break;
             }
             if self.queue[position].theme == theme {
-                self.answered[position] = true;
+                self.answered[position] = answered;
             }
         }
     }
