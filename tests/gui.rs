@@ -1530,4 +1530,19 @@ fn a_theme_is_made_from_a_group_of_uncovered_comments_in_one_undoable_step() {
             .iter()
             .all(|&comment| session_of(app).tagging.tags_of(comment).is_empty())
     );
+
+    // On request, every answer to the question is grouped, coded or not.
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::DiscoverIn(Some(consultlens::model::ColumnId(1))),
+    );
+    harness.key_press(egui::Key::D);
+    step_and_wait(&mut harness);
+    let groups = session_of(harness.state())
+        .discovery
+        .groups
+        .clone()
+        .expect("groups found");
+    let grouped: usize = groups.iter().map(|group| group.members.len()).sum();
+    assert_eq!(grouped, 90);
 }

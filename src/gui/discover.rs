@@ -1,11 +1,11 @@
-//! Discovery in the window: the comments no theme covers, put into groups of like comments in
-//! the background, and a theme made from a group in one step (its key terms its keywords, its
+//! Discovery in the window: the comments no theme covers (or every answer to one question), put
+//! into groups of like comments in the background, and a theme made from a group in one step (its key terms its keywords, its
 //! comments coded with it by hand), undone as one.
 
 use std::sync::Arc;
 
 use super::App;
-use super::state::{Command, Discovery, FoundGroup};
+use super::state::{Command, FoundGroup};
 use crate::learning::{DEFAULT_GROUPS, DISCOVERY_SEED, discover};
 use crate::model::CommentRef;
 use crate::project::Decision;
@@ -13,7 +13,8 @@ use crate::tagging::Coding;
 use crate::wording::counted;
 
 impl App {
-    /// Groups the comments no theme covers, in the background.
+    /// Groups the comments no theme covers (or every answer to the question chosen), in the
+    /// background.
     pub(super) fn discover(&mut self) {
         let repaint = self.waker();
         let Some(session) = &mut self.session else {
@@ -23,16 +24,20 @@ impl App {
             return;
         }
         session.discovery.running = true;
+        let question = session.discovery.question;
         let uncovered: Vec<CommentRef> = session
             .tagging
             .iter()
-            .filter(|(_, tags)| tags.is_empty())
+            .filter(|(comment, tags)| match question {
+                Some(column) => comment.column == column,
+                None => tags.is_empty(),
+            })
             .map(|(comment, _)| comment)
             .collect();
         let survey = Arc::clone(&session.survey);
         let generation = session.generation;
         self.jobs
-            .spawn("Finding what no theme covers", repaint, move |_| {
+            .spawn("Grouping like comments", repaint, move |_| {
                 let texts: Vec<&str> = uncovered
                     .iter()
                     .map(|&comment| survey.comment_text(comment).unwrap_or_default())
@@ -61,10 +66,18 @@ impl App {
             return;
         };
         if session.generation == generation {
-            session.discovery = Discovery {
-                groups: Some(groups),
-                running: false,
-            };
+            session.discovery.groups = Some(groups);
+            session.discovery.running = false;
+        }
+    }
+
+    /// Chooses whose comments are grouped; the groups found for others are dropped.
+    pub(super) fn discover_in(&mut self, question: Option<crate::model::ColumnId>) {
+        if let Some(session) = &mut self.session
+            && session.discovery.question != question
+        {
+            session.discovery.question = question;
+            session.discovery.groups = None;
         }
     }
 

@@ -794,6 +794,7 @@ impl App {
             Command::SentimentRead(generation, read) => self.sentiments_read(generation, read),
             Command::SetSentiment(comment, sentiment) => self.set_sentiment(comment, sentiment),
             Command::Discover => self.discover(),
+            Command::DiscoverIn(question) => self.discover_in(question),
             Command::Discovered(generation, groups) => self.discovered(generation, groups),
             Command::MakeThemeFromGroup(number) => self.make_theme_from_group(number),
             Command::SentimentLearned(generation, comments, learned) => {

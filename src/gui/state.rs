@@ -171,6 +171,9 @@ impl FoundGroup {
 /// The groups found, and whether finding them is under way.
 #[derive(Debug, Default)]
 pub struct Discovery {
+    /// Whose comments are grouped: every answer to this question, or (`None`) the comments no
+    /// theme covers.
+    pub question: Option<ColumnId>,
     /// The groups, largest first; `None` until looked for.
     pub groups: Option<Vec<FoundGroup>>,
     /// Whether they are being looked for.
@@ -916,8 +919,11 @@ pub enum Command {
     SentimentLearned(u64, Vec<CommentRef>, Box<Option<LearnedSentiment>>),
     /// List only comments of this sentiment.
     FilterSentiment(Option<Sentiment>),
-    /// Group the comments no theme covers (in the background).
+    /// Group the comments no theme covers, or every answer to the question chosen (in the
+    /// background).
     Discover,
+    /// Group every answer to this question, or (`None`) the comments no theme covers.
+    DiscoverIn(Option<ColumnId>),
     /// The groups found for the session of this generation.
     Discovered(u64, Vec<FoundGroup>),
     /// Make a theme from the group at this position.

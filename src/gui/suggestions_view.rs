@@ -11,6 +11,9 @@ use crate::learning::{
 };
 use crate::wording::{counted, counted_have, grouped};
 
+/// Width of the list of what discovery groups.
+const DISCOVER_LIST_WIDTH: f32 = 260.0;
+
 /// Suggestions listed after the one under review.
 const COMING_UP: usize = 6;
 
@@ -352,21 +355,41 @@ fn trust_ui(ui: &mut egui::Ui, session: &Session, suggestions: &Suggestions) {
         });
 }
 
-/// The groups of comments no theme covers, each with a button to make a theme of it.
+/// The groups of comments no theme covers (or of one question's answers), each with a button
+/// to make a theme of it.
 pub fn discovery_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
     ui.label(egui::RichText::new("What no theme covers yet").strong());
-    let uncovered = session.summary.untagged_comments;
+    ui.label(format!(
+        "{} no theme. Put them, or every answer to one question, into groups of like comments to see what the codebook misses.",
+        counted_have(session.summary.untagged_comments, "comment")
+    ));
     ui.horizontal_wrapped(|ui| {
-        ui.label(format!(
-            "{} no theme; they can be put into groups of like comments, to see what the codebook misses.",
-            counted_have(uncovered, "comment")
-        ));
+        let survey = &session.survey;
+        let name_of = |question: Option<crate::model::ColumnId>| {
+            question
+                .and_then(|id| survey.column(id))
+                .map_or("Comments no theme covers", |column| column.name.as_str())
+        };
+        let label = ui.label("Group");
+        let mut chosen = session.discovery.question;
+        egui::ComboBox::from_id_salt("discover-what")
+            .selected_text(name_of(chosen))
+            .width(DISCOVER_LIST_WIDTH)
+            .truncate()
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut chosen, None, name_of(None));
+                for question in survey.columns_with_role(crate::model::ColumnRole::FreeText) {
+                    ui.selectable_value(&mut chosen, Some(question), name_of(Some(question)));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        if chosen != session.discovery.question {
+            commands.push(Command::DiscoverIn(chosen));
+        }
         if session.discovery.running {
             ui.spinner();
-        } else if ui
-            .add_enabled(uncovered > 0, egui::Button::new("Find groups (D)"))
-            .clicked()
-        {
+        } else if ui.button("Find groups (D)").clicked() {
             commands.push(Command::Discover);
         }
     });
