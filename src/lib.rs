@@ -18,7 +18,11 @@
 //! }
 //! let out = std::env::temp_dir().join("consultlens-doc-example.xlsx");
 //! let highlights = export::Highlights::default();
-//! export::write_summary_workbook(&out, &imported.survey, &codebook, &tagging, &summary, &highlights)?;
+//! // Email addresses, phone numbers, postcodes and respondents' names in comments are masked.
+//! let redactor = consultlens::redact::Redactor::new(&imported.survey);
+//! export::write_summary_workbook(
+//!     &out, &imported.survey, &codebook, &tagging, &summary, &highlights, Some(&redactor),
+//! )?;
 //! # std::fs::remove_file(out)?;
 //! # Ok(())
 //! # }
@@ -38,6 +42,7 @@ pub mod learning;
 pub mod model;
 pub mod progress;
 pub mod project;
+pub mod redact;
 pub mod tagging;
 pub mod wording;
 

@@ -803,3 +803,97 @@ fn discover_groups_what_no_theme_covers_with_terms_examples_and_response_keys() 
         .collect();
     assert_eq!(sizes, [15, 15, 15], "{json}");
 }
+
+#[test]
+fn coded_responses_are_written_as_csv_for_excel_with_personal_data_masked() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    write(
+        directory.path(),
+        "responses.csv",
+        "Id,Your name,Which of these best describes you?,What are your views?\r\n\
+         1,Priya Sharma,Parent or carer,\"Email me at priya.s@example.com or ring 07700 900123, we live at NG7 2RD. Priya\"\r\n\
+         2,Tom Ellis,SENCO or teacher,Staff need much more training and CPD on autism.\r\n\
+         3,,Young person,The taxi to school is late every single day\r\n"
+            .as_bytes(),
+    );
+    let run = |extra: &[&str]| {
+        let output = consultlens()
+            .current_dir(directory.path())
+            .args([
+                "analyse",
+                "responses.csv",
+                "--csv",
+                "coded.csv",
+                "--out",
+                "summary.xlsx",
+            ])
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        std::fs::read(directory.path().join("coded.csv")).expect("the CSV")
+    };
+    let bytes = run(&[]);
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "no byte-order mark for Excel"
+    );
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let headers = reader.headers().expect("a header").clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|row| row.expect("a row")).collect();
+    assert_eq!(rows.len(), 3, "one row per response");
+    for name in [
+        "Response",
+        "What are your views?",
+        "Themes",
+        "Transport",
+        "Workforce development",
+    ] {
+        assert!(
+            headers.iter().any(|header| header == name),
+            "{name} in {headers:?}"
+        );
+    }
+    assert!(
+        !headers.iter().any(|header| header == "Your name"),
+        "personal data column written"
+    );
+    let views = headers
+        .iter()
+        .position(|header| header == "What are your views?")
+        .expect("views");
+    assert_eq!(
+        &rows[0][views],
+        "Email me at [email removed] or ring [phone removed], we live at [postcode removed]. [name removed]"
+    );
+    let transport = headers
+        .iter()
+        .position(|header| header == "Transport")
+        .expect("theme");
+    assert_eq!(&rows[2][transport], "1");
+    assert_eq!(&rows[1][transport], "");
+
+    // The workbook's Coded responses sheet is masked the same way.
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook(directory.path().join("summary.xlsx")).expect("opens");
+    let coded = calamine::Reader::worksheet_range(&mut workbook, "Coded responses").expect("sheet");
+    let texts: Vec<String> = coded.rows().flatten().map(ToString::to_string).collect();
+    assert!(texts.iter().any(|text| text.contains("[email removed]")));
+    assert!(
+        !texts
+            .iter()
+            .any(|text| text.contains("priya.s@example.com"))
+    );
+
+    // For internal use, --unredacted writes comments as they are.
+    let bytes = run(&["--unredacted"]);
+    let text = String::from_utf8(bytes).expect("UTF-8");
+    assert!(
+        text.contains("priya.s@example.com or ring 07700 900123"),
+        "{text}"
+    );
+}

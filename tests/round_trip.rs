@@ -123,6 +123,7 @@ fn import_tag_export_and_read_back() {
         &tagging,
         &summary,
         &Highlights::default(),
+        None,
     )
     .expect("exports");
     assert_eq!(
@@ -227,6 +228,7 @@ fn export_refuses_to_overwrite_the_input() {
         &tagging,
         &summary,
         &Highlights::default(),
+        None,
     )
     .expect_err("refuses");
     assert!(error.to_string().contains("will not overwrite"), "{error}");
@@ -246,6 +248,7 @@ fn overview_figures_are_numbers_and_the_method_names_the_non_answers() {
         &tagging,
         &summary,
         &Highlights::default(),
+        None,
     )
     .expect("exports");
 

@@ -1,5 +1,5 @@
-//! `consultlens analyse FILE... | PROJECT [--out summary.xlsx] [--json]`: import (or open the
-//! project), tag, summarise, export.
+//! `consultlens analyse FILE... | PROJECT [--out summary.xlsx] [--csv coded.csv] [--json]`:
+//! import (or open the project), tag, summarise, export.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,6 +15,7 @@ use crate::export::{self, Highlights};
 use crate::import::{self, ImportOptions};
 use crate::progress::Progress;
 use crate::project::{self, Project};
+use crate::redact::Redactor;
 use crate::tagging;
 use crate::wording::counted;
 
@@ -38,6 +39,14 @@ pub struct AnalyseArgs {
     /// Where to write the summary workbook (.xlsx).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Where to write the coded responses as CSV (UTF-8 for Excel; one row per response, a
+    /// column per theme).
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Write comments as they are, for internal use: email addresses, phone numbers, postcodes
+    /// and respondents' names are otherwise masked in every file written.
+    #[arg(long)]
+    pub unredacted: bool,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -107,6 +116,7 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
     let summary = analysis::summarise(&survey, &codebook, &tagging);
     // The workbook is written before anything is printed, so a reader that stops early
     // (`| head`) cannot stop it being written.
+    let redactor = (!args.unredacted).then(|| Redactor::new(&survey));
     if let Some(destination) = &args.out {
         export::write_summary_workbook(
             destination,
@@ -115,21 +125,28 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
             &tagging,
             &summary,
             &highlights,
+            redactor.as_ref(),
         )?;
+    }
+    if let Some(destination) = &args.csv {
+        export::write_coded_csv(destination, &survey, &codebook, &tagging, redactor.as_ref())?;
     }
     if args.json {
         print_json(&summary, &codebook, out)?;
     } else {
         print_table(&summary, &codebook, out)?;
     }
-    if let Some(destination) = &args.out
-        && !args.json
-    {
+    let written: Vec<String> = [&args.out, &args.csv]
+        .into_iter()
+        .flatten()
+        .map(|destination| destination.display().to_string())
+        .collect();
+    if !written.is_empty() && !args.json {
         writeln!(out)?;
         writeln!(
             out,
             "wrote {} in {:.2} s",
-            destination.display(),
+            written.join(" and "),
             started.elapsed().as_secs_f64()
         )?;
     }

@@ -7,6 +7,7 @@ use crate::codebook::{Codebook, ThemeId};
 use crate::counts::as_f64;
 use crate::keys::SurveyKeys;
 use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, Value};
+use crate::redact::Redactor;
 use crate::tagging::{TagOrigin, Tagging};
 
 /// One value of a row.
@@ -28,6 +29,10 @@ pub(super) struct CodedRows<'a> {
     pub(super) exported: Vec<ColumnId>,
     leaf_themes: Vec<ThemeId>,
     keys: SurveyKeys,
+    /// Masks personal data in the free-text answers; `None` writes them as they are.
+    redactor: Option<&'a Redactor>,
+    /// Whether each of `exported` is a free-text question.
+    free_text: Vec<bool>,
     themes_of_response: Vec<Vec<ThemeId>>,
     added_by_hand: Vec<Vec<ThemeId>>,
     removed_by_hand: Vec<Vec<ThemeId>>,
@@ -37,8 +42,13 @@ pub(super) struct CodedRows<'a> {
 pub(super) const FIRST_VALUE_COLUMN: usize = 2;
 
 impl<'a> CodedRows<'a> {
-    pub(super) fn new(survey: &'a Survey, codebook: &'a Codebook, tagging: &Tagging) -> Self {
-        let exported = survey
+    pub(super) fn new(
+        survey: &'a Survey,
+        codebook: &'a Codebook,
+        tagging: &Tagging,
+        redactor: Option<&'a Redactor>,
+    ) -> Self {
+        let exported: Vec<ColumnId> = survey
             .columns
             .iter()
             .enumerate()
@@ -46,9 +56,19 @@ impl<'a> CodedRows<'a> {
             .map(|(index, _)| ColumnId(index))
             .collect();
         let (added_by_hand, removed_by_hand) = hand_coding_by_response(tagging, survey);
+        let free_text = exported
+            .iter()
+            .map(|&id| {
+                survey
+                    .column(id)
+                    .is_some_and(|column| column.role == ColumnRole::FreeText)
+            })
+            .collect();
         Self {
             survey,
             codebook,
+            redactor,
+            free_text,
             exported,
             leaf_themes: codebook.leaf_themes(),
             keys: SurveyKeys::new(survey),
@@ -104,9 +124,17 @@ impl<'a> CodedRows<'a> {
             .unwrap_or_default();
         visit(1, Cell::Number(as_f64(source_row)))?;
         for (position, &column) in self.exported.iter().enumerate() {
+            let redactor = self.redactor.filter(|_| self.free_text[position]);
+            let redacted;
             let cell = match self.survey.value(id, column) {
                 Value::Empty => continue,
-                Value::Text(text) => Cell::Text(text.as_ref()),
+                Value::Text(text) => match redactor {
+                    Some(redactor) => {
+                        redacted = redactor.redact(text);
+                        Cell::Text(&redacted)
+                    }
+                    None => Cell::Text(text.as_ref()),
+                },
                 Value::Number(number) => Cell::Number(*number),
                 Value::DateTime(when) => Cell::DateTime(when),
                 Value::Bool(flag) => Cell::Bool(*flag),

@@ -19,6 +19,7 @@ use crate::codebook::{Codebook, ThemeId};
 use crate::counts::as_f64;
 use crate::keys::SurveyKeys;
 use crate::model::{ColumnRole, CommentRef, Survey};
+use crate::redact::Redactor;
 use crate::tagging::Tagging;
 
 /// The sheets of the summary workbook, in order.
@@ -49,6 +50,8 @@ struct Inputs<'a> {
     tagging: &'a Tagging,
     summary: &'a Summary,
     highlights: &'a Highlights,
+    /// Masks personal data in the comments written; `None` writes them as they are.
+    redactor: Option<&'a Redactor>,
 }
 
 /// A figure of the Overview sheet: counts are numbers, so colleagues can calculate with them.
@@ -87,7 +90,8 @@ impl Styles {
     }
 }
 
-/// Writes the summary workbook atomically. Refuses to write over the survey's own file.
+/// Writes the summary workbook atomically. Refuses to write over the survey's own file. With
+/// `redactor`, personal data in the comments is masked.
 ///
 /// # Errors
 /// [`ExportError`] naming `path` when the workbook cannot be built or written.
@@ -98,6 +102,7 @@ pub fn write_summary_workbook(
     tagging: &Tagging,
     summary: &Summary,
     highlights: &Highlights,
+    redactor: Option<&Redactor>,
 ) -> Result<(), ExportError> {
     if survey
         .sources
@@ -114,6 +119,7 @@ pub fn write_summary_workbook(
         tagging,
         summary,
         highlights,
+        redactor,
     };
     let workbook_error = |error: XlsxError| ExportError::Workbook {
         path: path.to_owned(),
@@ -160,7 +166,12 @@ const COMPRESSION_LEVEL: u8 = 1;
 
 /// The whole summary workbook written to `writer`.
 fn save_workbook<W: Write + Seek>(inputs: &Inputs, writer: W) -> Result<W, XlsxError> {
-    let rows = CodedRows::new(inputs.survey, inputs.codebook, inputs.tagging);
+    let rows = CodedRows::new(
+        inputs.survey,
+        inputs.codebook,
+        inputs.tagging,
+        inputs.redactor,
+    );
     let frame = summary_workbook(inputs, &rows, CodedRowsBy::Splice)?.save_to_buffer()?;
     let columns = rows.headers().len();
     splice::write_with_rows(
@@ -639,12 +650,13 @@ fn quotes_sheet(sheet: &mut Worksheet, inputs: &Inputs, styles: &Styles) -> Resu
             .column(quote.column)
             .map_or("", |column| column.name.as_str());
         sheet.write_string(row, 0, theme_name)?;
-        sheet.write_string_with_format(
-            row,
-            1,
-            survey.comment_text(quote).unwrap_or_default(),
-            &styles.wrap,
-        )?;
+        let text = survey.comment_text(quote).unwrap_or_default();
+        let text = inputs
+            .redactor
+            .map_or(std::borrow::Cow::Borrowed(text), |redactor| {
+                redactor.redact(text)
+            });
+        sheet.write_string_with_format(row, 1, text.as_ref(), &styles.wrap)?;
         sheet.write_string(row, 2, group)?;
         sheet.write_string_with_format(row, 3, question, &styles.wrap)?;
         sheet.write_string(row, 4, keys.response(quote.response))?;
@@ -796,8 +808,9 @@ mod tests {
             tagging: &tagging,
             summary: &summary,
             highlights: &highlights,
+            redactor: None,
         };
-        let rows = CodedRows::new(&survey, &codebook, &tagging);
+        let rows = CodedRows::new(&survey, &codebook, &tagging, None);
         let held = summary_workbook(&inputs, &rows, CodedRowsBy::Xlsxwriter)
             .expect("builds")
             .save_to_buffer()

@@ -443,8 +443,9 @@ pub struct ExportedSession {
     pub highlights: export::Highlights,
 }
 
-/// Writes the summary workbook.
+/// Writes the summary workbook, personal data in the comments masked.
 pub fn export(path: PathBuf, session: &ExportedSession) -> Command {
+    let redactor = crate::redact::Redactor::new(&session.survey);
     match export::write_summary_workbook(
         &path,
         &session.survey,
@@ -452,6 +453,7 @@ pub fn export(path: PathBuf, session: &ExportedSession) -> Command {
         &session.tagging,
         &session.summary,
         &session.highlights,
+        Some(&redactor),
     ) {
         Ok(()) => Command::Exported(path),
         Err(error) => Command::Failed(error.to_string()),
