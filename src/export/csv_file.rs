@@ -26,15 +26,7 @@ pub fn write_coded_csv(
     tagging: &Tagging,
     redactor: Option<&Redactor>,
 ) -> Result<(), ExportError> {
-    if survey
-        .sources
-        .iter()
-        .any(|source| crate::files::same_file(path, &source.path))
-    {
-        return Err(ExportError::WouldOverwriteInput {
-            path: path.to_owned(),
-        });
-    }
+    ExportError::refuse_to_overwrite(path, survey)?;
     let write_error = |source| ExportError::Write {
         path: path.to_owned(),
         source,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// The output would replace the survey being analysed.
-    #[error("will not overwrite the survey being analysed; choose another name for the summary: {}", .path.display())]
+    #[error("will not overwrite the survey being analysed; choose another name for the output: {}", .path.display())]
     WouldOverwriteInput {
         /// The output path.
         path: PathBuf,
@@ -27,4 +27,26 @@ pub enum ExportError {
         /// What the operating system said.
         source: std::io::Error,
     },
+}
+
+impl ExportError {
+    /// Refuses an output that is one of the survey's own files.
+    ///
+    /// # Errors
+    /// [`ExportError::WouldOverwriteInput`] naming `path`.
+    pub fn refuse_to_overwrite(
+        path: &std::path::Path,
+        survey: &crate::model::Survey,
+    ) -> Result<(), Self> {
+        if survey
+            .sources
+            .iter()
+            .any(|source| crate::files::same_file(path, &source.path))
+        {
+            return Err(ExportError::WouldOverwriteInput {
+                path: path.to_owned(),
+            });
+        }
+        Ok(())
+    }
 }

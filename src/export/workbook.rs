@@ -104,15 +104,7 @@ pub fn write_summary_workbook(
     highlights: &Highlights,
     redactor: Option<&Redactor>,
 ) -> Result<(), ExportError> {
-    if survey
-        .sources
-        .iter()
-        .any(|source| crate::files::same_file(path, &source.path))
-    {
-        return Err(ExportError::WouldOverwriteInput {
-            path: path.to_owned(),
-        });
-    }
+    ExportError::refuse_to_overwrite(path, survey)?;
     let inputs = Inputs {
         survey,
         codebook,
