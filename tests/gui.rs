@@ -147,6 +147,37 @@ fn export_writes_the_summary_workbook() {
         !status.is_error && status.text.contains("Saved the summary"),
         "{status:?}"
     );
+    // The sample's comments hold email addresses: masked unless the setting is turned off.
+    let emails_written = || {
+        let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("opens");
+        let coded =
+            calamine::Reader::worksheet_range(&mut workbook, "Coded responses").expect("sheet");
+        let cells: Vec<String> = coded.rows().flatten().map(ToString::to_string).collect();
+        let masked = cells
+            .iter()
+            .filter(|cell| cell.contains("[email removed]"))
+            .count();
+        let plain = cells
+            .iter()
+            .filter(|cell| {
+                // An address, not a mention such as "@council".
+                cell.split_whitespace().any(|word| {
+                    word.split_once('@')
+                        .is_some_and(|(name, domain)| !name.is_empty() && domain.contains('.'))
+                })
+            })
+            .count();
+        (masked, plain)
+    };
+    assert_eq!(emails_written(), (5, 0));
+    harness
+        .get_by_label_contains("Mask personal data in comments")
+        .click();
+    harness.run();
+    assert!(!harness.state().settings.mask_personal_data);
+    harness.get_by_label("Export summary workbook").click();
+    step_and_wait(&mut harness);
+    assert_eq!(emails_written(), (0, 5));
 }
 
 #[test]

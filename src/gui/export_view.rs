@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::state::{Command, FilePurpose, Session, ViewState};
+use super::state::{Command, FilePurpose, Session, Settings, ViewState};
 use crate::export::SHEET_NAMES;
 use crate::model::ColumnRole;
 
@@ -11,6 +11,7 @@ pub fn export_ui(
     ui: &mut egui::Ui,
     session: &Session,
     view: &ViewState,
+    settings: &Settings,
     busy: bool,
     commands: &mut Vec<Command>,
 ) {
@@ -33,6 +34,17 @@ pub fn export_ui(
             "Left out as personal data: {}.",
             personal.join(", ")
         ));
+    }
+    let mut mask = settings.mask_personal_data;
+    if ui
+        .checkbox(
+            &mut mask,
+            "Mask personal data in comments: email addresses, phone numbers, postcodes and respondents' names",
+        )
+        .on_hover_text("Turn off only for a workbook kept inside the service")
+        .changed()
+    {
+        commands.push(Command::MaskPersonalData(mask));
     }
     ui.add_space(8.0);
     ui.horizontal_wrapped(|ui| {

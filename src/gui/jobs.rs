@@ -441,11 +441,15 @@ pub struct ExportedSession {
     pub summary: Summary,
     /// Quotes and notes.
     pub highlights: export::Highlights,
+    /// Whether personal data in the comments is masked.
+    pub mask_personal_data: bool,
 }
 
-/// Writes the summary workbook, personal data in the comments masked.
+/// Writes the summary workbook, personal data in the comments masked unless asked not to.
 pub fn export(path: PathBuf, session: &ExportedSession) -> Command {
-    let redactor = crate::redact::Redactor::new(&session.survey);
+    let redactor = session
+        .mask_personal_data
+        .then(|| crate::redact::Redactor::new(&session.survey));
     match export::write_summary_workbook(
         &path,
         &session.survey,
@@ -453,7 +457,7 @@ pub fn export(path: PathBuf, session: &ExportedSession) -> Command {
         &session.tagging,
         &session.summary,
         &session.highlights,
-        Some(&redactor),
+        redactor.as_ref(),
     ) {
         Ok(()) => Command::Exported(path),
         Err(error) => Command::Failed(error.to_string()),

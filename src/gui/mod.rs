@@ -544,7 +544,14 @@ impl App {
             }
             View::Codebook => codebook_view::codebook_ui(ui, session, view, &mut commands),
             View::Export => {
-                export_view::export_ui(ui, session, view, self.jobs.is_busy(), &mut commands);
+                export_view::export_ui(
+                    ui,
+                    session,
+                    view,
+                    &self.settings,
+                    self.jobs.is_busy(),
+                    &mut commands,
+                );
             }
         }
         self.commands.extend(commands);
@@ -658,12 +665,14 @@ impl App {
                         .as_ref()
                         .map(|project| project.highlights(&session.keys))
                         .unwrap_or_default(),
+                    mask_personal_data: self.settings.mask_personal_data,
                 };
                 self.jobs
                     .spawn("Exporting the summary", self.waker(), move |_| {
                         Some(jobs::export(path, &exported))
                     });
             }
+            Command::MaskPersonalData(mask) => self.settings.mask_personal_data = mask,
             Command::SetRole(column, role) => self.set_role(column, role),
             Command::SetRespondentGroup(column) => self.set_respondent_group(column),
             Command::FilterTheme(theme) => {

@@ -28,6 +28,8 @@ pub struct Settings {
     pub recent_projects: Vec<PathBuf>,
     /// Themes the number keys 1 to 9 add to the selected comment, by codebook id.
     pub pinned_themes: Vec<String>,
+    /// Whether exports mask personal data in the comments (off only for internal use).
+    pub mask_personal_data: bool,
 }
 
 impl Default for Settings {
@@ -37,6 +39,7 @@ impl Default for Settings {
             ui_scale: 1.0,
             recent_projects: Vec::new(),
             pinned_themes: Vec::new(),
+            mask_personal_data: true,
         }
     }
 }
@@ -789,6 +792,8 @@ pub enum Command {
     SetExportPath(String),
     /// Write the summary workbook (in the background).
     Export(PathBuf),
+    /// Mask personal data in the comments exported, or (for internal use) not.
+    MaskPersonalData(bool),
     /// A background export finished.
     Exported(PathBuf),
     /// Counts or percentages in charts.
