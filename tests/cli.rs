@@ -897,3 +897,31 @@ fn coded_responses_are_written_as_csv_for_excel_with_personal_data_masked() {
         "{text}"
     );
 }
+
+#[test]
+fn quiet_analyse_writes_its_files_and_prints_nothing() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    // The sample has answers that say nothing, which analyse warns of unless quiet.
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/send_consultation.xlsx");
+    let output = consultlens()
+        .current_dir(directory.path())
+        .arg("analyse")
+        .arg(&sample)
+        .args(["--out", "summary.xlsx", "--csv", "coded.csv", "--quiet"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    assert!(
+        output.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    // Not a terminal, so no progress bar either.
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(directory.path().join("summary.xlsx").is_file());
+    assert!(directory.path().join("coded.csv").is_file());
+}

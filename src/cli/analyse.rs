@@ -1,5 +1,6 @@
-//! `consultlens analyse FILE... | PROJECT [--out summary.xlsx] [--csv coded.csv] [--json]`:
-//! import (or open the project), tag, summarise, export.
+//! `consultlens analyse FILE... | PROJECT [--out summary.xlsx] [--csv coded.csv] [--json]
+//! [--quiet]`: import (or open the project), tag, summarise, export, with a progress bar on a
+//! terminal.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ use crate::tagging;
 use crate::wording::counted;
 
 use super::inspect::shorten;
+use super::progress_bar::ProgressLine;
 
 /// Arguments of `analyse`.
 #[derive(Debug, Args)]
@@ -50,6 +52,9 @@ pub struct AnalyseArgs {
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Print nothing but errors (and the JSON, if asked for): no table, warnings or progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// The JSON shape scripts rely on.
@@ -73,6 +78,50 @@ struct ThemeJson<'a> {
 /// Runs the subcommand.
 pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
     let started = Instant::now();
+    let progress = Progress::new();
+    let bar = ProgressLine::start(&progress, args.quiet);
+    let analysed = analyse(args, &progress, bar.as_ref());
+    // The bar is gone before anything else is printed.
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    let (summary, codebook) = analysed?;
+    if args.json {
+        print_json(&summary, &codebook, out)?;
+    } else if !args.quiet {
+        print_table(&summary, &codebook, out)?;
+    }
+    let written: Vec<String> = [&args.out, &args.csv]
+        .into_iter()
+        .flatten()
+        .map(|destination| destination.display().to_string())
+        .collect();
+    if !written.is_empty() && !args.json && !args.quiet {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "wrote {} in {:.2} s",
+            written.join(" and "),
+            started.elapsed().as_secs_f64()
+        )?;
+    }
+    Ok(())
+}
+
+/// Reads, tags, counts and writes the files asked for, moving `progress` along; the files are
+/// written before anything is printed, so a reader that stops early (`| head`) cannot stop them
+/// being written.
+fn analyse(
+    args: &AnalyseArgs,
+    progress: &Progress,
+    bar: Option<&ProgressLine>,
+) -> Result<(Summary, Codebook)> {
+    let stage = |message: String| {
+        if let Some(bar) = bar {
+            bar.stage(message);
+        }
+    };
+    stage(format!("reading {}", shown_names(&args.files)));
     let (survey, codebook, tagging, highlights) = match args.files.as_slice() {
         [only] if project::looks_like_project(only) => {
             if args.codebook.is_some() || args.sheet.is_some() {
@@ -82,7 +131,7 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
                 );
             }
             let project = Project::open(only)?;
-            let loaded = project.load(&Progress::new())?;
+            let loaded = project.load(&progress.step(0.0, 0.6))?;
             let highlights = project.highlights(&loaded.keys);
             (
                 loaded.imported.survey,
@@ -103,21 +152,29 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
                 &ImportOptions {
                     sheet: args.sheet.clone(),
                 },
-                &Progress::new(),
+                &progress.step(0.0, 0.4),
             )?;
-            for warning in &imported.report.warnings {
-                eprintln!("warning: {warning}");
+            if !args.quiet {
+                for warning in &imported.report.warnings {
+                    let warn = || eprintln!("warning: {warning}");
+                    match bar {
+                        Some(bar) => bar.suspend(warn),
+                        None => warn(),
+                    }
+                }
             }
-            let tagging = tagging::tag_survey(&imported.survey, &codebook, &Progress::new())
-                .context("tagging was cancelled")?;
+            stage("tagging the comments".to_owned());
+            let tagging =
+                tagging::tag_survey(&imported.survey, &codebook, &progress.step(0.4, 0.2))
+                    .context("tagging was cancelled")?;
             (imported.survey, codebook, tagging, Highlights::default())
         }
     };
     let summary = analysis::summarise(&survey, &codebook, &tagging);
-    // The workbook is written before anything is printed, so a reader that stops early
-    // (`| head`) cannot stop it being written.
     let redactor = (!args.unredacted).then(|| Redactor::new(&survey));
+    progress.set_fraction(0.6);
     if let Some(destination) = &args.out {
+        stage(format!("writing {}", destination.display()));
         export::write_summary_workbook(
             destination,
             &survey,
@@ -128,29 +185,25 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
             redactor.as_ref(),
         )?;
     }
+    progress.set_fraction(0.9);
     if let Some(destination) = &args.csv {
+        stage(format!("writing {}", destination.display()));
         export::write_coded_csv(destination, &survey, &codebook, &tagging, redactor.as_ref())?;
     }
-    if args.json {
-        print_json(&summary, &codebook, out)?;
-    } else {
-        print_table(&summary, &codebook, out)?;
+    progress.set_fraction(1.0);
+    Ok((summary, codebook))
+}
+
+/// "responses.csv", or "responses.csv and 2 more".
+fn shown_names(files: &[PathBuf]) -> String {
+    let first = files
+        .first()
+        .map(|file| crate::files::display_name(file))
+        .unwrap_or_default();
+    match files.len() {
+        0 | 1 => first,
+        count => format!("{first} and {} more", count - 1),
     }
-    let written: Vec<String> = [&args.out, &args.csv]
-        .into_iter()
-        .flatten()
-        .map(|destination| destination.display().to_string())
-        .collect();
-    if !written.is_empty() && !args.json {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "wrote {} in {:.2} s",
-            written.join(" and "),
-            started.elapsed().as_secs_f64()
-        )?;
-    }
-    Ok(())
 }
 
 fn print_json(summary: &Summary, codebook: &Codebook, out: &mut dyn Write) -> Result<()> {

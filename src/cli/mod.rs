@@ -6,6 +6,7 @@ mod columns;
 mod discover;
 mod evaluate;
 mod inspect;
+mod progress_bar;
 mod project;
 
 use std::path::PathBuf;
