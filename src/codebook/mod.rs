@@ -125,7 +125,8 @@ pub const DEFAULT_CODEBOOK: &str = "send-strategy";
 pub type Rgb = [u8; 3];
 
 /// Colour-blind-safe colours (Okabe-Ito), for themes that name none and for respondent groups;
-/// the first is the default.
+/// the first is the default. Okabe-Ito's black is grey here: a black bar or chip vanished on the
+/// window's dark background.
 pub const PALETTE: [Rgb; 8] = [
     [0x00, 0x72, 0xB2],
     [0xE6, 0x9F, 0x00],
@@ -134,7 +135,7 @@ pub const PALETTE: [Rgb; 8] = [
     [0x56, 0xB4, 0xE9],
     [0xD5, 0x5E, 0x00],
     [0xF0, 0xE4, 0x42],
-    [0x00, 0x00, 0x00],
+    [0x99, 0x99, 0x99],
 ];
 
 /// The palette's colour at `index`, going round again after the last.
@@ -462,6 +463,12 @@ mod tests {
         )
         .expect("parses");
         assert_eq!(unnamed.colour(ThemeId(0)), PALETTE[0]);
+        // No palette colour is black, which the dark window would hide.
+        assert!(
+            PALETTE
+                .iter()
+                .all(|colour| colour.iter().any(|&part| part > 0x40))
+        );
         let wrong = "name = \"X\"\n[[theme]]\nid = \"a\"\nname = \"A\"\ncolour = \"blue\"\n";
         let error = Codebook::from_toml(wrong, Path::new("x.toml")).expect_err("not a colour");
         assert!(error.to_string().contains("#RRGGBB"), "{error}");
