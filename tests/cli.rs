@@ -344,6 +344,16 @@ fn json_of(output: &std::process::Output) -> Value {
     serde_json::from_slice(&output.stdout).expect("one JSON object")
 }
 
+/// `consultlens evaluate FILE ARGS...`, run.
+fn evaluate(file: &Path, args: &[&str]) -> std::process::Output {
+    consultlens()
+        .arg("evaluate")
+        .arg(file)
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
 #[test]
 fn a_project_takes_coding_from_a_sheet_and_analyse_and_show_report_it() {
     let directory = tempfile::tempdir().expect("temp dir");
@@ -580,14 +590,12 @@ fn labelled_csv() -> String {
 fn evaluate_gives_learned_suggestions_figures_by_cross_validation() {
     let directory = tempfile::tempdir().expect("temp dir");
     let file = write(directory.path(), "coded.csv", labelled_csv().as_bytes());
-    let output = consultlens()
-        .args(["evaluate"])
-        .arg(&file)
-        .args([
+    let output = evaluate(
+        &file,
+        &[
             "--text", "Comment", "--labels", "Coder A", "--folds", "3", "--json",
-        ])
-        .output()
-        .expect("runs");
+        ],
+    );
     let json = json_of(&output);
     assert_eq!(json["examples"], 120);
     assert_eq!(json["labels"], 2);
@@ -603,10 +611,9 @@ fn evaluate_gives_learned_suggestions_figures_by_cross_validation() {
     assert_eq!(per_label[0]["support"], 80);
     assert!(json["seconds"].is_number());
 
-    let trained_on_some = consultlens()
-        .args(["evaluate"])
-        .arg(&file)
-        .args([
+    let trained_on_some = evaluate(
+        &file,
+        &[
             "--text",
             "Comment",
             "--labels",
@@ -616,9 +623,8 @@ fn evaluate_gives_learned_suggestions_figures_by_cross_validation() {
             "--seed",
             "7",
             "--json",
-        ])
-        .output()
-        .expect("runs");
+        ],
+    );
     assert_eq!(
         json_of(&trained_on_some)["examples"],
         80,
@@ -635,23 +641,27 @@ fn evaluate_judges_a_codebooks_rules_and_two_coders_agreement() {
         "codebook.toml",
         b"name = \"Test\"\n\n[[theme]]\nid = \"transport\"\nname = \"Transport\"\nkeywords = [\"bus\", \"taxi\", \"transport\", \"minibus\"]\n\n[[theme]]\nid = \"training\"\nname = \"Staff training\"\nkeywords = [\"training\"]\n",
     );
-    let rules = consultlens()
-        .args(["evaluate"])
-        .arg(&file)
-        .args(["--text", "Comment", "--labels", "Coder A", "--codebook"])
-        .arg(&codebook)
-        .arg("--json")
-        .output()
-        .expect("runs");
+    let codebook = codebook.to_str().expect("a UTF-8 path");
+    let rules = evaluate(
+        &file,
+        &[
+            "--text",
+            "Comment",
+            "--labels",
+            "Coder A",
+            "--codebook",
+            codebook,
+            "--json",
+        ],
+    );
     let json = json_of(&rules);
     assert_eq!(json["examples"], 120);
     // The rules name every theme as the labels do: all found, none wrong.
     assert_eq!(json["micro"]["f1"].as_f64(), Some(1.0), "{json}");
 
-    let coders = consultlens()
-        .args(["evaluate"])
-        .arg(&file)
-        .args([
+    let coders = evaluate(
+        &file,
+        &[
             "--text",
             "Comment",
             "--labels",
@@ -659,21 +669,15 @@ fn evaluate_judges_a_codebooks_rules_and_two_coders_agreement() {
             "--against",
             "Coder B",
             "--json",
-        ])
-        .output()
-        .expect("runs");
+        ],
+    );
     let json = json_of(&coders);
     let kappa = json["kappa"].as_f64().expect("kappa");
     assert!(kappa > 0.5 && kappa < 1.0, "{json}");
     let per_label = json["per_label"].as_array().expect("per label");
     assert!(per_label.iter().all(|label| label["kappa"].is_number()));
 
-    let unknown = consultlens()
-        .args(["evaluate"])
-        .arg(&file)
-        .args(["--text", "Comments", "--labels", "Coder A"])
-        .output()
-        .expect("runs");
+    let unknown = evaluate(&file, &["--text", "Comments", "--labels", "Coder A"]);
     assert!(!unknown.status.success());
     let message = String::from_utf8_lossy(&unknown.stderr);
     assert!(
@@ -702,12 +706,10 @@ fn evaluate_reads_sentiment_out_of_the_box_and_learns_it() {
         csv.push_str(&format!("\"{text} ({row})\",{feeling}\n"));
     }
     let file = write(directory.path(), "feelings.csv", csv.as_bytes());
-    let out_of_the_box = consultlens()
-        .args(["evaluate"])
-        .arg(&file)
-        .args(["--text", "Comment", "--sentiment", "Feeling", "--json"])
-        .output()
-        .expect("runs");
+    let out_of_the_box = evaluate(
+        &file,
+        &["--text", "Comment", "--sentiment", "Feeling", "--json"],
+    );
     let json = json_of(&out_of_the_box);
     assert_eq!(json["examples"], 60);
     assert_eq!(
@@ -719,10 +721,9 @@ fn evaluate_reads_sentiment_out_of_the_box_and_learns_it() {
     assert_eq!(confusion["labels"][0], "positive");
     assert_eq!(confusion["counts"][0][0], 20);
 
-    let learned = consultlens()
-        .args(["evaluate"])
-        .arg(&file)
-        .args([
+    let learned = evaluate(
+        &file,
+        &[
             "--text",
             "Comment",
             "--sentiment",
@@ -730,9 +731,8 @@ fn evaluate_reads_sentiment_out_of_the_box_and_learns_it() {
             "--folds",
             "3",
             "--json",
-        ])
-        .output()
-        .expect("runs");
+        ],
+    );
     let json = json_of(&learned);
     assert!(json["accuracy"].as_f64().expect("accuracy") > 0.9, "{json}");
     assert!(json["macro"]["f1"].is_number() && json["per_label"].as_array().is_some());

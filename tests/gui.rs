@@ -1266,7 +1266,7 @@ keywords = ["qqqq"]
 
 /// The suggestion under review: its comment's response number and theme name.
 fn under_review(app: &App) -> (usize, String) {
-    let session = app.session.as_ref().expect("session");
+    let session = session_of(app);
     let suggestions = session.learning.suggestions.as_ref().expect("learned");
     let (_, current) = suggestions
         .next_pending(app.view.review_position)
@@ -1284,7 +1284,7 @@ fn suggestions_are_reviewed_by_keyboard_and_a_rejected_one_never_returns() {
     harness.run();
     harness.get_by_label("Learned from 30 coded comments; 30 suggestions waiting.");
     let waiting = |app: &App| {
-        let session = app.session.as_ref().expect("session");
+        let session = session_of(app);
         session
             .learning
             .suggestions
@@ -1312,7 +1312,7 @@ fn suggestions_are_reviewed_by_keyboard_and_a_rejected_one_never_returns() {
     let project = || consultlens::project::Project::open(&path).expect("opens");
     assert_eq!(project().decisions().answered_suggestions.len(), 1);
     let app = harness.state();
-    let session = app.session.as_ref().expect("session");
+    let session = session_of(app);
     let accepted = consultlens::model::CommentRef {
         response: consultlens::model::ResponseId(response),
         column: consultlens::model::ColumnId(1),
@@ -1356,7 +1356,7 @@ fn suggestions_are_reviewed_by_keyboard_and_a_rejected_one_never_returns() {
     harness.key_press(egui::Key::L);
     step_and_wait(&mut harness);
     let app = harness.state();
-    let session = app.session.as_ref().expect("session");
+    let session = session_of(app);
     let suggestions = session.learning.suggestions.as_ref().expect("learned");
     assert_eq!(suggestions.learned_from, 32);
     let rejected_ref = consultlens::model::CommentRef {
@@ -1378,7 +1378,7 @@ fn suggestions_are_reviewed_by_keyboard_and_a_rejected_one_never_returns() {
     // Coding that much sets learning going again.
     step_and_wait(&mut harness);
     let added = |app: &App| {
-        let session = app.session.as_ref().expect("session");
+        let session = session_of(app);
         session.tagging.hand_coding_counts().0
     };
     assert_eq!(added(harness.state()), before + 28);
@@ -1401,7 +1401,7 @@ fn a_comments_sentiment_is_read_filtered_set_by_hand_and_undone() {
         consultlens::gui::Command::FilterSentiment(Some(Sentiment::Positive)),
     );
     let sentiment_of = |app: &App, comment| {
-        let session = app.session.as_ref().expect("session");
+        let session = session_of(app);
         session.sentiments.of(comment)
     };
     let shown = harness.state().view.visible_comments.clone();
@@ -1453,7 +1453,7 @@ fn sentiment_learns_from_readings_set_by_hand_when_they_beat_the_words() {
         column: ColumnId(1),
     };
     let sentiment_of = |app: &App, index| {
-        let session = app.session.as_ref().expect("session");
+        let session = session_of(app);
         session.sentiments.of(comment(index))
     };
     // The words read a late bus as neutral; this person reads it as a complaint.

@@ -46,12 +46,12 @@ pub fn write_coded_csv(
             rows.for_each_cell(response, |column, cell| {
                 if let Some(field) = record.get_mut(column) {
                     // Written as the window shows them.
-                    *field = match cell {
-                        Cell::Text(text) => text.to_owned(),
-                        Cell::Number(number) => Value::Number(number).display(),
-                        Cell::DateTime(when) => Value::DateTime(*when).display(),
-                        Cell::Bool(flag) => Value::Bool(flag).display(),
-                    };
+                    match cell {
+                        Cell::Text(text) => field.push_str(text),
+                        Cell::Number(number) => field.push_str(&Value::Number(number).display()),
+                        Cell::DateTime(when) => field.push_str(&Value::DateTime(*when).display()),
+                        Cell::Bool(flag) => field.push_str(&Value::Bool(flag).display()),
+                    }
                 }
                 Ok::<(), ExportError>(())
             })?;

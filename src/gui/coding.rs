@@ -185,18 +185,18 @@ impl App {
             self.log.push(error.to_string(), true);
             return;
         }
-        let read_again: Vec<CommentRef> = decisions
+        let read_by_hand: Vec<CommentRef> = decisions
             .iter()
             .filter_map(|decision| match decision {
                 Decision::Sentiment { comment, .. } => session.keys.find_comment(comment),
                 _ => None,
             })
             .collect();
-        if !read_again.is_empty() {
+        if !read_by_hand.is_empty() {
             session
                 .sentiments
                 .take_set_from(Some(project), &session.keys);
-            self.view.refilter_changed(session, &read_again);
+            self.view.refilter_changed(session, &read_by_hand);
         }
         let coded: Vec<_> = decisions
             .iter()
@@ -223,8 +223,8 @@ impl App {
             self.view.refilter_changed(session, &changed);
             self.coded(&coded);
         }
-        if !read_again.is_empty() {
-            self.sentiments_set(read_again.len());
+        if !read_by_hand.is_empty() {
+            self.sentiments_set(read_by_hand.len());
         }
     }
 

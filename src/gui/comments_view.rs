@@ -2,7 +2,9 @@
 //! text, in a list that only lays out the rows on screen.
 
 use super::state::{Command, SentimentSource, Session, Settings, ViewState};
-use super::widgets::{ChipLook, highlighted_text, keep_together, theme_chip, theme_chips_line};
+use super::widgets::{
+    ChipLook, highlighted_text, keep_together, question_list, theme_chip, theme_chips_line,
+};
 use crate::codebook::{Codebook, ThemeId};
 use crate::learning::{Sentiment, Suggestion};
 use crate::model::{ColumnRole, CommentRef};
@@ -323,30 +325,20 @@ fn question_filter_ui(
     commands: &mut Vec<Command>,
 ) {
     let survey = &session.survey;
-    let questions = survey.columns_with_role(ColumnRole::FreeText);
-    if questions.len() < 2 {
+    if survey.columns_with_role(ColumnRole::FreeText).len() < 2 {
         return;
     }
-    let name_of = |question: Option<crate::model::ColumnId>| {
-        question
-            .and_then(|id| survey.column(id))
-            .map_or("All questions", |column| column.name.as_str())
-    };
     keep_together(ui, "Question", QUESTION_LIST_WIDTH);
     let label = ui.label("Question");
-    let mut chosen = view.filter.question;
-    egui::ComboBox::from_id_salt("question-filter")
-        .selected_text(name_of(chosen))
-        .width(QUESTION_LIST_WIDTH)
-        .truncate()
-        .show_ui(ui, |ui| {
-            ui.selectable_value(&mut chosen, None, "All questions");
-            for question in questions {
-                ui.selectable_value(&mut chosen, Some(question), name_of(Some(question)));
-            }
-        })
-        .response
-        .labelled_by(label.id);
+    let chosen = question_list(
+        ui,
+        "question-filter",
+        &label,
+        survey,
+        "All questions",
+        QUESTION_LIST_WIDTH,
+        view.filter.question,
+    );
     if chosen != view.filter.question {
         commands.push(Command::FilterQuestion(chosen));
     }

@@ -1,6 +1,6 @@
 //! Discovery in the window: the comments no theme covers (or every answer to one question), put
-//! into groups of like comments in the background, and a theme made from a group in one step (its key terms its keywords, its
-//! comments coded with it by hand), undone as one.
+//! into groups of like comments in the background, and a theme made from a group in one step
+//! (its key terms its keywords, its comments coded with it by hand), undone as one.
 
 use std::sync::Arc;
 
@@ -25,7 +25,7 @@ impl App {
         }
         session.discovery.running = true;
         let question = session.discovery.question;
-        let uncovered: Vec<CommentRef> = session
+        let grouped: Vec<CommentRef> = session
             .tagging
             .iter()
             .filter(|(comment, tags)| match question {
@@ -38,14 +38,14 @@ impl App {
         let generation = session.generation;
         self.jobs
             .spawn("Grouping like comments", repaint, move |_| {
-                let texts: Vec<&str> = uncovered
+                let texts: Vec<&str> = grouped
                     .iter()
                     .map(|&comment| survey.comment_text(comment).unwrap_or_default())
                     .collect();
                 let at = |positions: &[usize]| -> Vec<CommentRef> {
                     positions
                         .iter()
-                        .map(|&position| uncovered[position])
+                        .map(|&position| grouped[position])
                         .collect()
                 };
                 let groups = discover(&texts, DEFAULT_GROUPS, DISCOVERY_SEED)

@@ -1,5 +1,7 @@
-//! Suggestions in the window: learned from the coding in force on a background thread, learned
-//! again after each batch of coding, and answered (accepted or rejected) as decisions.
+//! Learning in the window, each on a background thread: suggestions learned from the coding in
+//! force, learned again after each batch of coding and answered (accepted or rejected) as
+//! decisions; every comment's sentiment read, set by hand as a decision, and learned from the
+//! readings set.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -19,8 +21,9 @@ use crate::wording::counted;
 pub const RELEARN_AFTER: usize = 10;
 
 impl App {
-    /// Learns suggestions from the coding in force, in the background; when learning is under
-    /// way already, it learns again once that finishes.
+    /// Learns suggestions from the coding in force, in the background. Does nothing while
+    /// learning is under way: the coding meanwhile is learned from once it finishes, when there
+    /// is enough of it.
     pub(super) fn learn(&mut self) {
         let repaint = self.waker();
         let Some(session) = &mut self.session else {

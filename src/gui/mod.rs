@@ -854,7 +854,7 @@ impl App {
     }
 
     /// A finished load, unless a newer request to open files has superseded it.
-    fn loaded(&mut self, session: Session) {
+    fn loaded(&mut self, mut session: Session) {
         if session.generation != self.generations.load {
             return;
         }
@@ -892,7 +892,6 @@ impl App {
             self.view.reset_for(&session);
         }
         let saved = session.project.is_some();
-        let mut session = session;
         session
             .sentiments
             .take_set_from(session.project.as_ref(), &session.keys);

@@ -258,7 +258,7 @@ pub struct Learning {
     pub not_learned: Option<NotLearned>,
     /// Whether learning is under way.
     pub running: bool,
-    /// Comments coded since the suggestions were learned (or learning started).
+    /// Themes coded on comments since learning last started.
     pub coded_since: usize,
     /// Themes coded on comments while learning was under way, answered once it reports.
     pub coded_while_running: Vec<(CommentRef, ThemeId)>,

@@ -5,7 +5,7 @@
 
 use super::comments_view::{meta_line, sure};
 use super::state::{Command, Session, ViewState};
-use super::widgets::{ChipLook, highlighted_text, theme_chip, theme_chips_line};
+use super::widgets::{ChipLook, highlighted_text, question_list, theme_chip, theme_chips_line};
 use crate::learning::{
     FEWEST_EXAMPLES, FEWEST_READINGS, LEAST_CONFIDENCE, Suggestion, Suggestions,
 };
@@ -20,7 +20,7 @@ const COMING_UP: usize = 6;
 /// The lowest and highest confidence "Accept all" can start from, in percent.
 const ACCEPT_FROM_RANGE: std::ops::RangeInclusive<f32> = 50.0..=99.0;
 
-/// The review, bulk acceptance and trust per theme.
+/// The review, bulk acceptance and trust per theme; how sentiment learns; discovery.
 pub fn suggestions_ui(
     ui: &mut egui::Ui,
     session: &Session,
@@ -364,26 +364,16 @@ pub fn discovery_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Com
         counted_have(session.summary.untagged_comments, "comment")
     ));
     ui.horizontal_wrapped(|ui| {
-        let survey = &session.survey;
-        let name_of = |question: Option<crate::model::ColumnId>| {
-            question
-                .and_then(|id| survey.column(id))
-                .map_or("Comments no theme covers", |column| column.name.as_str())
-        };
         let label = ui.label("Group");
-        let mut chosen = session.discovery.question;
-        egui::ComboBox::from_id_salt("discover-what")
-            .selected_text(name_of(chosen))
-            .width(DISCOVER_LIST_WIDTH)
-            .truncate()
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut chosen, None, name_of(None));
-                for question in survey.columns_with_role(crate::model::ColumnRole::FreeText) {
-                    ui.selectable_value(&mut chosen, Some(question), name_of(Some(question)));
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        let chosen = question_list(
+            ui,
+            "discover-what",
+            &label,
+            &session.survey,
+            "Comments no theme covers",
+            DISCOVER_LIST_WIDTH,
+            session.discovery.question,
+        );
         if chosen != session.discovery.question {
             commands.push(Command::DiscoverIn(chosen));
         }

@@ -4,6 +4,7 @@ use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId};
 
 use crate::codebook::{Codebook, Rgb, ThemeId};
+use crate::model::{ColumnId, ColumnRole, Survey};
 use crate::tagging::{Span, Tag};
 
 /// A colour for egui.
@@ -60,6 +61,38 @@ fn fits_on_this_row(ui: &egui::Ui, label: &str, control_width: f32) -> bool {
     let spacing = ui.spacing().item_spacing.x;
     let needed = label_width + control_width + 3.0 * spacing + ui.spacing().icon_width;
     !ui.layout().main_wrap() || ui.available_size_before_wrap().x >= needed
+}
+
+/// A list to choose one of the survey's free-text questions, or none (`none_label`), labelled by
+/// `label`; gives back the choice.
+pub fn question_list(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    label: &egui::Response,
+    survey: &Survey,
+    none_label: &str,
+    width: f32,
+    current: Option<ColumnId>,
+) -> Option<ColumnId> {
+    let name_of = |question: Option<ColumnId>| {
+        question
+            .and_then(|id| survey.column(id))
+            .map_or(none_label, |column| column.name.as_str())
+    };
+    let mut chosen = current;
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(name_of(chosen))
+        .width(width)
+        .truncate()
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, none_label);
+            for question in survey.columns_with_role(ColumnRole::FreeText) {
+                ui.selectable_value(&mut chosen, Some(question), name_of(Some(question)));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    chosen
 }
 
 /// How a theme chip says where the theme came from.
