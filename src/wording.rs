@@ -30,6 +30,15 @@ pub fn counted_have(count: usize, noun: &str) -> String {
     format!("{} {verb}", counted(count, noun))
 }
 
+/// "a", "a and b", "a, b and c".
+pub fn listed(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// Formats whole numbers without a trailing `.0`, so `3.0` from .xlsx and `3` from .xls read alike.
 pub fn format_number(number: f64) -> String {
     if number.fract() == 0.0 && number.abs() < 1e15 {

@@ -925,3 +925,57 @@ fn quiet_analyse_writes_its_files_and_prints_nothing() {
     assert!(directory.path().join("summary.xlsx").is_file());
     assert!(directory.path().join("coded.csv").is_file());
 }
+
+#[test]
+fn analyse_writes_the_report_and_every_chart_as_png_and_svg() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/send_consultation.xlsx");
+    let output = consultlens()
+        .current_dir(directory.path())
+        .arg("analyse")
+        .arg(&sample)
+        .args(["--report", "report.html", "--charts", "charts"])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("wrote report.html and charts in"),
+        "{stdout}"
+    );
+    let html = std::fs::read_to_string(directory.path().join("report.html")).expect("the report");
+    assert!(html.contains("Workforce development</h3>"));
+    assert!(html.matches("<blockquote").count() >= 10);
+    let mut images: Vec<String> = std::fs::read_dir(directory.path().join("charts"))
+        .expect("the charts folder")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    images.sort();
+    for expected in [
+        "agreement-1.png",
+        "agreement-1.svg",
+        "responses-over-time.png",
+        "sentiment-by-theme.svg",
+        "theme-frequency.png",
+        "theme-frequency.svg",
+        "themes-by-group.png",
+        "themes-together.svg",
+    ] {
+        assert!(
+            images.iter().any(|image| image == expected),
+            "{expected} in {images:?}"
+        );
+    }
+    // Every figure in the report is one of the charts saved.
+    assert_eq!(html.matches("<figure").count() * 2, images.len());
+}

@@ -54,7 +54,7 @@ fn sample_opens_on_the_themes_chart_with_its_top_theme() {
     assert_eq!(session.survey.response_count(), 600);
     let top = session.summary.themes.first().expect("themes");
     assert!(top.respondents > 50, "{top:?}");
-    harness.get_by_label_contains("Themes raised");
+    harness.get_by_label_contains("themes raised most (n=594 respondents who commented)");
 }
 
 /// A choice in an open list, not a theme chip of the same name.
@@ -178,6 +178,23 @@ fn export_writes_the_summary_workbook() {
     harness.get_by_label("Export summary workbook").click();
     step_and_wait(&mut harness);
     assert_eq!(emails_written(), (0, 5));
+    // The report and the chart images go beside the workbook.
+    harness
+        .get_by_label_contains("Mask personal data in comments")
+        .click();
+    harness.run();
+    harness.get_by_label("Write the report").click();
+    step_and_wait(&mut harness);
+    let report = directory.path().join("sample summary.html");
+    let html = std::fs::read_to_string(&report).expect("the report");
+    assert!(html.contains("[email removed]") && html.contains("<figure"));
+    harness.get_by_label("Save chart images").click();
+    step_and_wait(&mut harness);
+    let charts = directory.path().join("sample summary charts");
+    assert!(charts.join("theme-frequency.png").is_file());
+    assert!(charts.join("theme-frequency.svg").is_file());
+    let status = harness.state().last_status().expect("status").clone();
+    assert!(status.text.starts_with("Saved "), "{status:?}");
 }
 
 #[test]
@@ -1576,4 +1593,63 @@ fn a_theme_is_made_from_a_group_of_uncovered_comments_in_one_undoable_step() {
         .expect("groups found");
     let grouped: usize = groups.iter().map(|group| group.members.len()).sum();
     assert_eq!(grouped, 90);
+}
+
+#[test]
+fn clicking_a_theme_s_bar_shows_its_comments() {
+    let mut harness = harness_on_sample();
+    harness.run();
+    harness
+        .get_by_label_contains("themes raised most (n=594 respondents who commented)")
+        .click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.view.view, View::Comments);
+    let session = app.session.as_ref().expect("session");
+    let bars =
+        consultlens::analysis::charts::frequency_bars(&session.summary, &session.codebook, None);
+    let chosen = app.view.filter.theme.expect("a theme chosen");
+    // The picture's middle row: one of the fifteen bars, not a theme left off the chart.
+    let position = bars.iter().position(|bar| bar.theme == chosen);
+    assert!(
+        position.is_some_and(|position| position < 15),
+        "{position:?}"
+    );
+}
+
+#[test]
+fn presentation_mode_shows_one_chart_at_a_time_moved_by_arrows_and_left_by_escape() {
+    let mut harness = harness_on_sample();
+    harness.run();
+    harness.key_press(egui::Key::F11);
+    harness.run();
+    let count = {
+        let node = harness.get_by_label_contains("Chart 1 of ");
+        let label = node
+            .accesskit_node()
+            .label()
+            .or_else(|| node.accesskit_node().value())
+            .unwrap_or_default();
+        label["Chart 1 of ".len()..]
+            .parse::<usize>()
+            .expect("a count")
+    };
+    // Themes, themes by group, together, closed questions, over time (sentiment once read).
+    assert!(count >= 7, "{count} charts");
+    harness.get_by_label_contains("themes raised most (n=594");
+    assert!(
+        harness.query_by_label("Open…").is_none(),
+        "the toolbar is hidden"
+    );
+    harness.key_press(egui::Key::ArrowRight);
+    harness.run();
+    harness.get_by_label(&format!("Chart 2 of {count}"));
+    harness.get_by_label_contains("Themes by group: Which of these best describes you?");
+    harness.key_press(egui::Key::End);
+    harness.run();
+    harness.get_by_label(&format!("Chart {count} of {count}"));
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(harness.query_by_label_contains("Chart 1 of").is_none());
+    harness.get_by_label("Open…");
 }

@@ -655,6 +655,26 @@ fn order_by_rating_scale(counts: &mut [(String, usize)]) {
     counts.sort_by_key(|(option, _)| scale.iter().position(|step| *step == option.to_lowercase()));
 }
 
+/// A survey from CSV text, tagged with a codebook from TOML text and summarised: small fixtures
+/// for the tests of what is counted and charted.
+#[cfg(test)]
+pub(crate) fn analysed(csv: &[u8], codebook: &str) -> (Survey, Codebook, Tagging, Summary) {
+    let progress = crate::progress::Progress::new();
+    let codebook =
+        Codebook::from_toml(codebook, std::path::Path::new("test.toml")).expect("parses");
+    let survey = crate::import::import_bytes(
+        std::path::Path::new("consultation.csv"),
+        csv,
+        &crate::import::ImportOptions::default(),
+        &progress,
+    )
+    .expect("imports")
+    .survey;
+    let tagging = crate::tagging::tag_survey(&survey, &codebook, &progress).expect("tags");
+    let summary = summarise(&survey, &codebook, &tagging);
+    (survey, codebook, tagging, summary)
+}
+
 /// The bundled sample tagged with the default codebook, for tests of counting and filtering.
 #[cfg(test)]
 fn tagged_sample() -> (Survey, Codebook, Tagging) {

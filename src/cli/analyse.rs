@@ -1,7 +1,8 @@
-//! `consultlens analyse FILE... | PROJECT [--out summary.xlsx] [--csv coded.csv] [--json]
-//! [--quiet]`: import (or open the project), tag, summarise, export, with a progress bar on a
-//! terminal.
+//! `consultlens analyse FILE... | PROJECT [--out summary.xlsx] [--report report.html]
+//! [--charts DIR] [--csv coded.csv] [--json] [--quiet]`: import (or open the project), tag,
+//! summarise, export, with a progress bar on a terminal.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -10,15 +11,18 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde::Serialize;
 
+use crate::analysis::charts::{ChartOptions, ChartSources, all_charts};
 use crate::analysis::{self, Summary};
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK};
-use crate::export::{self, Highlights};
+use crate::export::{self, Highlights, ReportInputs};
 use crate::import::{self, ImportOptions};
+use crate::learning::{self, Sentiment};
+use crate::model::{CommentRef, Survey};
 use crate::progress::Progress;
 use crate::project::{self, Project};
 use crate::redact::Redactor;
-use crate::tagging;
-use crate::wording::counted;
+use crate::tagging::{self, Tagging};
+use crate::wording::{counted, listed};
 
 use super::inspect::shorten;
 use super::progress_bar::ProgressLine;
@@ -41,6 +45,13 @@ pub struct AnalyseArgs {
     /// Where to write the summary workbook (.xlsx).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Where to write the report (.html): one self-contained file with the charts and quotes,
+    /// ready to publish or print to PDF.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// A folder to save every chart in, as PNG (2000 px wide, for slides) and SVG.
+    #[arg(long)]
+    pub charts: Option<PathBuf>,
     /// Where to write the coded responses as CSV (UTF-8 for Excel; one row per response, a
     /// column per theme).
     #[arg(long)]
@@ -91,7 +102,7 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
     } else if !args.quiet {
         print_table(&summary, &codebook, out)?;
     }
-    let written: Vec<String> = [&args.out, &args.csv]
+    let written: Vec<String> = [&args.out, &args.report, &args.charts, &args.csv]
         .into_iter()
         .flatten()
         .map(|destination| destination.display().to_string())
@@ -101,7 +112,7 @@ pub fn run(args: &AnalyseArgs, out: &mut dyn Write) -> Result<()> {
         writeln!(
             out,
             "wrote {} in {:.2} s",
-            written.join(" and "),
+            listed(&written),
             started.elapsed().as_secs_f64()
         )?;
     }
@@ -122,7 +133,7 @@ fn analyse(
         }
     };
     stage(format!("reading {}", shown_names(&args.files)));
-    let (survey, codebook, tagging, highlights) = match args.files.as_slice() {
+    let (survey, codebook, tagging, highlights, by_hand) = match args.files.as_slice() {
         [only] if project::looks_like_project(only) => {
             if args.codebook.is_some() || args.sheet.is_some() {
                 bail!(
@@ -133,11 +144,13 @@ fn analyse(
             let project = Project::open(only)?;
             let loaded = project.load(&progress.step(0.0, 0.6))?;
             let highlights = project.highlights(&loaded.keys);
+            let by_hand = project.sentiments_by_hand(&loaded.keys);
             (
                 loaded.imported.survey,
                 loaded.codebook,
                 loaded.tagging,
                 highlights,
+                by_hand,
             )
         }
         files if files.iter().any(|file| project::looks_like_project(file)) => {
@@ -167,7 +180,13 @@ fn analyse(
             let tagging =
                 tagging::tag_survey(&imported.survey, &codebook, &progress.step(0.4, 0.2))
                     .context("tagging was cancelled")?;
-            (imported.survey, codebook, tagging, Highlights::default())
+            (
+                imported.survey,
+                codebook,
+                tagging,
+                Highlights::default(),
+                HashMap::new(),
+            )
         }
     };
     let summary = analysis::summarise(&survey, &codebook, &tagging);
@@ -185,6 +204,39 @@ fn analyse(
             redactor.as_ref(),
         )?;
     }
+    progress.set_fraction(0.75);
+    if args.report.is_some() || args.charts.is_some() {
+        stage("drawing the charts".to_owned());
+        let sentiments = read_sentiments(&survey, &tagging, by_hand.clone(), progress)?;
+        let sentiment_of = |comment: CommentRef| sentiments.get(&comment).copied();
+        let charts = all_charts(&ChartSources {
+            survey: &survey,
+            codebook: &codebook,
+            tagging: &tagging,
+            summary: &summary,
+            sentiment_of: Some(&sentiment_of),
+            options: ChartOptions::default(),
+        });
+        if let Some(directory) = &args.charts {
+            export::chart_image::write_chart_images(directory, &charts)?;
+        }
+        if let Some(destination) = &args.report {
+            stage(format!("writing {}", destination.display()));
+            export::write_report(
+                destination,
+                &ReportInputs {
+                    survey: &survey,
+                    codebook: &codebook,
+                    tagging: &tagging,
+                    summary: &summary,
+                    highlights: &highlights,
+                    charts: &charts,
+                    redactor: redactor.as_ref(),
+                    sentiments_set_by_hand: by_hand.len(),
+                },
+            )?;
+        }
+    }
     progress.set_fraction(0.9);
     if let Some(destination) = &args.csv {
         stage(format!("writing {}", destination.display()));
@@ -192,6 +244,25 @@ fn analyse(
     }
     progress.set_fraction(1.0);
     Ok((summary, codebook))
+}
+
+/// Each comment's sentiment: set by hand where a person set it, else read from its words.
+fn read_sentiments(
+    survey: &Survey,
+    tagging: &Tagging,
+    mut by_hand: HashMap<CommentRef, Sentiment>,
+    progress: &Progress,
+) -> Result<HashMap<CommentRef, Sentiment>> {
+    let unread: Vec<CommentRef> = tagging
+        .comments
+        .iter()
+        .copied()
+        .filter(|comment| !by_hand.contains_key(comment))
+        .collect();
+    let read = learning::read_sentiments(survey, &unread, &progress.step(0.75, 0.1))
+        .context("reading sentiment was cancelled")?;
+    by_hand.extend(unread.into_iter().zip(read));
+    Ok(by_hand)
 }
 
 /// "responses.csv", or "responses.csv and 2 more".

@@ -27,6 +27,17 @@ pub enum ExportError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// A chart could not be drawn.
+    #[error("could not draw a chart ({0})")]
+    Chart(String),
+    /// A report or chart image could not be written.
+    #[error("could not write the file ({source}): {}", .path.display())]
+    File {
+        /// The output path.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
 }
 
 impl ExportError {

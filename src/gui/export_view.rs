@@ -1,6 +1,6 @@
 //! The Export view: where the summary workbook goes and what it holds.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::state::{Command, FilePurpose, Session, Settings, ViewState};
 use crate::export::SHEET_NAMES;
@@ -70,4 +70,45 @@ pub fn export_ui(
     {
         commands.push(Command::Export(PathBuf::from(view.export_path.trim())));
     }
+    ui.add_space(16.0);
+    ui.heading("The report and the charts");
+    let report = report_path(&view.export_path);
+    ui.label(format!(
+        "The report is one web page to publish or print to PDF: introduction and method, \
+         summary, closed questions, each theme with quotes (starred ones first), appendices. It \
+         goes beside the workbook: {}",
+        report.display()
+    ));
+    if ui
+        .add_enabled(can_export, egui::Button::new("Write the report"))
+        .clicked()
+    {
+        commands.push(Command::WriteReport(report));
+    }
+    let folder = charts_folder(&view.export_path);
+    ui.label(format!(
+        "Every chart as PNG (2000 pixels wide, for slides) and SVG, as presentation mode shows \
+         them (F11), in {}",
+        folder.display()
+    ));
+    if ui
+        .add_enabled(can_export, egui::Button::new("Save chart images"))
+        .clicked()
+    {
+        commands.push(Command::SaveChartImages(folder));
+    }
+}
+
+/// The report beside the workbook: "summary.xlsx" gives "summary.html".
+pub fn report_path(export_path: &str) -> PathBuf {
+    Path::new(export_path.trim()).with_extension("html")
+}
+
+/// The chart images' folder beside the workbook: "summary.xlsx" gives "summary charts".
+pub fn charts_folder(export_path: &str) -> PathBuf {
+    let workbook = Path::new(export_path.trim());
+    let stem = workbook
+        .file_stem()
+        .map_or_else(|| "consultation".into(), |stem| stem.to_string_lossy());
+    workbook.with_file_name(format!("{stem} charts"))
 }

@@ -1,11 +1,13 @@
 //! Work that must not block the frame: import, tagging, summary, export and file choosers, each
 //! on a named thread that reports back with a [`Command`].
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use super::state::{Command, RetagBasis, Retagged, Session};
+use crate::analysis::charts::{Chart, ChartOptions, ChartSources, all_charts};
 use crate::analysis::{Summary, summarise};
 use crate::codebook::Codebook;
 use crate::codebook::ThemeId;
@@ -13,10 +15,12 @@ use crate::export;
 use crate::files::display_name;
 use crate::import::{self, ImportError, ImportOptions};
 use crate::keys::SurveyKeys;
+use crate::learning::Sentiment;
 use crate::model::{CommentRef, RoleChoices, Survey};
 use crate::progress::Progress;
 use crate::project::{self, Decision, Project, ProjectError};
 use crate::tagging::{self, Coding, RuleSet, Tagging};
+use crate::wording::counted;
 
 /// One job under way.
 #[derive(Debug)]
@@ -443,13 +447,69 @@ pub struct ExportedSession {
     pub highlights: export::Highlights,
     /// Whether personal data in the comments is masked.
     pub mask_personal_data: bool,
+    /// Each comment's sentiment, once read.
+    pub sentiments: HashMap<CommentRef, Sentiment>,
+    /// How many of them a person set.
+    pub sentiments_set_by_hand: usize,
+}
+
+impl ExportedSession {
+    fn redactor(&self) -> Option<crate::redact::Redactor> {
+        self.mask_personal_data
+            .then(|| crate::redact::Redactor::new(&self.survey))
+    }
+
+    fn charts(&self) -> Vec<Chart> {
+        let sentiment_of = |comment: CommentRef| self.sentiments.get(&comment).copied();
+        all_charts(&ChartSources {
+            survey: &self.survey,
+            codebook: &self.codebook,
+            tagging: &self.tagging,
+            summary: &self.summary,
+            sentiment_of: (!self.sentiments.is_empty()).then_some(&sentiment_of),
+            options: ChartOptions::default(),
+        })
+    }
+}
+
+/// Writes the HTML report, quotes masked unless asked not to.
+pub fn write_report(path: PathBuf, session: &ExportedSession) -> Command {
+    let charts = session.charts();
+    let redactor = session.redactor();
+    let written = export::write_report(
+        &path,
+        &export::ReportInputs {
+            survey: &session.survey,
+            codebook: &session.codebook,
+            tagging: &session.tagging,
+            summary: &session.summary,
+            highlights: &session.highlights,
+            charts: &charts,
+            redactor: redactor.as_ref(),
+            sentiments_set_by_hand: session.sentiments_set_by_hand,
+        },
+    );
+    match written {
+        Ok(()) => Command::Exported(format!("Saved the report to {}", path.display())),
+        Err(error) => Command::Failed(error.to_string()),
+    }
+}
+
+/// Saves every chart as PNG and SVG in `folder`.
+pub fn save_chart_images(folder: PathBuf, session: &ExportedSession) -> Command {
+    match export::chart_image::write_chart_images(&folder, &session.charts()) {
+        Ok(written) => Command::Exported(format!(
+            "Saved {} (PNG and SVG) in {}",
+            counted(written.len() / 2, "chart"),
+            folder.display()
+        )),
+        Err(error) => Command::Failed(error.to_string()),
+    }
 }
 
 /// Writes the summary workbook, personal data in the comments masked unless asked not to.
 pub fn export(path: PathBuf, session: &ExportedSession) -> Command {
-    let redactor = session
-        .mask_personal_data
-        .then(|| crate::redact::Redactor::new(&session.survey));
+    let redactor = session.redactor();
     match export::write_summary_workbook(
         &path,
         &session.survey,
@@ -459,7 +519,7 @@ pub fn export(path: PathBuf, session: &ExportedSession) -> Command {
         &session.highlights,
         redactor.as_ref(),
     ) {
-        Ok(()) => Command::Exported(path),
+        Ok(()) => Command::Exported(format!("Saved the summary workbook to {}", path.display())),
         Err(error) => Command::Failed(error.to_string()),
     }
 }

@@ -1,10 +1,11 @@
-//! The window: eframe, egui, egui_plot and rfd live here and nowhere else.
+//! The window: eframe, egui and rfd live here and nowhere else.
 //!
 //! State has four homes: [`Settings`] (kept between runs), the open [`Session`], the
 //! [`ViewState`] (what the user is looking at) and the running [`Jobs`], with a [`StatusLog`]
 //! beside them. UI code reads the state and pushes [`Command`]s; [`App::apply`] at the end of
 //! the frame is the only place any of it changes.
 
+mod chart_pictures;
 mod codebook_edit;
 mod codebook_view;
 mod coding;
@@ -15,6 +16,7 @@ mod export_view;
 mod file_chooser;
 mod jobs;
 mod learning;
+mod presentation;
 mod state;
 mod suggestions_view;
 mod themes_view;
@@ -30,12 +32,14 @@ pub use state::{
     StatusLog, StatusMessage, View, ViewState,
 };
 
+use crate::analysis::charts::ChartOptions;
 use crate::codebook::{Codebook, DEFAULT_CODEBOOK, ThemeId};
 use crate::files::display_name;
 use crate::model::{ColumnId, RoleChoices};
 use crate::project;
 use crate::wording::counted;
 use jobs::{LoadRequest, LoadSource};
+use presentation::{Asked, Presentation};
 use widgets::separated_keep_together;
 
 /// The bundled sample consultation, opened when no file is given.
@@ -118,6 +122,10 @@ pub struct App {
     title: String,
     /// Decisions made before the survey was saved as a project, made once it is.
     awaiting_project: Vec<Command>,
+    /// The charts shown full screen, when presenting.
+    presentation: Option<Presentation>,
+    /// The Themes view's charts, drawn.
+    chart_pictures: chart_pictures::ChartPictures,
     /// The next session opened is the one being looked at, saved as a project: the view stays.
     keep_view_on_load: bool,
     /// The system could not show a file chooser, so paths are typed.
@@ -138,6 +146,8 @@ impl App {
             repaint: None,
             title: String::new(),
             awaiting_project: Vec::new(),
+            presentation: None,
+            chart_pictures: chart_pictures::ChartPictures::default(),
             keep_view_on_load: false,
             no_file_chooser: false,
         }
@@ -236,6 +246,20 @@ impl App {
         self.take_dropped_files(ui);
         ui.ctx().set_zoom_factor(self.settings.ui_scale);
         self.title_ui(ui);
+        if let Some(presentation) = &mut self.presentation {
+            match presentation.ui(ui) {
+                Asked::Leave => self.commands.push(Command::Present(false)),
+                Asked::SaveImages => {
+                    self.commands
+                        .push(Command::SaveChartImages(export_view::charts_folder(
+                            &self.view.export_path,
+                        )))
+                }
+                Asked::Nothing => {}
+            }
+            self.apply();
+            return;
+        }
         self.shortcuts_ui(ui);
 
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
@@ -260,6 +284,40 @@ impl App {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
         }
+    }
+
+    /// The chart choices the person made in the Themes view.
+    fn chart_options(&self) -> ChartOptions {
+        ChartOptions {
+            group: self.view.chart_group,
+            percent: self.settings.show_percent,
+        }
+    }
+
+    /// Copies what exports are made from and writes `path` with `write` on a background thread.
+    fn export_in_background(
+        &mut self,
+        label: &str,
+        path: PathBuf,
+        write: fn(PathBuf, &jobs::ExportedSession) -> Command,
+    ) {
+        let Some(session) = &self.session else { return };
+        let exported = jobs::ExportedSession {
+            survey: Arc::clone(&session.survey),
+            codebook: session.codebook.clone(),
+            tagging: Arc::clone(&session.tagging),
+            summary: session.summary.clone(),
+            highlights: session
+                .project
+                .as_ref()
+                .map(|project| project.highlights(&session.keys))
+                .unwrap_or_default(),
+            mask_personal_data: self.settings.mask_personal_data,
+            sentiments: chart_pictures::sentiments_of(session),
+            sentiments_set_by_hand: session.sentiments.set.len(),
+        };
+        self.jobs
+            .spawn(label, self.waker(), move |_| Some(write(path, &exported)));
     }
 
     /// The window's title names what is open and whether it is kept as a project.
@@ -306,6 +364,9 @@ impl App {
         }
         if pressed(Modifiers::COMMAND, Key::F) {
             self.commands.push(Command::FocusSearch);
+        }
+        if self.session.is_some() && pressed(Modifiers::NONE, Key::F11) {
+            self.commands.push(Command::Present(true));
         }
     }
 
@@ -369,6 +430,14 @@ impl App {
                 {
                     commands.push(Command::Redo);
                 }
+            }
+            if self.session.is_some()
+                && ui
+                    .button("Present")
+                    .on_hover_text("Show the charts full screen, one at a time, for a projector (F11; arrows move, Esc leaves)")
+                    .clicked()
+            {
+                commands.push(Command::Present(true));
             }
             ui.separator();
             for view in View::ALL {
@@ -540,7 +609,14 @@ impl App {
             }
             View::Suggestions => suggestions_view::suggestions_ui(ui, session, view, &mut commands),
             View::Themes => {
-                themes_view::themes_ui(ui, session, view, &self.settings, &mut commands);
+                themes_view::themes_ui(
+                    ui,
+                    session,
+                    view,
+                    &self.settings,
+                    &mut self.chart_pictures,
+                    &mut commands,
+                );
             }
             View::Codebook => codebook_view::codebook_ui(ui, session, view, &mut commands),
             View::Export => {
@@ -649,28 +725,35 @@ impl App {
             Command::ChartGroup(group) => self.view.chart_group = group,
             Command::SetExportPath(path) => self.view.export_path = path,
             Command::SelectComment(comment) => self.view.selected_comment = Some(comment),
-            Command::Exported(path) => self.log.push(
-                format!("Saved the summary workbook to {}", path.display()),
-                false,
-            ),
+            Command::Exported(what) => self.log.push(what, false),
             Command::Export(path) => {
-                let Some(session) = &self.session else { return };
-                let exported = jobs::ExportedSession {
-                    survey: Arc::clone(&session.survey),
-                    codebook: session.codebook.clone(),
-                    tagging: Arc::clone(&session.tagging),
-                    summary: session.summary.clone(),
-                    highlights: session
-                        .project
-                        .as_ref()
-                        .map(|project| project.highlights(&session.keys))
-                        .unwrap_or_default(),
-                    mask_personal_data: self.settings.mask_personal_data,
-                };
-                self.jobs
-                    .spawn("Exporting the summary", self.waker(), move |_| {
-                        Some(jobs::export(path, &exported))
-                    });
+                self.export_in_background("Exporting the summary", path, jobs::export)
+            }
+            Command::WriteReport(path) => {
+                self.export_in_background("Writing the report", path, jobs::write_report);
+            }
+            Command::SaveChartImages(folder) => {
+                self.export_in_background(
+                    "Saving the chart images",
+                    folder,
+                    jobs::save_chart_images,
+                );
+            }
+            Command::Present(on) => {
+                let options = self.chart_options();
+                self.presentation = on
+                    .then(|| {
+                        self.session
+                            .as_ref()
+                            .map(|session| chart_pictures::session_charts(session, options))
+                    })
+                    .flatten()
+                    .map(Presentation::new);
+                if let Some(context) = &self.repaint {
+                    context.send_viewport_cmd(egui::ViewportCommand::Fullscreen(
+                        self.presentation.is_some(),
+                    ));
+                }
             }
             Command::MaskPersonalData(mask) => self.settings.mask_personal_data = mask,
             Command::SetRole(column, role) => self.set_role(column, role),

@@ -792,10 +792,16 @@ pub enum Command {
     SetExportPath(String),
     /// Write the summary workbook (in the background).
     Export(PathBuf),
+    /// Write the HTML report (in the background).
+    WriteReport(PathBuf),
+    /// Save every chart as PNG and SVG in this folder (in the background).
+    SaveChartImages(PathBuf),
+    /// Show the charts full screen one at a time, or stop.
+    Present(bool),
     /// Mask personal data in the comments exported, or (for internal use) not.
     MaskPersonalData(bool),
-    /// A background export finished.
-    Exported(PathBuf),
+    /// A background export finished: what was written.
+    Exported(String),
     /// Counts or percentages in charts.
     ShowPercent(bool),
     /// Chart only the themes under one group.

@@ -466,6 +466,18 @@ impl Project {
         crate::export::Highlights { quotes, notes }
     }
 
+    /// The sentiments set by hand, on comments of this survey.
+    pub fn sentiments_by_hand(
+        &self,
+        keys: &SurveyKeys,
+    ) -> std::collections::HashMap<CommentRef, crate::learning::Sentiment> {
+        self.decisions
+            .sentiments
+            .iter()
+            .filter_map(|(comment, sentiment)| Some((keys.find_comment(comment)?, *sentiment)))
+            .collect()
+    }
+
     /// The decisions made in one step of the history.
     ///
     /// # Errors
