@@ -1653,3 +1653,41 @@ fn presentation_mode_shows_one_chart_at_a_time_moved_by_arrows_and_left_by_escap
     assert!(harness.query_by_label_contains("Chart 1 of").is_none());
     harness.get_by_label("Open…");
 }
+
+#[test]
+fn the_comments_filter_narrows_every_chart_until_cleared() {
+    let mut harness = harness_on_sample();
+    harness.run();
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::FilterRespondentType(Some("Young person".to_owned())),
+    );
+    // 72 young people answered; 70 of them commented.
+    harness.get_by_label_contains("Charting only what the Comments filter selects:");
+    harness.get_by_label_contains("from 72 responses.");
+    harness.get_by_label_contains("themes raised most (n=70 respondents who commented)");
+    harness.get_by_label("Chart every comment").click();
+    harness.run();
+    harness.run();
+    assert!(harness.state().view.filter.attribute.is_none());
+    assert!(
+        harness
+            .query_by_label_contains("Charting only what the Comments filter selects:")
+            .is_none()
+    );
+    harness.get_by_label_contains("themes raised most (n=594 respondents who commented)");
+}
+
+#[test]
+fn the_theme_chart_shows_the_top_chosen_or_the_groups_of_themes() {
+    let mut harness = harness_on_sample();
+    harness.run();
+    harness.get_by_label("Show the top").click();
+    harness.run();
+    option_button(&harness, "5").click();
+    harness.run();
+    harness.get_by_label_contains("The 5 themes raised most (n=594");
+    harness.get_by_label("Groups of themes").click();
+    harness.run();
+    harness.get_by_label_contains("The 5 groups of themes raised most (n=594");
+}

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::{ClosedQuestion, Crosstab, CrosstabRow, Summary, ThemeCount, percent};
+use super::{ClosedQuestion, Crosstab, CrosstabRow, Selection, Summary, ThemeCount, percent};
 use crate::answers::{AGREEMENT_SCALE, SATISFACTION_SCALE};
 use crate::codebook::{Codebook, ThemeId};
 use crate::counts::as_f64;
 use crate::learning::{Sentiment, sentiment_by_theme};
-use crate::model::{ColumnRole, CommentRef, Survey, Value};
+use crate::model::{ColumnRole, CommentRef, ResponseId, Survey, Value};
 use crate::tagging::Tagging;
 use crate::wording::{counted, grouped};
 
@@ -237,6 +237,11 @@ pub struct ChartOptions {
     pub group: Option<ThemeId>,
     /// Percentages of respondents (else counts of respondents).
     pub percent: bool,
+    /// Themes shown at most in the theme chart; 0 shows every theme raised.
+    pub top: usize,
+    /// The theme chart shows groups of themes, each counting the respondents who raised any
+    /// theme under it.
+    pub rolled_up: bool,
 }
 
 impl Default for ChartOptions {
@@ -244,6 +249,8 @@ impl Default for ChartOptions {
         ChartOptions {
             group: None,
             percent: true,
+            top: CHART_THEMES,
+            rolled_up: false,
         }
     }
 }
@@ -262,6 +269,8 @@ pub struct ChartSources<'a> {
     pub sentiment_of: Option<SentimentOf<'a>>,
     /// What the person chose to show.
     pub options: ChartOptions,
+    /// The responses charted, when not all are (`tagging` and `summary` are then of them alone).
+    pub selection: Option<&'a Selection>,
 }
 
 /// Every chart the analysis has, in the order a report presents them: themes, themes by
@@ -269,12 +278,7 @@ pub struct ChartSources<'a> {
 pub fn all_charts(sources: &ChartSources) -> Vec<Chart> {
     let (summary, options) = (sources.summary, sources.options);
     let mut charts = Vec::new();
-    charts.extend(theme_frequency(
-        summary,
-        sources.codebook,
-        options,
-        CHART_THEMES,
-    ));
+    charts.extend(theme_frequency(summary, sources.codebook, options));
     if let Some(crosstab) = &summary.by_attribute {
         charts.extend(themes_by_group(crosstab, sources.codebook, options.group));
     }
@@ -283,19 +287,33 @@ pub fn all_charts(sources: &ChartSources) -> Vec<Chart> {
         charts.extend(sentiment_chart(summary, sources.tagging, sentiment_of));
     }
     charts.extend(closed_question_charts(&summary.closed));
-    charts.extend(responses_over_time(sources.survey));
+    charts.extend(responses_over_time(sources.survey, sources.selection));
     charts
 }
 
-/// The share (or number) of respondents who raised each theme, at most `top`, within the
-/// chosen group.
+/// The share (or number) of respondents who raised each theme (or group of themes), as many
+/// as the options say, within the chosen group.
 pub fn theme_frequency(
     summary: &Summary,
     codebook: &Codebook,
     options: ChartOptions,
-    top: usize,
 ) -> Option<Chart> {
-    let raised = frequency_bars(summary, codebook, options.group);
+    let raised: Vec<&ThemeCount> = if options.rolled_up {
+        summary
+            .groups
+            .iter()
+            .filter(|group| {
+                group.respondents > 0 && options.group.is_none_or(|chosen| chosen == group.theme)
+            })
+            .collect()
+    } else {
+        frequency_bars(summary, codebook, options.group)
+    };
+    let top = if options.top == 0 {
+        raised.len()
+    } else {
+        options.top
+    };
     let first = raised.first()?;
     let shown = raised.len().min(top);
     let bars: Vec<Bar> = raised
@@ -322,10 +340,15 @@ pub fn theme_frequency(
             theme: Some(theme.theme),
         })
         .collect();
-    let which = if shown < raised.len() {
-        format!("The {shown} themes raised most")
+    let noun = if options.rolled_up {
+        "groups of themes"
     } else {
-        "Themes raised".to_owned()
+        "themes"
+    };
+    let which = if shown < raised.len() {
+        format!("The {shown} {noun} raised most")
+    } else {
+        capitalised(&format!("{noun} raised"))
     };
     Some(Chart {
         key: "theme-frequency".to_owned(),
@@ -746,7 +769,10 @@ fn choice_chart(question: &ClosedQuestion, number: usize) -> Option<Chart> {
 
 /// How many responses were given on each day, by the submission time column (else the first
 /// date column); empty when the survey has none.
-pub fn dated_responses(survey: &Survey) -> BTreeMap<NaiveDate, usize> {
+pub fn dated_responses(
+    survey: &Survey,
+    selection: Option<&Selection>,
+) -> BTreeMap<NaiveDate, usize> {
     let timestamps = survey.columns_with_role(ColumnRole::Timestamp);
     let chosen = timestamps
         .iter()
@@ -760,8 +786,10 @@ pub fn dated_responses(survey: &Survey) -> BTreeMap<NaiveDate, usize> {
         .or_else(|| timestamps.first().copied());
     let mut days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     if let Some(column) = chosen.and_then(|id| survey.column(id)) {
-        for value in &column.values {
-            if let Value::DateTime(when) = value {
+        for (response, value) in column.values.iter().enumerate() {
+            if let Value::DateTime(when) = value
+                && selection.is_none_or(|selection| selection.has(ResponseId(response)))
+            {
                 *days.entry(when.date()).or_default() += 1;
             }
         }
@@ -770,8 +798,8 @@ pub fn dated_responses(survey: &Survey) -> BTreeMap<NaiveDate, usize> {
 }
 
 /// Responses by the day (or week, over more than eight weeks) they were given.
-pub fn responses_over_time(survey: &Survey) -> Option<Chart> {
-    let days = dated_responses(survey);
+pub fn responses_over_time(survey: &Survey, selection: Option<&Selection>) -> Option<Chart> {
+    let days = dated_responses(survey, selection);
     let (&first, &last) = (days.keys().next()?, days.keys().next_back()?);
     let weekly = last - first > Duration::weeks(8);
     let mut periods: BTreeMap<NaiveDate, usize> = BTreeMap::new();
@@ -864,6 +892,24 @@ mod tests {
             names(frequency_bars(&summary, &codebook, places)),
             ["School"]
         );
+        let rolled_up = theme_frequency(
+            &summary,
+            &codebook,
+            ChartOptions {
+                rolled_up: true,
+                ..ChartOptions::default()
+            },
+        )
+        .expect("a chart");
+        assert_eq!(
+            rolled_up.title,
+            "Groups of themes raised (n=2 respondents who commented)"
+        );
+        let ChartBody::Bars(groups) = rolled_up.body else {
+            panic!("bars");
+        };
+        let labels: Vec<&str> = groups.bars.iter().map(|bar| bar.label.as_str()).collect();
+        assert_eq!(labels, ["People", "Places"]);
         let crosstab = summary.by_attribute.as_ref().expect("crosstab");
         let rows: Vec<&str> = comparison_rows(crosstab, &codebook, places, 10)
             .into_iter()
@@ -902,6 +948,7 @@ mod tests {
             summary: &summary,
             sentiment_of: sentiment.then_some(&sentiment_of as SentimentOf),
             options: ChartOptions::default(),
+            selection: None,
         })
     }
 
@@ -963,9 +1010,10 @@ mod tests {
         let (_, codebook, _, summary) = consultation();
         let counts = ChartOptions {
             percent: false,
+            top: 2,
             ..ChartOptions::default()
         };
-        let top = theme_frequency(&summary, &codebook, counts, 2).expect("a chart");
+        let top = theme_frequency(&summary, &codebook, counts).expect("a chart");
         assert!(
             top.title.starts_with("The 2 themes raised most"),
             "{}",

@@ -125,6 +125,42 @@ pub fn summarise(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> Sum
     summarise_on(survey, codebook, tagging, crate::cores::available())
 }
 
+/// Some of the responses and their comments: what a filter selects, for charts of it alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    /// Whether each response is selected, by position.
+    pub responses: Vec<bool>,
+    /// The comments selected, in survey order (all of selected responses).
+    pub comments: Vec<CommentRef>,
+}
+
+impl Selection {
+    /// Whether `response` is selected.
+    pub fn has(&self, response: ResponseId) -> bool {
+        self.responses.get(response.0).copied().unwrap_or_default()
+    }
+}
+
+/// [`summarise`] of the selected responses and comments only: closed questions count the
+/// selected responses, themes the selected comments. `tagging` is of the selected comments
+/// alone ([`Tagging::only`]).
+pub fn summarise_selected(
+    survey: &Survey,
+    codebook: &Codebook,
+    tagging: &Tagging,
+    selection: &Selection,
+) -> Summary {
+    let mut summary = summarise_themes(survey, codebook, tagging);
+    summary.responses = selection.responses.iter().filter(|&&kept| kept).count();
+    summary.non_answers = survey
+        .non_answers()
+        .into_iter()
+        .filter(|answer| selection.has(answer.response))
+        .count();
+    summary.closed = closed_questions_of(survey, &|response| selection.has(response));
+    summary
+}
+
 /// [`summarise`] on this many threads: with more than one, the closed questions are counted on
 /// a second thread while the themes are counted on this one. The result is the same.
 fn summarise_on(
@@ -601,6 +637,14 @@ fn crosstab<'a>(
 }
 
 fn closed_questions(survey: &Survey) -> Vec<ClosedQuestion> {
+    closed_questions_of(survey, &|_| true)
+}
+
+/// The closed questions as the responses `counted` answered them.
+fn closed_questions_of(
+    survey: &Survey,
+    counted: &dyn Fn(ResponseId) -> bool,
+) -> Vec<ClosedQuestion> {
     survey
         .columns
         .iter()
@@ -613,20 +657,28 @@ fn closed_questions(survey: &Survey) -> Vec<ClosedQuestion> {
         })
         .map(|(index, column)| {
             let is_multi_select = column.role == ColumnRole::MultiSelect;
-            let answered = column.filled();
-            let mut counts: Vec<(String, usize)> = if is_multi_select {
-                let mut choices: HashMap<String, usize> = HashMap::new();
-                for value in &column.values {
-                    let text = value.display();
+            let values = || {
+                column
+                    .values
+                    .iter()
+                    .enumerate()
+                    .filter(|(response, value)| !value.is_empty() && counted(ResponseId(*response)))
+                    .map(|(_, value)| value)
+            };
+            let answered = values().count();
+            let mut choices: HashMap<String, usize> = HashMap::new();
+            for value in values() {
+                let text = value.display();
+                if is_multi_select {
                     let unique: BTreeSet<&str> = split_choices(&text).collect();
                     for choice in unique {
                         *choices.entry(choice.to_owned()).or_default() += 1;
                     }
+                } else {
+                    *choices.entry(text).or_default() += 1;
                 }
-                choices.into_iter().collect()
-            } else {
-                column.value_counts()
-            };
+            }
+            let mut counts: Vec<(String, usize)> = choices.into_iter().collect();
             counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             order_by_rating_scale(&mut counts);
             let options = counts
@@ -798,6 +850,66 @@ mod tests {
             (4, 3)
         );
         assert_eq!(summary.untagged_comments, 0);
+    }
+
+    #[test]
+    fn a_selection_counts_its_own_responses_and_comments_only() {
+        let (survey, codebook, tagging, whole) = analysed(
+            b"Which of these best describes you?,Do you agree?,Any comments?\n\
+              Parent,Agree,More staff please\n\
+              Parent,Disagree,The school is far\n\
+              Parent,Agree,\n\
+              Teacher,Agree,Staff and school both\n",
+            "name = \"T\"\n\
+             [[theme]]\nid = \"staff\"\nname = \"Staff\"\nkeywords = [\"staff\"]\n\
+             [[theme]]\nid = \"school\"\nname = \"School\"\nkeywords = [\"school\"]\n",
+        );
+        let parents = [true, true, true, false];
+        let selection = Selection {
+            responses: parents.to_vec(),
+            comments: tagging
+                .comments
+                .iter()
+                .copied()
+                .filter(|comment| parents[comment.response.0])
+                .collect(),
+        };
+        let selected = summarise_selected(
+            &survey,
+            &codebook,
+            &tagging.only(&selection.comments),
+            &selection,
+        );
+        assert_eq!((whole.responses, selected.responses), (4, 3));
+        assert_eq!((whole.comments, selected.comments), (3, 2));
+        let respondents = |summary: &Summary, name: &str| {
+            summary
+                .themes
+                .iter()
+                .find(|theme| theme.name == name)
+                .map(|theme| (theme.respondents, theme.percent_of_respondents.round()))
+        };
+        assert_eq!(respondents(&whole, "Staff"), Some((2, 67.0)));
+        assert_eq!(respondents(&selected, "Staff"), Some((1, 50.0)));
+        let agree = |summary: &Summary| {
+            let question = summary
+                .closed
+                .iter()
+                .find(|question| question.name == "Do you agree?")
+                .expect("the question");
+            (question.answered, question.options.clone())
+        };
+        assert_eq!(
+            agree(&selected),
+            (
+                3,
+                vec![
+                    ("Agree".to_owned(), 2, percent(2, 3)),
+                    ("Disagree".to_owned(), 1, percent(1, 3))
+                ]
+            )
+        );
+        assert_eq!(agree(&whole).0, 4);
     }
 
     #[test]

@@ -216,6 +216,7 @@ fn analyse(
             summary: &summary,
             sentiment_of: Some(&sentiment_of),
             options: ChartOptions::default(),
+            selection: None,
         });
         if let Some(directory) = &args.charts {
             export::chart_image::write_chart_images(directory, &charts)?;

@@ -201,7 +201,7 @@ fn subtitle(inputs: &ReportInputs) -> String {
 
 fn introduction(html: &mut String, inputs: &ReportInputs) {
     let (survey, summary, codebook) = (inputs.survey, inputs.summary, inputs.codebook);
-    let dates = dated_responses(survey);
+    let dates = dated_responses(survey, None);
     let period = match (dates.keys().next(), dates.keys().next_back()) {
         (Some(first), Some(last)) if first != last => format!(
             ", given between {} and {}",
@@ -388,7 +388,18 @@ fn quantitative(
     figures.write(html, |key| {
         key.starts_with("agreement-") || key.starts_with("question-")
     })?;
-    for question in &inputs.summary.closed {
+    // The questions about the respondents are tabled above.
+    let about_respondents = |question: &&crate::analysis::ClosedQuestion| {
+        survey
+            .column(question.column)
+            .is_some_and(|column| column.role == ColumnRole::Attribute)
+    };
+    for question in inputs
+        .summary
+        .closed
+        .iter()
+        .filter(|question| !about_respondents(question))
+    {
         let _ = write!(
             html,
             "<table>\n<caption>{} (n={})</caption>\n<thead><tr><th scope=\"col\">Answer</th>\
@@ -775,6 +786,7 @@ mod tests {
             summary: &summary,
             sentiment_of: None,
             options: ChartOptions::default(),
+            selection: None,
         });
         let comments = survey.comments();
         let highlights = Highlights {

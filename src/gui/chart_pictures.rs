@@ -5,13 +5,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::state::Session;
-use crate::analysis::Summary;
+use super::state::{Session, ViewState};
 use crate::analysis::charts::{Chart, ChartOptions, ChartSources, all_charts};
+use crate::analysis::{Filter, Selection, Summary, summarise_selected};
 use crate::codebook::ThemeId;
 use crate::export::chart_image::{chart_aspect, chart_pixels, chart_rows};
 use crate::learning::Sentiment;
-use crate::model::CommentRef;
+use crate::model::{CommentRef, ResponseId};
 
 /// Drawn again only when the room for a chart changes by more than this many pixels.
 const WIDTH_STEP: f32 = 32.0;
@@ -24,6 +24,8 @@ struct MadeFrom {
     summary: Summary,
     options: ChartOptions,
     sentiment: (usize, usize, bool),
+    /// The Comments filter and the comments it selected.
+    filter: (Filter, Option<Sentiment>, Vec<CommentRef>),
 }
 
 /// The charts of the open consultation and their pictures.
@@ -31,6 +33,9 @@ pub struct ChartPictures {
     /// What the charts were made from, to tell when they are out of date.
     made_from: Option<MadeFrom>,
     charts: Arc<[Chart]>,
+    /// How many comments and responses the charts count, when the filter selects fewer than
+    /// all.
+    selected: Option<(usize, usize)>,
     /// By chart key: the chart drawn, the width drawn at, and the picture.
     drawn: HashMap<String, (Chart, u32, egui::TextureHandle)>,
 }
@@ -40,6 +45,7 @@ impl Default for ChartPictures {
         ChartPictures {
             made_from: None,
             charts: Arc::new([]),
+            selected: None,
             drawn: HashMap::new(),
         }
     }
@@ -78,23 +84,80 @@ pub fn sentiments_of(session: &Session) -> HashMap<CommentRef, Sentiment> {
         .collect()
 }
 
-/// Every chart of the session, with sentiment once it has been read.
-pub fn session_charts(session: &Session, options: ChartOptions) -> Vec<Chart> {
+/// What the Comments filter selects, when it selects less than everything: its comments, and
+/// the responses they come from (for a filter on a respondent attribute alone, every response
+/// with that answer, commented or not).
+pub fn selection_of(session: &Session, view: &ViewState) -> Option<Selection> {
+    let filter = &view.filter;
+    if filter.non_answers || (*filter == Filter::default() && view.sentiment.is_none()) {
+        return None;
+    }
+    let survey = &session.survey;
+    let mut responses = vec![false; survey.response_count()];
+    let by_comment = filter.theme.is_some()
+        || !filter.text.trim().is_empty()
+        || filter.question.is_some()
+        || filter.no_theme
+        || filter.by_hand
+        || view.sentiment.is_some();
+    match &filter.attribute {
+        Some((column, value)) if !by_comment => {
+            for (response, selected) in responses.iter_mut().enumerate() {
+                *selected = survey.attribute_value(ResponseId(response), *column) == *value;
+            }
+        }
+        _ => {
+            for comment in &view.visible_comments {
+                if let Some(selected) = responses.get_mut(comment.response.0) {
+                    *selected = true;
+                }
+            }
+        }
+    }
+    Some(Selection {
+        responses,
+        comments: view.visible_comments.clone(),
+    })
+}
+
+/// Every chart of the session (of the selection alone, when given), with sentiment once it has
+/// been read.
+pub fn session_charts(
+    session: &Session,
+    options: ChartOptions,
+    selection: Option<&Selection>,
+) -> Vec<Chart> {
     let sentiments = sentiments_of(session);
     let sentiment_of = |comment: CommentRef| sentiments.get(&comment).copied();
+    let selected = selection.map(|selection| {
+        let tagging = session.tagging.only(&selection.comments);
+        let summary = summarise_selected(&session.survey, &session.codebook, &tagging, selection);
+        (tagging, summary)
+    });
+    let (tagging, summary) = selected.as_ref().map_or(
+        (&*session.tagging, &session.summary),
+        |(tagging, summary)| (tagging, summary),
+    );
     all_charts(&ChartSources {
         survey: &session.survey,
         codebook: &session.codebook,
-        tagging: &session.tagging,
-        summary: &session.summary,
+        tagging,
+        summary,
         sentiment_of: (!sentiments.is_empty()).then_some(&sentiment_of),
         options,
+        selection,
     })
 }
 
 impl ChartPictures {
-    /// The session's charts, made again when its counts, sentiment or the options changed.
-    pub fn charts(&mut self, session: &Session, options: ChartOptions) -> &Arc<[Chart]> {
+    /// The session's charts (of what the Comments filter selects), made again when its counts,
+    /// sentiment, the filter or the options changed.
+    pub fn charts(
+        &mut self,
+        session: &Session,
+        view: &ViewState,
+        options: ChartOptions,
+    ) -> &Arc<[Chart]> {
         let sentiments = &session.sentiments;
         let sentiment_state = (
             sentiments.read.len(),
@@ -105,18 +168,37 @@ impl ChartPictures {
             made.generation == session.generation
                 && made.options == options
                 && made.sentiment == sentiment_state
+                && made.filter.0 == view.filter
+                && made.filter.1 == view.sentiment
+                && made.filter.2 == view.visible_comments
                 && made.summary == session.summary
         });
         if !current {
-            self.charts = session_charts(session, options).into();
+            let selection = selection_of(session, view);
+            self.charts = session_charts(session, options, selection.as_ref()).into();
+            self.selected = selection.map(|selection| {
+                let responses = selection.responses.iter().filter(|&&kept| kept).count();
+                (selection.comments.len(), responses)
+            });
             self.made_from = Some(MadeFrom {
                 generation: session.generation,
                 summary: session.summary.clone(),
                 options,
                 sentiment: sentiment_state,
+                filter: (
+                    view.filter.clone(),
+                    view.sentiment,
+                    view.visible_comments.clone(),
+                ),
             });
         }
         &self.charts
+    }
+
+    /// How many comments and responses the charts count, when the Comments filter selects
+    /// fewer than all.
+    pub fn selected(&self) -> Option<(usize, usize)> {
+        self.selected
     }
 
     /// Shows `chart` as wide as the room allows (no taller than `tallest` points, when given),

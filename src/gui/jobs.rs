@@ -468,6 +468,7 @@ impl ExportedSession {
             summary: &self.summary,
             sentiment_of: (!self.sentiments.is_empty()).then_some(&sentiment_of),
             options: ChartOptions::default(),
+            selection: None,
         })
     }
 }

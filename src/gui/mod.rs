@@ -245,6 +245,11 @@ impl App {
         self.commands.extend(finished);
         self.take_dropped_files(ui);
         ui.ctx().set_zoom_factor(self.settings.ui_scale);
+        ui.ctx().set_theme(if self.settings.light {
+            egui::Theme::Light
+        } else {
+            egui::Theme::Dark
+        });
         self.title_ui(ui);
         if let Some(presentation) = &mut self.presentation {
             match presentation.ui(ui) {
@@ -291,6 +296,8 @@ impl App {
         ChartOptions {
             group: self.view.chart_group,
             percent: self.settings.show_percent,
+            top: self.view.chart_top,
+            rolled_up: self.view.rolled_up,
         }
     }
 
@@ -465,6 +472,14 @@ impl App {
                 });
             if scale.to_bits() != self.settings.ui_scale.to_bits() {
                 commands.push(Command::SetUiScale(scale));
+            }
+            let mut light = self.settings.light;
+            if ui
+                .checkbox(&mut light, "Light")
+                .on_hover_text("Dark text on a light background, for projectors and bright rooms")
+                .changed()
+            {
+                commands.push(Command::SetLight(light));
             }
             if let Some(session) = &self.session {
                 let about = format!(
@@ -743,9 +758,10 @@ impl App {
                 let options = self.chart_options();
                 self.presentation = on
                     .then(|| {
-                        self.session
-                            .as_ref()
-                            .map(|session| chart_pictures::session_charts(session, options))
+                        self.session.as_ref().map(|session| {
+                            let selection = chart_pictures::selection_of(session, &self.view);
+                            chart_pictures::session_charts(session, options, selection.as_ref())
+                        })
                     })
                     .flatten()
                     .map(Presentation::new);
@@ -760,6 +776,14 @@ impl App {
             Command::SetRespondentGroup(column) => self.set_respondent_group(column),
             Command::FilterTheme(theme) => {
                 self.view.filter.theme = theme;
+                self.refilter();
+            }
+            Command::ChartTop(top) => self.view.chart_top = top,
+            Command::SetLight(light) => self.settings.light = light,
+            Command::RollUp(rolled_up) => self.view.rolled_up = rolled_up,
+            Command::ClearFilters => {
+                self.view.filter = crate::analysis::Filter::default();
+                self.view.sentiment = None;
                 self.refilter();
             }
             Command::FilterRespondentType(value) => {

@@ -30,6 +30,8 @@ pub struct Settings {
     pub pinned_themes: Vec<String>,
     /// Whether exports mask personal data in the comments (off only for internal use).
     pub mask_personal_data: bool,
+    /// Dark text on a light background, for projectors and bright rooms.
+    pub light: bool,
 }
 
 impl Default for Settings {
@@ -40,6 +42,7 @@ impl Default for Settings {
             recent_projects: Vec::new(),
             pinned_themes: Vec::new(),
             mask_personal_data: true,
+            light: false,
         }
     }
 }
@@ -334,6 +337,10 @@ pub struct ViewState {
     pub export_path: String,
     /// The theme group the charts show; `None` shows every theme.
     pub chart_group: Option<ThemeId>,
+    /// How many themes the theme chart shows at most; 0 shows every theme raised.
+    pub chart_top: usize,
+    /// Whether the theme chart shows the groups of themes, their themes rolled up into them.
+    pub rolled_up: bool,
     /// Whether the status log is open.
     pub log_open: bool,
     /// A path typed by hand, asked for when the computer has no file chooser.
@@ -367,6 +374,8 @@ impl Default for ViewState {
             selected_comment: None,
             export_path: String::new(),
             chart_group: None,
+            chart_top: crate::analysis::charts::CHART_THEMES,
+            rolled_up: false,
             log_open: false,
             path_prompt: None,
             picker: None,
@@ -930,6 +939,14 @@ pub enum Command {
     SentimentLearned(u64, Vec<CommentRef>, Box<Option<LearnedSentiment>>),
     /// List only comments of this sentiment.
     FilterSentiment(Option<Sentiment>),
+    /// Show every comment again: no theme, group, question, sentiment or words chosen.
+    ClearFilters,
+    /// Draw the window light (dark text on a light background) or dark.
+    SetLight(bool),
+    /// Show at most this many themes in the theme chart (0: all).
+    ChartTop(usize),
+    /// Chart the groups of themes, their themes rolled up (or the themes themselves).
+    RollUp(bool),
     /// Group the comments no theme covers, or every answer to the question chosen (in the
     /// background).
     Discover,

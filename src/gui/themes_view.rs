@@ -12,6 +12,8 @@ use crate::wording::{counted, counted_have};
 
 /// The width of the "Themes from" list.
 const GROUP_LIST_WIDTH: f32 = 240.0;
+/// The width of the "Show the top" list.
+const TOP_LIST_WIDTH: f32 = 60.0;
 
 /// The count/% switch, the choice of themes, and every chart.
 pub fn themes_ui(
@@ -38,6 +40,7 @@ pub fn themes_ui(
             commands.push(Command::ShowPercent(true));
         }
         group_choice_ui(ui, session, view.chart_group, commands);
+        top_choice_ui(ui, view, commands);
         let about = format!(
             "{} wrote {}; {} no theme. Click a theme's bar to read its comments; Present (F11) shows the charts full screen.",
             counted(summary.respondents_with_comments, "respondent"),
@@ -50,8 +53,22 @@ pub fn themes_ui(
     let options = ChartOptions {
         group: view.chart_group,
         percent: settings.show_percent,
+        top: view.chart_top,
+        rolled_up: view.rolled_up,
     };
-    let charts = Arc::clone(pictures.charts(session, options));
+    let charts = Arc::clone(pictures.charts(session, view, options));
+    if let Some((comments, responses)) = pictures.selected() {
+        ui.horizontal_wrapped(|ui| {
+            ui.strong(format!(
+                "Charting only what the Comments filter selects: {} from {}.",
+                counted(comments, "comment"),
+                counted(responses, "response")
+            ));
+            if ui.button("Chart every comment").clicked() {
+                commands.push(Command::ClearFilters);
+            }
+        });
+    }
     egui::ScrollArea::vertical()
         .auto_shrink(false)
         .show(ui, |ui| {
@@ -86,6 +103,43 @@ pub fn themes_ui(
                 ui.add_space(16.0);
             }
         });
+}
+
+/// How many themes the theme chart shows, and whether groups stand for their themes.
+fn top_choice_ui(ui: &mut egui::Ui, view: &ViewState, commands: &mut Vec<Command>) {
+    separated_keep_together(ui, "Show the top", TOP_LIST_WIDTH);
+    let label = ui.label("Show the top");
+    let name = |top: usize| {
+        if top == 0 {
+            "all".to_owned()
+        } else {
+            top.to_string()
+        }
+    };
+    let mut top = view.chart_top;
+    egui::ComboBox::from_id_salt("chart-top")
+        .selected_text(name(top))
+        .width(TOP_LIST_WIDTH)
+        .show_ui(ui, |ui| {
+            for choice in [5, 10, 15, 20, 30, 0] {
+                ui.selectable_value(&mut top, choice, name(choice));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if top != view.chart_top {
+        commands.push(Command::ChartTop(top));
+    }
+    let mut rolled_up = view.rolled_up;
+    if ui
+        .checkbox(&mut rolled_up, "Groups of themes")
+        .on_hover_text(
+            "Chart each group of themes, counting the respondents who raised any theme under it",
+        )
+        .changed()
+    {
+        commands.push(Command::RollUp(rolled_up));
+    }
 }
 
 /// Shows the comments of `theme` (all comments when there is none).

@@ -30,6 +30,29 @@ pub struct Tagging {
 }
 
 impl Tagging {
+    /// The tagging of `comments` (in survey order) alone: the others are left out, as if they
+    /// were not comments.
+    pub fn only(&self, comments: &[CommentRef]) -> Tagging {
+        let mut kept = Tagging {
+            comments: Vec::with_capacity(comments.len()),
+            tags: Vec::with_capacity(comments.len()),
+            removed_by_hand: Vec::new(),
+        };
+        for &comment in comments {
+            if let Ok(position) = self.comments.binary_search(&comment) {
+                kept.comments.push(comment);
+                kept.tags.push(self.tags[position].clone());
+            }
+        }
+        kept.removed_by_hand = self
+            .removed_by_hand
+            .iter()
+            .copied()
+            .filter(|(comment, _)| kept.comments.binary_search(comment).is_ok())
+            .collect();
+        kept
+    }
+
     /// The tags of one comment; empty when it has none or is not a comment.
     pub fn tags_of(&self, comment: CommentRef) -> &[Tag] {
         self.position(comment)
