@@ -231,6 +231,18 @@ impl App {
         }
     }
 
+    /// Blocks until the background work whose label `waited_for` accepts is done, applying
+    /// results as they come, while other work goes on (benchmarks: what a person waits for, not
+    /// the learning behind it).
+    pub fn finish_jobs_where(&mut self, waited_for: impl Fn(&str) -> bool) {
+        while self.jobs.running().iter().any(|job| waited_for(&job.label)) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+            let finished = self.jobs.poll();
+            self.commands.extend(finished);
+            self.apply();
+        }
+    }
+
     /// The most recent status message.
     pub fn last_status(&self) -> Option<&StatusMessage> {
         self.log.last()
@@ -758,10 +770,9 @@ impl App {
                 let options = self.chart_options();
                 self.presentation = on
                     .then(|| {
-                        self.session.as_ref().map(|session| {
-                            let selection = chart_pictures::selection_of(session, &self.view);
-                            chart_pictures::session_charts(session, options, selection.as_ref())
-                        })
+                        self.session
+                            .as_ref()
+                            .map(|session| chart_pictures::charts_now(session, &self.view, options))
                     })
                     .flatten()
                     .map(Presentation::new);

@@ -188,7 +188,7 @@ pub struct Discovery {
 
 /// Each comment's sentiment: read from its words in the background, learned from the readings a
 /// person set, or set by a person.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CommentSentiments {
     /// The comments read and how each reads, in survey order; empty until read.
     pub read: Vec<(CommentRef, Sentiment)>,

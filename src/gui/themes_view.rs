@@ -56,7 +56,7 @@ pub fn themes_ui(
         top: view.chart_top,
         rolled_up: view.rolled_up,
     };
-    let charts = Arc::clone(pictures.charts(session, view, options));
+    let charts = Arc::clone(pictures.charts(ui.ctx(), session, view, options));
     if let Some((comments, responses)) = pictures.selected() {
         ui.horizontal_wrapped(|ui| {
             ui.strong(format!(
