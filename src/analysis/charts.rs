@@ -329,12 +329,14 @@ pub fn theme_frequency(
             value_label: if options.percent {
                 format!(
                     "{:.0}% ({})",
-                    theme.percent_of_respondents, theme.respondents
+                    theme.percent_of_respondents,
+                    grouped(theme.respondents)
                 )
             } else {
                 format!(
                     "{} ({:.0}%)",
-                    theme.respondents, theme.percent_of_respondents
+                    grouped(theme.respondents),
+                    theme.percent_of_respondents
                 )
             },
             theme: Some(theme.theme),
@@ -759,7 +761,7 @@ fn choice_chart(question: &ClosedQuestion, number: usize) -> Option<Chart> {
                 .map(|(option, count, percent)| Bar {
                     label: option.clone(),
                     value: *percent,
-                    value_label: format!("{percent:.0}% ({count})"),
+                    value_label: format!("{percent:.0}% ({})", grouped(*count)),
                     theme: None,
                 })
                 .collect(),
@@ -842,7 +844,7 @@ pub fn responses_over_time(survey: &Survey, selection: Option<&Selection>) -> Op
                 .map(|(date, count)| Bar {
                     label: date.format("%-d %b").to_string(),
                     value: as_f64(count),
-                    value_label: count.to_string(),
+                    value_label: grouped(count),
                     theme: None,
                 })
                 .collect(),

@@ -345,6 +345,19 @@ fn nice_axis(max: f64) -> (f64, f64) {
     ((max / step).ceil() * step, step)
 }
 
+/// A gridline's number, without its sign (the diverging axis counts both ways from the
+/// centre), whole numbers with thousands separated.
+fn tick_label(tick: f64) -> String {
+    let size = tick.abs();
+    if size.fract() == 0.0 && size < 1e15 {
+        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let whole = size as usize;
+        crate::wording::grouped(whole)
+    } else {
+        size.to_string()
+    }
+}
+
 /// Where the labels of a row chart end and its bars begin.
 const LABEL_COLUMN: f64 = 330.0;
 /// Room kept right of the longest bar for its value label.
@@ -407,7 +420,7 @@ fn horizontal_axis<DB: DrawingBackend>(
         let x = left + span * tick / max;
         canvas.line((x, top), (x, bottom), GRID, 1.0)?;
         canvas.text(
-            &format!("{}{suffix}", tick.abs()),
+            &format!("{}{suffix}", tick_label(tick)),
             (x, bottom + 6.0),
             SMALL_SIZE,
             MUTED,
@@ -495,7 +508,7 @@ fn draw_timeline<DB: DrawingBackend>(
         let y = bottom - height * tick / max;
         canvas.line((left, y), (right, y), GRID, 1.0)?;
         canvas.text(
-            &tick.to_string(),
+            &tick_label(tick),
             (left - 8.0, y),
             SMALL_SIZE,
             MUTED,
@@ -733,7 +746,7 @@ fn draw_diverging<DB: DrawingBackend>(
         let x = centre + tick * unit;
         canvas.line((x, chart_top), (x, bottom), GRID, 1.0)?;
         canvas.text(
-            &format!("{}%", tick.abs()),
+            &format!("{}%", tick_label(tick)),
             (x, bottom + 6.0),
             SMALL_SIZE,
             MUTED,
