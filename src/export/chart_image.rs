@@ -403,21 +403,20 @@ fn draw_row_label<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The gridlines and numbers of a horizontal axis from 0 at `left` to `max` at `right`, behind
-/// `top..bottom`; returns the height used below `bottom`.
+/// The gridlines and numbers of a horizontal axis from `from` at `left` to `to` at `right`,
+/// behind `top..bottom`, and its name under them; returns the height used below `bottom`.
 fn horizontal_axis<DB: DrawingBackend>(
     canvas: &Canvas<DB>,
     name: &str,
     (left, right): (f64, f64),
     (top, bottom): (f64, f64),
-    max: f64,
-    step: f64,
+    (from, to, step): (f64, f64, f64),
     suffix: &str,
 ) -> Result<f64, String> {
     let span = right - left;
-    let mut tick = 0.0;
-    while tick <= max + step * 0.01 {
-        let x = left + span * tick / max;
+    let mut tick = from;
+    while tick <= to + step * 0.01 {
+        let x = left + span * (tick - from) / (to - from);
         canvas.line((x, top), (x, bottom), GRID, 1.0)?;
         canvas.text(
             &format!("{}{suffix}", tick_label(tick)),
@@ -459,8 +458,7 @@ fn draw_bars<DB: DrawingBackend>(
         &bars.axis,
         (left, right),
         (top, bottom),
-        max,
-        step,
+        (0.0, max, step),
         suffix,
     )?;
     let mut y = top;
@@ -618,8 +616,7 @@ fn draw_grouped<DB: DrawingBackend>(
         &grouped.axis,
         (left, right),
         (chart_top, bottom),
-        max,
-        step,
+        (0.0, max, step),
         "%",
     )?;
     for (category, (label, height)) in rows.iter().enumerate() {
@@ -741,19 +738,14 @@ fn draw_diverging<DB: DrawingBackend>(
     let rows = row_layout(labels.iter().map(String::as_str), 48.0, 14.0);
     let chart_top = y;
     let bottom = chart_top + rows.iter().map(|(_, height)| height).sum::<f64>();
-    let mut tick = -max;
-    while tick <= max + step * 0.01 {
-        let x = centre + tick * unit;
-        canvas.line((x, chart_top), (x, bottom), GRID, 1.0)?;
-        canvas.text(
-            &format!("{}%", tick_label(tick)),
-            (x, bottom + 6.0),
-            SMALL_SIZE,
-            MUTED,
-            Pos::new(HPos::Center, VPos::Top),
-        )?;
-        tick += step;
-    }
+    let below = horizontal_axis(
+        canvas,
+        "Disagree to the left, agree to the right: % of those who answered",
+        (left, right),
+        (chart_top, bottom),
+        (-max, max, step),
+        "%",
+    )?;
     canvas.line((centre, chart_top), (centre, bottom), INK, 1.5)?;
     let mut y = chart_top;
     for (row, (label, height)) in diverging.rows.iter().zip(&rows) {
@@ -819,14 +811,7 @@ fn draw_diverging<DB: DrawingBackend>(
         }
         y += height;
     }
-    canvas.text(
-        "Disagree to the left, agree to the right: % of those who answered",
-        (centre, bottom + 30.0),
-        SMALL_SIZE,
-        MUTED,
-        Pos::new(HPos::Center, VPos::Top),
-    )?;
-    Ok(bottom + 56.0)
+    Ok(bottom + below)
 }
 
 /// One coloured piece of a stacked bar, with its percentage written inside when it fits.
@@ -879,8 +864,7 @@ fn draw_stacked<DB: DrawingBackend>(
         "% of the theme's comments",
         (left, right),
         (chart_top, bottom),
-        100.0,
-        25.0,
+        (0.0, 100.0, 25.0),
         "%",
     )?;
     for (row, (label, height)) in stacked.rows.iter().zip(&rows) {
