@@ -138,6 +138,11 @@ pub const PALETTE: [Rgb; 8] = [
     [0x99, 0x99, 0x99],
 ];
 
+/// Whether dark text reads better than white on `background` (by its luminance).
+pub fn dark_text_on([red, green, blue]: Rgb) -> bool {
+    0.299 * f32::from(red) + 0.587 * f32::from(green) + 0.114 * f32::from(blue) > 150.0
+}
+
 /// The palette's colour at `index`, going round again after the last.
 pub fn palette_colour(index: usize) -> Rgb {
     PALETTE

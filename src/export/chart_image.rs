@@ -328,8 +328,11 @@ fn rgb([red, green, blue]: [u8; 3]) -> RGBColor {
 /// Black or white, whichever reads better on `background`.
 fn ink_on(background: RGBColor) -> RGBColor {
     let RGBColor(red, green, blue) = background;
-    let luminance = 0.299 * f64::from(red) + 0.587 * f64::from(green) + 0.114 * f64::from(blue);
-    if luminance > 150.0 { INK } else { WHITE }
+    if crate::codebook::dark_text_on([red, green, blue]) {
+        INK
+    } else {
+        WHITE
+    }
 }
 
 /// A round number just above `max`, and the step between gridlines to it.

@@ -19,10 +19,7 @@ pub fn theme_colour(codebook: &Codebook, theme: ThemeId) -> Color32 {
 
 /// Black or white, whichever reads better on `background`.
 pub fn text_on(background: Color32) -> Color32 {
-    let luminance = 0.299 * f32::from(background.r())
-        + 0.587 * f32::from(background.g())
-        + 0.114 * f32::from(background.b());
-    if luminance > 150.0 {
+    if crate::codebook::dark_text_on([background.r(), background.g(), background.b()]) {
         Color32::BLACK
     } else {
         Color32::WHITE
