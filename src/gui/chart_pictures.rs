@@ -300,6 +300,11 @@ impl ChartPictures {
         self.made_from = Some(key);
     }
 
+    /// Whether charts are being made on another thread.
+    pub fn making(&self) -> bool {
+        self.making.is_some()
+    }
+
     /// How many comments and responses the charts count, when the Comments filter selects
     /// fewer than all.
     pub fn selected(&self) -> Option<(usize, usize)> {

@@ -80,7 +80,12 @@ pub fn themes_ui(
                     raised.len()
                 ));
             }
-            if charts.is_empty() {
+            if charts.is_empty() && pictures.making() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Making the charts…");
+                });
+            } else if charts.is_empty() {
                 ui.label("Nothing to chart: no comment matched a theme and there are no closed questions.");
             }
             for chart in charts.iter() {
