@@ -146,6 +146,11 @@ fn word_positions(text: &str) -> impl Iterator<Item = (usize, &str)> {
         })
 }
 
+/// `text` masked by `redactor`, or as it is when there is none (masking turned off).
+pub fn masked<'a>(redactor: Option<&Redactor>, text: &'a str) -> Cow<'a, str> {
+    redactor.map_or(Cow::Borrowed(text), |redactor| redactor.redact(text))
+}
+
 /// "sarah" and "SARAH" as a comment would write the name: "Sarah".
 fn capitalised(word: &str) -> String {
     let mut letters = word.chars();

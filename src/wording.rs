@@ -30,6 +30,14 @@ pub fn counted_have(count: usize, noun: &str) -> String {
     format!("{} {verb}", counted(count, noun))
 }
 
+/// The text with its first letter a capital: "positive" as "Positive".
+pub fn capitalised(text: &str) -> String {
+    let mut letters = text.chars();
+    letters.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(letters).collect()
+    })
+}
+
 /// "a", "a and b", "a, b and c".
 pub fn listed(items: &[String]) -> String {
     match items {

@@ -68,6 +68,14 @@ fn option_button<'tree>(
         .unwrap_or_else(|| panic!("no choice called {label}"))
 }
 
+/// Opens the list labelled `list` and chooses `option` in it.
+fn choose(harness: &mut Harness<'static, App>, list: &str, option: &str) {
+    harness.get_by_label(list).click();
+    harness.run();
+    option_button(harness, option).click();
+    harness.run();
+}
+
 #[test]
 fn filtering_comments_by_theme_narrows_the_list() {
     let mut harness = harness_on_sample();
@@ -343,10 +351,7 @@ fn choosing_not_answered_in_the_respondent_filter_shows_those_comments() {
     let mut harness = harness_on_generated_survey(directory.path());
     harness.get_by_label("Comments").click();
     harness.run();
-    harness.get_by_label("Respondent filter").click();
-    harness.run();
-    option_button(&harness, "Not answered").click();
-    harness.run();
+    choose(&mut harness, "Respondent filter", "Not answered");
     let app = harness.state();
     let session = app.session.as_ref().expect("session");
     let shown: Vec<&str> = app
@@ -369,10 +374,7 @@ fn choosing_not_answered_in_the_respondent_filter_shows_those_comments() {
 fn themes_from_narrows_the_frequency_chart_too() {
     let mut harness = harness_on_sample();
     harness.run();
-    harness.get_by_label("Themes from").click();
-    harness.run();
-    option_button(&harness, "Priorities").click();
-    harness.run();
+    choose(&mut harness, "Themes from", "Priorities");
     let app = harness.state();
     let session = app.session.as_ref().expect("session");
     let group = session.codebook.find("priorities").expect("group");
@@ -1682,10 +1684,7 @@ fn the_comments_filter_narrows_every_chart_until_cleared() {
 fn the_theme_chart_shows_the_top_chosen_or_the_groups_of_themes() {
     let mut harness = harness_on_sample();
     harness.run();
-    harness.get_by_label("Show the top").click();
-    harness.run();
-    option_button(&harness, "5").click();
-    harness.run();
+    choose(&mut harness, "Show the top", "5");
     harness.get_by_label_contains("The 5 themes raised most (n=594");
     harness.get_by_label("Groups of themes").click();
     harness.run();

@@ -12,7 +12,7 @@ use crate::counts::as_f64;
 use crate::learning::{Sentiment, sentiment_by_theme};
 use crate::model::{ColumnRole, CommentRef, ResponseId, Survey, Value};
 use crate::tagging::Tagging;
-use crate::wording::{counted, grouped};
+use crate::wording::{capitalised, counted, grouped};
 
 /// Whether a theme belongs to the chosen group of themes: every theme when none is chosen.
 pub fn in_group(codebook: &Codebook, theme: ThemeId, group: Option<ThemeId>) -> bool {
@@ -828,15 +828,13 @@ pub fn responses_over_time(survey: &Survey, selection: Option<&Selection>) -> Op
         key: "responses-over-time".to_owned(),
         title: format!("Responses by {unit} (n={dated} dated responses)"),
         description: format!(
-            "Column chart of responses by {unit} from {} to {}. The busiest {unit}, {} \
-             {}, had {}.",
+            "Column chart of responses by {unit} from {} to {}. The busiest {unit}, {}{}, had {}.",
             first.format("%-d %B %Y"),
             last.format("%-d %B %Y"),
-            if weekly { "the week of" } else { "" },
+            if weekly { "the week of " } else { "" },
             busiest.format("%-d %B %Y"),
             counted(most, "response")
-        )
-        .replace("  ", " "),
+        ),
         body: ChartBody::Timeline(Bars {
             axis: "responses".to_owned(),
             bars: periods
@@ -854,13 +852,6 @@ pub fn responses_over_time(survey: &Survey, selection: Option<&Selection>) -> Op
 
 fn week_start(date: NaiveDate) -> NaiveDate {
     date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 #[cfg(test)]

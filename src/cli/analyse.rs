@@ -207,7 +207,8 @@ fn analyse(
     progress.set_fraction(0.75);
     if args.report.is_some() || args.charts.is_some() {
         stage("drawing the charts".to_owned());
-        let sentiments = read_sentiments(&survey, &tagging, by_hand.clone(), progress)?;
+        let set_by_hand = by_hand.len();
+        let sentiments = read_sentiments(&survey, &tagging, by_hand, progress)?;
         let sentiment_of = |comment: CommentRef| sentiments.get(&comment).copied();
         let charts = all_charts(&ChartSources {
             survey: &survey,
@@ -233,7 +234,7 @@ fn analyse(
                     highlights: &highlights,
                     charts: &charts,
                     redactor: redactor.as_ref(),
-                    sentiments_set_by_hand: by_hand.len(),
+                    sentiments_set_by_hand: set_by_hand,
                 },
             )?;
         }

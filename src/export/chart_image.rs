@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::error::ExportError;
+use super::error::{ExportError, write_file};
 use crate::analysis::charts::{
     Bars, Chart, ChartBody, Diverging, Grouped, Heatmap, SENTIMENT_COLOURS, Side, Stacked,
     StackedRow,
@@ -84,15 +84,9 @@ pub fn chart_png(chart: &Chart) -> Result<Vec<u8>, ExportError> {
     let mut encoder = png::Encoder::new(&mut bytes, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder
-        .write_header()
-        .map_err(|error| drawing_failed(error.to_string()))?;
-    writer
-        .write_image_data(&pixels)
-        .map_err(|error| drawing_failed(error.to_string()))?;
-    writer
-        .finish()
-        .map_err(|error| drawing_failed(error.to_string()))?;
+    let mut writer = encoder.write_header().map_err(drawing_failed)?;
+    writer.write_image_data(&pixels).map_err(drawing_failed)?;
+    writer.finish().map_err(drawing_failed)?;
     Ok(bytes)
 }
 
@@ -106,20 +100,10 @@ pub fn write_chart_images(directory: &Path, charts: &[Chart]) -> Result<Vec<Path
     let mut written = Vec::new();
     for chart in charts {
         let png = directory.join(format!("{}.png", chart.key));
-        crate::files::write_atomically(&png, &chart_png(chart)?).map_err(|source| {
-            ExportError::File {
-                path: png.clone(),
-                source,
-            }
-        })?;
+        write_file(&png, &chart_png(chart)?)?;
         written.push(png);
         let svg = directory.join(format!("{}.svg", chart.key));
-        crate::files::write_atomically(&svg, chart_svg(chart)?.as_bytes()).map_err(|source| {
-            ExportError::File {
-                path: svg.clone(),
-                source,
-            }
-        })?;
+        write_file(&svg, chart_svg(chart)?.as_bytes())?;
         written.push(svg);
     }
     Ok(written)

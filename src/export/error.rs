@@ -40,6 +40,14 @@ pub enum ExportError {
     },
 }
 
+/// Writes `bytes` to `path` atomically, naming the file when that fails.
+pub(super) fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), ExportError> {
+    crate::files::write_atomically(path, bytes).map_err(|source| ExportError::File {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 impl ExportError {
     /// Refuses an output that is one of the survey's own files.
     ///

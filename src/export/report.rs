@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::chart_image::chart_svg;
-use super::error::ExportError;
+use super::error::{ExportError, write_file};
 use super::workbook::Highlights;
 use crate::analysis::charts::{Chart, dated_responses};
 use crate::analysis::{Summary, ThemeCount, percent};
@@ -16,7 +16,7 @@ use crate::codebook::{Codebook, ThemeId};
 use crate::model::{ColumnRole, CommentRef, Survey};
 use crate::redact::Redactor;
 use crate::tagging::Tagging;
-use crate::wording::{counted, grouped, listed};
+use crate::wording::{capitalised, counted, grouped, listed};
 
 /// Quotes shown for a theme at most, and chosen automatically when none is starred.
 const MOST_QUOTES: usize = 5;
@@ -51,10 +51,7 @@ pub struct ReportInputs<'a> {
 pub fn write_report(path: &Path, inputs: &ReportInputs) -> Result<(), ExportError> {
     ExportError::refuse_to_overwrite(path, inputs.survey)?;
     let html = report_html(inputs)?;
-    crate::files::write_atomically(path, html.as_bytes()).map_err(|source| ExportError::File {
-        path: path.to_path_buf(),
-        source,
-    })
+    write_file(path, html.as_bytes())
 }
 
 /// The report as HTML text.
@@ -217,7 +214,7 @@ fn introduction(html: &mut String, inputs: &ReportInputs) {
         "<p>This report summarises the {} to the consultation{period}. {} wrote {} in answer \
          to {}; the rest answered only the closed questions.</p>",
         counted(summary.responses, "response"),
-        capitalise(&counted(summary.respondents_with_comments, "respondent")),
+        capitalised(&counted(summary.respondents_with_comments, "respondent")),
         counted(summary.comments, "comment"),
         counted(free_text.len(), "open question"),
     );
@@ -431,7 +428,7 @@ fn qualitative(
         "<p>{} wrote {}. The figures below show how often each theme came up, how that differs \
          between groups of respondents, which themes were raised together, and then each theme \
          in turn with what people said.</p>",
-        capitalise(&counted(summary.respondents_with_comments, "respondent")),
+        capitalised(&counted(summary.respondents_with_comments, "respondent")),
         counted(summary.comments, "comment")
     );
     figures.write(html, |key| {
@@ -440,7 +437,7 @@ fn qualitative(
             "theme-frequency" | "themes-by-group" | "themes-together" | "sentiment-by-theme"
         )
     })?;
-    let quotes = QuoteChooser::new(inputs);
+    let mut quotes = QuoteChooser::new(inputs);
     for (index, theme) in raised(summary).enumerate() {
         let id = format!("theme-{}", index + 1);
         let _ = write!(
@@ -507,7 +504,7 @@ struct QuoteChooser<'a> {
     inputs: &'a ReportInputs<'a>,
     by_theme: HashMap<ThemeId, Vec<CommentRef>>,
     starred: BTreeSet<CommentRef>,
-    used: std::cell::RefCell<BTreeSet<CommentRef>>,
+    used: BTreeSet<CommentRef>,
 }
 
 impl<'a> QuoteChooser<'a> {
@@ -522,12 +519,12 @@ impl<'a> QuoteChooser<'a> {
             inputs,
             by_theme,
             starred: inputs.highlights.quotes.iter().copied().collect(),
-            used: std::cell::RefCell::new(BTreeSet::new()),
+            used: BTreeSet::new(),
         }
     }
 
     /// The theme's quotes as HTML blockquotes.
-    fn for_theme(&self, theme: ThemeId) -> Vec<String> {
+    fn for_theme(&mut self, theme: ThemeId) -> Vec<String> {
         let comments = self.by_theme.get(&theme).map_or(&[][..], Vec::as_slice);
         let mut chosen: Vec<CommentRef> = comments
             .iter()
@@ -538,7 +535,7 @@ impl<'a> QuoteChooser<'a> {
         if chosen.is_empty() {
             chosen = self.representative(comments);
         }
-        self.used.borrow_mut().extend(chosen.iter().copied());
+        self.used.extend(chosen.iter().copied());
         chosen
             .into_iter()
             .map(|comment| self.blockquote(comment))
@@ -547,7 +544,6 @@ impl<'a> QuoteChooser<'a> {
 
     fn representative(&self, comments: &[CommentRef]) -> Vec<CommentRef> {
         let survey = self.inputs.survey;
-        let used = self.used.borrow();
         let group_column = self
             .inputs
             .summary
@@ -562,7 +558,7 @@ impl<'a> QuoteChooser<'a> {
                 let length = survey.comment_text(comment)?.chars().count();
                 (length >= 40).then(|| {
                     (
-                        used.contains(&comment),
+                        self.used.contains(&comment),
                         self.inputs.tagging.tags_of(comment).len(),
                         length.abs_diff(200),
                         comment,
@@ -580,8 +576,8 @@ impl<'a> QuoteChooser<'a> {
                 if chosen.len() == CHOSEN_QUOTES {
                     break;
                 }
-                if chosen.contains(&comment)
-                    || respondents_seen.contains(&comment.response)
+                // A comment chosen has its respondent seen.
+                if respondents_seen.contains(&comment.response)
                     || chosen
                         .iter()
                         .any(|&other| same_opening(survey, other, comment))
@@ -605,10 +601,7 @@ impl<'a> QuoteChooser<'a> {
     fn blockquote(&self, comment: CommentRef) -> String {
         let survey = self.inputs.survey;
         let text = survey.comment_text(comment).unwrap_or_default();
-        let text: Cow<str> = self
-            .inputs
-            .redactor
-            .map_or(Cow::Borrowed(text), |redactor| redactor.redact(text));
+        let text = crate::redact::masked(self.inputs.redactor, text);
         let group = self
             .inputs
             .summary
@@ -734,13 +727,6 @@ fn in_sentence(name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 /// Text safe inside HTML elements and attribute values.

@@ -643,11 +643,7 @@ fn quotes_sheet(sheet: &mut Worksheet, inputs: &Inputs, styles: &Styles) -> Resu
             .map_or("", |column| column.name.as_str());
         sheet.write_string(row, 0, theme_name)?;
         let text = survey.comment_text(quote).unwrap_or_default();
-        let text = inputs
-            .redactor
-            .map_or(std::borrow::Cow::Borrowed(text), |redactor| {
-                redactor.redact(text)
-            });
+        let text = crate::redact::masked(inputs.redactor, text);
         sheet.write_string_with_format(row, 1, text.as_ref(), &styles.wrap)?;
         sheet.write_string(row, 2, group)?;
         sheet.write_string_with_format(row, 3, question, &styles.wrap)?;

@@ -151,8 +151,7 @@ impl ChartInputs {
     /// it has been read.
     fn make(&self) -> Made {
         let selection = self.selection();
-        let sentiment_of =
-            |comment: CommentRef| self.sentiments.of(comment).map(|(sentiment, _)| sentiment);
+        let sentiment_of = |comment: CommentRef| self.sentiments.sentiment(comment);
         let selected = selection.as_ref().map(|selection| {
             let tagging = self.tagging.only(&selection.comments);
             let summary = summarise_selected(&self.survey, &self.codebook, &tagging, selection);
@@ -229,21 +228,6 @@ pub struct Pointed<'a> {
     pub label: &'a str,
     /// The theme it counts, if any.
     pub theme: Option<ThemeId>,
-}
-
-/// Each comment's sentiment as the window holds it.
-pub fn sentiments_of(session: &Session) -> HashMap<CommentRef, Sentiment> {
-    session
-        .tagging
-        .comments
-        .iter()
-        .filter_map(|&comment| {
-            session
-                .sentiments
-                .of(comment)
-                .map(|(sentiment, _)| (comment, sentiment))
-        })
-        .collect()
 }
 
 impl ChartPictures {

@@ -1,12 +1,11 @@
 //! Work that must not block the frame: import, tagging, summary, export and file choosers, each
 //! on a named thread that reports back with a [`Command`].
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 
-use super::state::{Command, RetagBasis, Retagged, Session};
+use super::state::{Command, CommentSentiments, RetagBasis, Retagged, Session};
 use crate::analysis::charts::{Chart, ChartOptions, ChartSources, all_charts};
 use crate::analysis::{Summary, summarise};
 use crate::codebook::Codebook;
@@ -15,7 +14,6 @@ use crate::export;
 use crate::files::display_name;
 use crate::import::{self, ImportError, ImportOptions};
 use crate::keys::SurveyKeys;
-use crate::learning::Sentiment;
 use crate::model::{CommentRef, RoleChoices, Survey};
 use crate::progress::Progress;
 use crate::project::{self, Decision, Project, ProjectError};
@@ -357,7 +355,7 @@ fn load_files(
         index: None,
         sources: Vec::new(),
         learning: super::state::Learning::default(),
-        sentiments: super::state::CommentSentiments::default(),
+        sentiments: CommentSentiments::default(),
         discovery: super::state::Discovery::default(),
     }))
 }
@@ -400,7 +398,7 @@ fn load_project(path: &Path, generation: u64, progress: &Progress) -> Command {
         project: Some(project),
         index: None,
         learning: super::state::Learning::default(),
-        sentiments: super::state::CommentSentiments::default(),
+        sentiments: CommentSentiments::default(),
         discovery: super::state::Discovery::default(),
     }))
 }
@@ -448,9 +446,7 @@ pub struct ExportedSession {
     /// Whether personal data in the comments is masked.
     pub mask_personal_data: bool,
     /// Each comment's sentiment, once read.
-    pub sentiments: HashMap<CommentRef, Sentiment>,
-    /// How many of them a person set.
-    pub sentiments_set_by_hand: usize,
+    pub sentiments: CommentSentiments,
 }
 
 impl ExportedSession {
@@ -460,13 +456,13 @@ impl ExportedSession {
     }
 
     fn charts(&self) -> Vec<Chart> {
-        let sentiment_of = |comment: CommentRef| self.sentiments.get(&comment).copied();
+        let sentiment_of = |comment: CommentRef| self.sentiments.sentiment(comment);
         all_charts(&ChartSources {
             survey: &self.survey,
             codebook: &self.codebook,
             tagging: &self.tagging,
             summary: &self.summary,
-            sentiment_of: (!self.sentiments.is_empty()).then_some(&sentiment_of),
+            sentiment_of: (!self.sentiments.read.is_empty()).then_some(&sentiment_of),
             options: ChartOptions::default(),
             selection: None,
         })
@@ -487,7 +483,7 @@ pub fn write_report(path: PathBuf, session: &ExportedSession) -> Command {
             highlights: &session.highlights,
             charts: &charts,
             redactor: redactor.as_ref(),
-            sentiments_set_by_hand: session.sentiments_set_by_hand,
+            sentiments_set_by_hand: session.sentiments.set.len(),
         },
     );
     match written {

@@ -257,10 +257,11 @@ impl App {
         self.commands.extend(finished);
         self.take_dropped_files(ui);
         ui.ctx().set_zoom_factor(self.settings.ui_scale);
+        // Unless asked for light, the window follows the computer's setting, as it always did.
         ui.ctx().set_theme(if self.settings.light {
-            egui::Theme::Light
+            egui::ThemePreference::Light
         } else {
-            egui::Theme::Dark
+            egui::ThemePreference::System
         });
         self.title_ui(ui);
         if let Some(presentation) = &mut self.presentation {
@@ -332,8 +333,7 @@ impl App {
                 .map(|project| project.highlights(&session.keys))
                 .unwrap_or_default(),
             mask_personal_data: self.settings.mask_personal_data,
-            sentiments: chart_pictures::sentiments_of(session),
-            sentiments_set_by_hand: session.sentiments.set.len(),
+            sentiments: session.sentiments.clone(),
         };
         self.jobs
             .spawn(label, self.waker(), move |_| Some(write(path, &exported)));
@@ -488,7 +488,7 @@ impl App {
             let mut light = self.settings.light;
             if ui
                 .checkbox(&mut light, "Light")
-                .on_hover_text("Dark text on a light background, for projectors and bright rooms")
+                .on_hover_text("Dark text on a light background, for projectors and bright rooms; otherwise the window follows the computer's setting")
                 .changed()
             {
                 commands.push(Command::SetLight(light));

@@ -34,7 +34,7 @@ impl Presentation {
     }
 
     /// Moves `by` charts along, stopping at either end.
-    pub fn step(&mut self, by: isize) {
+    fn step(&mut self, by: isize) {
         let last = self.charts.len().saturating_sub(1);
         self.shown = self.shown.saturating_add_signed(by).min(last);
     }

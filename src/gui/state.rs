@@ -30,7 +30,8 @@ pub struct Settings {
     pub pinned_themes: Vec<String>,
     /// Whether exports mask personal data in the comments (off only for internal use).
     pub mask_personal_data: bool,
-    /// Dark text on a light background, for projectors and bright rooms.
+    /// Dark text on a light background, for projectors and bright rooms (else the computer's
+    /// setting).
     pub light: bool,
 }
 
@@ -167,10 +168,7 @@ impl FoundGroup {
             .map(String::as_str)
             .collect::<Vec<_>>()
             .join(", ");
-        let mut letters = joined.chars();
-        letters.next().map_or_else(String::new, |first| {
-            first.to_uppercase().chain(letters).collect()
-        })
+        crate::wording::capitalised(&joined)
     }
 }
 
@@ -235,19 +233,15 @@ impl CommentSentiments {
         })
     }
 
+    /// The comment's sentiment, wherever it comes from; `None` until it is read.
+    pub fn sentiment(&self, comment: CommentRef) -> Option<Sentiment> {
+        self.of(comment).map(|(sentiment, _)| sentiment)
+    }
+
     /// Takes the sentiments set by hand from the project's decisions in force.
     pub fn take_set_from(&mut self, project: Option<&Project>, keys: &SurveyKeys) {
         self.set = project
-            .map(|project| {
-                project
-                    .decisions()
-                    .sentiments
-                    .iter()
-                    .filter_map(|(comment, &sentiment)| {
-                        Some((keys.find_comment(comment)?, sentiment))
-                    })
-                    .collect()
-            })
+            .map(|project| project.sentiments_by_hand(keys))
             .unwrap_or_default();
     }
 }

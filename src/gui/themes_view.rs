@@ -93,15 +93,20 @@ pub fn themes_ui(
                     super::data_view::respondent_group_ui(ui, session, commands);
                 }
                 if let Some((response, Some(pointed))) = pictures.show(ui, chart, None) {
-                    let response = match pointed.theme {
-                        Some(_) => response.on_hover_text(format!(
-                            "{}: click to read these comments",
-                            pointed.label
-                        )),
-                        None => response.on_hover_text(pointed.label),
-                    };
-                    if response.clicked() {
-                        show_comments_of(pointed.theme, commands);
+                    match pointed.theme {
+                        Some(theme) => {
+                            let response = response.on_hover_text(format!(
+                                "{}: click to read these comments",
+                                pointed.label
+                            ));
+                            if response.clicked() {
+                                commands.push(Command::FilterTheme(Some(theme)));
+                                commands.push(Command::ShowView(View::Comments));
+                            }
+                        }
+                        None => {
+                            response.on_hover_text(pointed.label);
+                        }
                     }
                 }
                 ui.label(egui::RichText::new(&chart.description).small());
@@ -144,14 +149,6 @@ fn top_choice_ui(ui: &mut egui::Ui, view: &ViewState, commands: &mut Vec<Command
         .changed()
     {
         commands.push(Command::RollUp(rolled_up));
-    }
-}
-
-/// Shows the comments of `theme` (all comments when there is none).
-fn show_comments_of(theme: Option<ThemeId>, commands: &mut Vec<Command>) {
-    if let Some(theme) = theme {
-        commands.push(Command::FilterTheme(Some(theme)));
-        commands.push(Command::ShowView(View::Comments));
     }
 }
 
