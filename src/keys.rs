@@ -4,10 +4,10 @@
 //! Source column moves nobody's coding to another comment.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::heading::normalise_heading;
-use crate::model::{ColumnId, ColumnRole, CommentRef, ResponseId, Survey};
+use crate::model::{ColumnId, ColumnRole, CommentRef, ResponseId, Survey, Value};
 
 /// A comment's lasting name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,12 +23,13 @@ pub struct CommentKey {
 /// The keys of one survey's responses and questions, and the way back from a key.
 #[derive(Debug, Clone, Default)]
 pub struct SurveyKeys {
-    /// Per response, its source's position and its key there.
-    responses: Vec<(usize, String)>,
+    /// Per response, its source's position and its key there (shared with the identifier
+    /// column's text: 100,000 copies of them cost 10 MB).
+    responses: Vec<(usize, Arc<str>)>,
     /// Per column, its question key.
     questions: Vec<String>,
     /// Built when first asked: exports only go from responses to keys.
-    by_response: OnceLock<HashMap<(usize, String), ResponseId>>,
+    by_response: OnceLock<HashMap<(usize, Arc<str>), ResponseId>>,
     by_question: HashMap<String, ColumnId>,
 }
 
@@ -53,8 +54,7 @@ impl SurveyKeys {
                     None => survey
                         .source_rows
                         .get(response)
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
+                        .map_or_else(|| Arc::from(""), |row| Arc::from(row.to_string())),
                 };
                 responses.push((source, key));
             }
@@ -86,9 +86,7 @@ impl SurveyKeys {
 
     /// The response's key within its source, as the Coded responses sheet shows it.
     pub fn response(&self, response: ResponseId) -> &str {
-        self.responses
-            .get(response.0)
-            .map_or("", |(_, key)| key.as_str())
+        self.responses.get(response.0).map_or("", |(_, key)| key)
     }
 
     /// The question's key.
@@ -101,11 +99,10 @@ impl SurveyKeys {
         let (source, response) = self
             .responses
             .get(comment.response.0)
-            .cloned()
-            .unwrap_or_default();
+            .map_or((0, ""), |(source, key)| (*source, key));
         CommentKey {
             source,
-            response,
+            response: response.to_owned(),
             question: self.question(comment.column).to_owned(),
         }
     }
@@ -120,7 +117,7 @@ impl SurveyKeys {
                     .map(|(position, key)| (key.clone(), ResponseId(position)))
                     .collect()
             })
-            .get(&(source, key.to_owned()))
+            .get(&(source, Arc::from(key)))
             .copied()
     }
 
@@ -140,22 +137,25 @@ impl SurveyKeys {
 
 /// The values of the first identifier column that names every response of the range once, as
 /// displayed; `None` when no identifier column does (the rows are the keys then).
-fn identifier_values(survey: &Survey, range: std::ops::Range<usize>) -> Option<Vec<String>> {
+fn identifier_values(survey: &Survey, range: std::ops::Range<usize>) -> Option<Vec<Arc<str>>> {
     survey
         .columns
         .iter()
         .filter(|column| column.role == ColumnRole::Identifier)
         .find_map(|column| {
-            let values: Vec<String> = column
+            let values: Vec<Arc<str>> = column
                 .values
                 .get(range.clone())?
                 .iter()
-                .map(crate::model::Value::display)
+                .map(|value| match value {
+                    Value::Text(text) => Arc::clone(text),
+                    other => Arc::from(other.display()),
+                })
                 .collect();
             let mut seen = std::collections::HashSet::with_capacity(values.len());
             values
                 .iter()
-                .all(|value| !value.is_empty() && seen.insert(value.as_str()))
+                .all(|value| !value.is_empty() && seen.insert(&**value))
                 .then_some(values)
         })
 }

@@ -17,7 +17,6 @@ use super::{sheet_xml, splice};
 use crate::analysis::Summary;
 use crate::codebook::{Codebook, ThemeId};
 use crate::counts::as_f64;
-use crate::keys::SurveyKeys;
 use crate::model::{ColumnRole, CommentRef, Survey};
 use crate::redact::Redactor;
 use crate::tagging::Tagging;
@@ -191,7 +190,7 @@ fn summary_workbook(
     crosstab_sheet(workbook.add_worksheet(), inputs, &styles)?;
     closed_sheet(workbook.add_worksheet(), inputs, &styles)?;
     coded_responses_sheet(workbook.add_worksheet(), rows, rows_by, &styles)?;
-    quotes_sheet(workbook.add_worksheet(), inputs, &styles)?;
+    quotes_sheet(workbook.add_worksheet(), inputs, rows, &styles)?;
     codebook_sheet(workbook.add_worksheet(), inputs, &styles)?;
     Ok(workbook)
 }
@@ -596,7 +595,12 @@ fn write_cell(
 
 /// The starred quotes under each theme they raise (a quote raising several is under each), in
 /// codebook order, with who said it; quotes with no theme come last.
-fn quotes_sheet(sheet: &mut Worksheet, inputs: &Inputs, styles: &Styles) -> Result<(), XlsxError> {
+fn quotes_sheet(
+    sheet: &mut Worksheet,
+    inputs: &Inputs,
+    coded: &CodedRows<'_>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
     sheet.set_name(SHEET_NAMES[5])?;
     let (survey, codebook) = (inputs.survey, inputs.codebook);
     let group_column = inputs
@@ -619,7 +623,6 @@ fn quotes_sheet(sheet: &mut Worksheet, inputs: &Inputs, styles: &Styles) -> Resu
         "Note".to_owned(),
     ];
     header_row(sheet, 0, &headers, styles)?;
-    let keys = SurveyKeys::new(survey);
     let mut rows: Vec<(Option<ThemeId>, CommentRef)> = Vec::new();
     for &quote in &inputs.highlights.quotes {
         let tags = inputs.tagging.tags_of(quote);
@@ -647,7 +650,7 @@ fn quotes_sheet(sheet: &mut Worksheet, inputs: &Inputs, styles: &Styles) -> Resu
         sheet.write_string_with_format(row, 1, text.as_ref(), &styles.wrap)?;
         sheet.write_string(row, 2, group)?;
         sheet.write_string_with_format(row, 3, question, &styles.wrap)?;
-        sheet.write_string(row, 4, keys.response(quote.response))?;
+        sheet.write_string(row, 4, coded.response_key(quote.response))?;
         let note = inputs
             .highlights
             .notes

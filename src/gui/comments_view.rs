@@ -504,7 +504,7 @@ fn detail_ui(
                             let words: Vec<&str> = tag
                                 .spans
                                 .iter()
-                                .filter_map(|span| text.get(span.start..span.end))
+                                .filter_map(|span| text.get(span.range()))
                                 .collect();
                             format!("rule matched: {}", words.join(", "))
                         }

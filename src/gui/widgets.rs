@@ -217,14 +217,15 @@ pub fn highlighted_text(ui: &egui::Ui, text: &str, tags: &[Tag], max_rows: usize
     let mut job = LayoutJob::default();
     let mut cursor = 0;
     for span in merged_spans(tags) {
+        let range = span.range();
         let (Some(before), Some(matched)) =
-            (text.get(cursor..span.start), text.get(span.start..span.end))
+            (text.get(cursor..range.start), text.get(range.clone()))
         else {
             continue;
         };
         job.append(before, 0.0, plain.clone());
         job.append(matched, 0.0, highlight.clone());
-        cursor = span.end;
+        cursor = range.end;
     }
     job.append(text.get(cursor..).unwrap_or_default(), 0.0, plain);
     job.wrap.max_rows = max_rows;
@@ -260,14 +261,11 @@ mod tests {
             theme: ThemeId(0),
             spans: spans
                 .iter()
-                .map(|&(start, end)| Span { start, end })
+                .map(|&(start, end)| Span::new(start, end))
                 .collect(),
             origin: TagOrigin::Rule,
         };
         let merged = merged_spans(&[tag(&[(0, 5), (10, 12)]), tag(&[(3, 8)])]);
-        assert_eq!(
-            merged,
-            [Span { start: 0, end: 8 }, Span { start: 10, end: 12 }]
-        );
+        assert_eq!(merged, [Span::new(0, 8), Span::new(10, 12)]);
     }
 }

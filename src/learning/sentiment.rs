@@ -193,14 +193,14 @@ mod tests {
     fn counts_by_theme_follow_each_comments_sentiment() {
         use crate::codebook::ThemeId;
         use crate::model::{ColumnId, CommentRef, ResponseId};
-        use crate::tagging::{Tag, TagOrigin, Tagging};
+        use crate::tagging::{Spans, Tag, TagOrigin, Tagging};
         let comment = |index| CommentRef {
             response: ResponseId(index),
             column: ColumnId(0),
         };
         let tag = |theme| Tag {
             theme: ThemeId(theme),
-            spans: Vec::new(),
+            spans: Spans::new(),
             origin: TagOrigin::Rule,
         };
         let tagging = Tagging {

@@ -150,13 +150,7 @@ impl<'r> Matcher<'r> {
             if let (Some(first), Some(last)) =
                 (placed.get(hit.first), placed.get(hit.end.saturating_sub(1)))
             {
-                found.push((
-                    hit.theme,
-                    Span {
-                        start: first.start,
-                        end: last.end,
-                    },
-                ));
+                found.push((hit.theme, Span::new(first.start, last.end)));
             }
         }
         found.sort_unstable();

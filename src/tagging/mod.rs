@@ -8,13 +8,13 @@ mod tokens;
 
 pub use index::CommentIndex;
 pub use rules::RuleSet;
-pub use tag::{Coding, Span, Tag, TagOrigin};
+pub use tag::{Coding, Span, Spans, Tag, TagOrigin};
 pub use tokens::{Token, Tokenizer};
 
 use matcher::Matcher;
 
 use crate::codebook::{Codebook, ThemeId};
-use crate::model::{CommentRef, Survey};
+use crate::model::{CommentRef, ResponseId, Survey};
 use crate::progress::Progress;
 
 /// The themes of every comment of a survey.
@@ -97,7 +97,7 @@ impl Tagging {
                 (Coding::Add, None) => {
                     tags.push(Tag {
                         theme,
-                        spans: Vec::new(),
+                        spans: Spans::new(),
                         origin: TagOrigin::Person,
                     });
                     tags.sort_by_key(|tag| tag.theme);
@@ -153,6 +153,20 @@ impl Tagging {
         sorted.sort_unstable();
         self.removed_by_hand
             .retain(|(removed, of)| *of != theme || sorted.binary_search(removed).is_err());
+    }
+
+    /// The comments of one response with their tags, in survey order.
+    pub fn of_response(&self, response: ResponseId) -> impl Iterator<Item = (CommentRef, &[Tag])> {
+        let first = self
+            .comments
+            .partition_point(|comment| comment.response < response);
+        let comments = self.comments.get(first..).unwrap_or_default();
+        let tags = self.tags.get(first..).unwrap_or_default();
+        comments
+            .iter()
+            .copied()
+            .zip(tags.iter().map(Vec::as_slice))
+            .take_while(move |(comment, _)| comment.response == response)
     }
 
     /// The comments with their tags, in survey order.
@@ -292,7 +306,7 @@ mod tests {
         let matched: Vec<&str> = tags[0]
             .spans
             .iter()
-            .map(|span| &text[span.start..span.end])
+            .map(|span| &text[span.range()])
             .collect();
         assert_eq!(matched, ["Staff Training", "cpd"]);
     }
@@ -347,7 +361,7 @@ mod tests {
             tagging.tags_of(second),
             [Tag {
                 theme: communication,
-                spans: Vec::new(),
+                spans: Spans::new(),
                 origin: TagOrigin::Person
             }]
         );
@@ -370,7 +384,7 @@ mod tests {
         let spans: Vec<&str> = tags[0]
             .spans
             .iter()
-            .map(|span| &text[span.start..span.end])
+            .map(|span| &text[span.range()])
             .collect();
         assert_eq!(spans, ["Staff trained"]);
     }
@@ -386,7 +400,7 @@ mod tests {
         let spans: Vec<&str> = tags[0]
             .spans
             .iter()
-            .map(|span| &text[span.start..span.end])
+            .map(|span| &text[span.range()])
             .collect();
         assert_eq!(
             spans,

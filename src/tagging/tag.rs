@@ -1,17 +1,39 @@
 //! A theme on a comment: where it came from and the words that show it.
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::codebook::ThemeId;
 
-/// A byte range of a comment's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A byte range of a comment's text. 32 bits each: a survey holds hundreds of thousands of
+/// them, and no cell is 4 GB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     /// First byte.
-    pub start: usize,
+    pub start: u32,
     /// One past the last byte.
-    pub end: usize,
+    pub end: u32,
 }
+
+impl Span {
+    /// The span of `start..end`.
+    pub fn new(start: usize, end: usize) -> Self {
+        let at = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+        Self {
+            start: at(start),
+            end: at(end),
+        }
+    }
+
+    /// The bytes it covers, for slicing the comment's text.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// The spans of one tag. Most tags have one or two, held in place: a separate allocation for
+/// each of a large survey's 700,000 tags doubled the tagging's memory.
+pub type Spans = SmallVec<[Span; 2]>;
 
 /// Where a tag came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -45,12 +67,12 @@ impl Coding {
 }
 
 /// One theme on one comment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
     /// The theme.
     pub theme: ThemeId,
     /// The text that triggered it, in order; none for a tag a person added.
-    pub spans: Vec<Span>,
+    pub spans: Spans,
     /// Where it came from.
     pub origin: TagOrigin,
 }
