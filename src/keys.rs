@@ -109,16 +109,27 @@ impl SurveyKeys {
 
     /// The response with this key in this source.
     pub fn find_response(&self, source: usize, key: &str) -> Option<ResponseId> {
-        self.by_response
-            .get_or_init(|| {
-                self.responses
-                    .iter()
-                    .enumerate()
-                    .map(|(position, key)| (key.clone(), ResponseId(position)))
-                    .collect()
-            })
+        self.responses_by_key()
             .get(&(source, Arc::from(key)))
             .copied()
+    }
+
+    /// The keys made ready to be found, for a window: finding the first would otherwise make
+    /// the way back from every key while a person waits (15 ms at 100,000 responses).
+    #[must_use]
+    pub fn ready_to_find(self) -> Self {
+        self.responses_by_key();
+        self
+    }
+
+    fn responses_by_key(&self) -> &HashMap<(usize, Arc<str>), ResponseId> {
+        self.by_response.get_or_init(|| {
+            self.responses
+                .iter()
+                .enumerate()
+                .map(|(position, key)| (key.clone(), ResponseId(position)))
+                .collect()
+        })
     }
 
     /// The question with this key.

@@ -930,6 +930,17 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     step_and_wait(&mut harness);
     assert_eq!(comments_with(harness.state(), "transport"), preview.after);
+    // The preview of the keywords as typed, carried over: nothing left to gain or lose.
+    let shown = harness
+        .state()
+        .view
+        .codebook
+        .preview
+        .clone()
+        .expect("a preview after Apply");
+    assert_eq!((shown.now, shown.after), (preview.after, preview.after));
+    assert!(shown.gained.is_empty() && shown.lost.is_empty());
+    assert_eq!(shown.keywords, preview.keywords);
     let codebook = codebook_of(harness.state());
     let transport = codebook
         .theme(codebook.find("transport").expect("theme"))

@@ -37,12 +37,12 @@ impl Filter {
         codebook: &Codebook,
         tagging: &Tagging,
     ) -> Vec<CommentRef> {
-        let threads = if tagging.comments.len() < SPLIT_FROM {
-            1
-        } else {
-            crate::cores::available()
-        };
-        self.apply_on(survey, codebook, tagging, threads)
+        self.apply_on(
+            survey,
+            codebook,
+            tagging,
+            threads_for(tagging.comments.len()),
+        )
     }
 
     /// [`Filter::apply`] on this many threads: the result is the same.
@@ -53,15 +53,18 @@ impl Filter {
         tagging: &Tagging,
         threads: usize,
     ) -> Vec<CommentRef> {
-        let passes = self.test(survey, codebook, tagging);
         if self.non_answers {
+            let passes = self.test(survey, codebook, tagging);
             survey
                 .non_answers()
                 .into_iter()
                 .filter(|&comment| passes(comment, &[]))
                 .collect()
         } else {
+            // A test for each thread: a search shared between threads makes all but one of them
+            // wait their turn for its scratch space, once per comment.
             let pass = |comments: &[CommentRef], tags: &[Vec<Tag>]| -> Vec<CommentRef> {
+                let passes = self.test(survey, codebook, tagging);
                 comments
                     .iter()
                     .zip(tags)
@@ -85,28 +88,50 @@ impl Filter {
         codebook: &Codebook,
         tagging: &Tagging,
     ) -> Vec<CommentRef> {
-        let passes = self.test(survey, codebook, tagging);
+        self.narrow_on(shown, survey, codebook, tagging, threads_for(shown.len()))
+    }
+
+    /// [`Filter::narrow`] on this many threads: the result is the same.
+    fn narrow_on(
+        &self,
+        shown: &[CommentRef],
+        survey: &Survey,
+        codebook: &Codebook,
+        tagging: &Tagging,
+        threads: usize,
+    ) -> Vec<CommentRef> {
         if self.non_answers {
+            let passes = self.test(survey, codebook, tagging);
             return shown
                 .iter()
                 .copied()
                 .filter(|&comment| passes(comment, &[]))
                 .collect();
         }
-        // Both lists are in survey order: one walk finds each comment's tags.
-        let mut tagged = tagging.iter().peekable();
-        shown
-            .iter()
-            .copied()
-            .filter(|&comment| {
-                while tagged.next_if(|&(other, _)| other < comment).is_some() {}
-                let tags = tagged
-                    .peek()
-                    .filter(|&&(other, _)| other == comment)
-                    .map_or(&[][..], |&(_, tags)| tags);
-                passes(comment, tags)
-            })
-            .collect()
+        crate::cores::in_runs(shown.len(), threads, |run| {
+            let passes = self.test(survey, codebook, tagging);
+            let shown = &shown[run];
+            // Both lists are in survey order: one walk finds each comment's tags.
+            let first = shown.first().map_or(0, |&first| {
+                tagging.comments.partition_point(|&comment| comment < first)
+            });
+            let mut tagged = tagging.comments[first..]
+                .iter()
+                .zip(&tagging.tags[first..])
+                .peekable();
+            shown
+                .iter()
+                .copied()
+                .filter(|&comment| {
+                    while tagged.next_if(|&(&other, _)| other < comment).is_some() {}
+                    let tags = tagged
+                        .peek()
+                        .filter(|&&(&other, _)| other == comment)
+                        .map_or(&[][..], |&(_, tags)| tags.as_slice());
+                    passes(comment, tags)
+                })
+                .collect()
+        })
     }
 
     /// Brings `shown` (what [`Filter::apply`] gave) up to date after the tags of `changed`
@@ -179,6 +204,16 @@ impl Filter {
                         .is_some_and(|text| search.is_match(text))
                 })
         }
+    }
+}
+
+/// Threads to filter this many comments on: filtering is shared among the cores from
+/// [`SPLIT_FROM`] comments.
+fn threads_for(comments: usize) -> usize {
+    if comments < SPLIT_FROM {
+        1
+    } else {
+        crate::cores::available()
     }
 }
 
@@ -265,6 +300,10 @@ mod tests {
                     ..other.clone()
                 };
                 let again = filter.apply(&survey, &codebook, &tagging);
+                for threads in [2, 3, 7] {
+                    let narrowed = filter.narrow_on(&shown, &survey, &codebook, &tagging, threads);
+                    assert_eq!(narrowed, again, "{filter:?} on {threads} threads");
+                }
                 shown = filter.narrow(&shown, &survey, &codebook, &tagging);
                 assert_eq!(shown, again, "{filter:?}");
                 matched_school |= typed == " school" && !shown.is_empty();

@@ -342,7 +342,7 @@ fn load_files(
     let summary = summarise(&imported.survey, &codebook, &tagging);
     progress.set_fraction(1.0);
     Command::Loaded(Box::new(Session {
-        keys,
+        keys: keys.ready_to_find(),
         survey: Arc::new(imported.survey),
         report: imported.report,
         codebook,
@@ -394,7 +394,7 @@ fn load_project(path: &Path, generation: u64, progress: &Progress) -> Command {
         tagging: Arc::new(loaded.tagging),
         summary,
         generation,
-        keys: loaded.keys,
+        keys: loaded.keys.ready_to_find(),
         project: Some(project),
         index: None,
         learning: super::state::Learning::default(),
