@@ -4,7 +4,7 @@ use regex::{Regex, RegexBuilder};
 
 use crate::codebook::{Codebook, ThemeId};
 use crate::model::{ColumnId, CommentRef, Survey};
-use crate::tagging::{Tag, TagOrigin, Tagging};
+use crate::tagging::{CommentTags, Tag, TagOrigin, Tagging};
 
 /// Comments from which filtering is shared among the cores.
 const SPLIT_FROM: usize = 20_000;
@@ -63,7 +63,7 @@ impl Filter {
         } else {
             // A test for each thread: a search shared between threads makes all but one of them
             // wait their turn for its scratch space, once per comment.
-            let pass = |comments: &[CommentRef], tags: &[Vec<Tag>]| -> Vec<CommentRef> {
+            let pass = |comments: &[CommentRef], tags: &[CommentTags]| -> Vec<CommentRef> {
                 let passes = self.test(survey, codebook, tagging);
                 comments
                     .iter()
@@ -127,7 +127,7 @@ impl Filter {
                     let tags = tagged
                         .peek()
                         .filter(|&&(&other, _)| other == comment)
-                        .map_or(&[][..], |&(_, tags)| tags.as_slice());
+                        .map_or(&[][..], |&(_, tags)| &tags[..]);
                     passes(comment, tags)
                 })
                 .collect()

@@ -193,7 +193,7 @@ mod tests {
     fn counts_by_theme_follow_each_comments_sentiment() {
         use crate::codebook::ThemeId;
         use crate::model::{ColumnId, CommentRef, ResponseId};
-        use crate::tagging::{Spans, Tag, TagOrigin, Tagging};
+        use crate::tagging::{CommentTags, Spans, Tag, TagOrigin, Tagging};
         let comment = |index| CommentRef {
             response: ResponseId(index),
             column: ColumnId(0),
@@ -205,7 +205,11 @@ mod tests {
         };
         let tagging = Tagging {
             comments: (0..3).map(comment).collect(),
-            tags: vec![vec![tag(0), tag(1)], vec![tag(1)], vec![]],
+            tags: vec![
+                [tag(0), tag(1)].into(),
+                [tag(1)].into(),
+                CommentTags::from([]),
+            ],
             removed_by_hand: Vec::new(),
         };
         let read = [Sentiment::Negative, Sentiment::Positive, Sentiment::Mixed];

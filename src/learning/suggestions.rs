@@ -320,6 +320,7 @@ pub fn learn(
 mod tests {
     use super::*;
     use crate::model::{Column, ColumnRole, ResponseId, Value};
+    use crate::tagging::CommentTags;
 
     /// Comments about transport (theme 0) or training (theme 1); the first `coded` are coded.
     fn survey(count: usize) -> Survey {
@@ -358,7 +359,7 @@ mod tests {
     fn tagging(survey: &Survey, coded: usize) -> Tagging {
         let comments = survey.comments();
         let mut tagging = Tagging {
-            tags: vec![Vec::new(); comments.len()],
+            tags: vec![CommentTags::from([]); comments.len()],
             comments,
             removed_by_hand: Vec::new(),
         };

@@ -5,7 +5,7 @@
 use rustc_hash::FxHashMap;
 
 use super::rules::{RuleSet, RuleWord, WordFacts};
-use super::tag::{Span, Tag, TagOrigin};
+use super::tag::{CommentTags, Span, Tag, TagOrigin};
 use super::tokens::for_each_word;
 use crate::codebook::ThemeId;
 
@@ -37,6 +37,8 @@ pub(super) struct Matcher<'r> {
     hits: Vec<Hit>,
     /// The spans that count, by theme.
     found: Vec<(ThemeId, Span)>,
+    /// The tags being gathered for one comment.
+    gathered: Vec<Tag>,
 }
 
 impl<'r> Matcher<'r> {
@@ -48,11 +50,12 @@ impl<'r> Matcher<'r> {
             placed: Vec::new(),
             hits: Vec::new(),
             found: Vec::new(),
+            gathered: Vec::new(),
         }
     }
 
     /// The tags the rules give one text, sorted by theme.
-    pub(super) fn tag(&mut self, text: &str) -> Vec<Tag> {
+    pub(super) fn tag(&mut self, text: &str) -> CommentTags {
         self.place_words(text);
         self.find_hits();
         self.tags()
@@ -127,11 +130,12 @@ impl<'r> Matcher<'r> {
     }
 
     /// A theme's keyword match counts unless an exclusion of the same theme overlaps it.
-    fn tags(&mut self) -> Vec<Tag> {
+    fn tags(&mut self) -> CommentTags {
         let Self {
             placed,
             hits,
             found,
+            gathered,
             ..
         } = self;
         found.clear();
@@ -155,16 +159,12 @@ impl<'r> Matcher<'r> {
         }
         found.sort_unstable();
         found.dedup();
-        // Kept for the whole session, one list per comment: no spare room in any of them.
-        let mut tags: Vec<Tag> = found
-            .chunk_by(|a, b| a.0 == b.0)
-            .map(|same_theme| Tag {
-                theme: same_theme[0].0,
-                spans: same_theme.iter().map(|&(_, span)| span).collect(),
-                origin: TagOrigin::Rule,
-            })
-            .collect();
-        tags.shrink_to_fit();
-        tags
+        gathered.extend(found.chunk_by(|a, b| a.0 == b.0).map(|same_theme| Tag {
+            theme: same_theme[0].0,
+            spans: same_theme.iter().map(|&(_, span)| span).collect(),
+            origin: TagOrigin::Rule,
+        }));
+        // Kept for the whole session, one list per comment: moved into a list of its exact size.
+        gathered.drain(..).collect()
     }
 }

@@ -8,7 +8,7 @@ mod tokens;
 
 pub use index::CommentIndex;
 pub use rules::RuleSet;
-pub use tag::{Coding, Span, Spans, Tag, TagOrigin};
+pub use tag::{Coding, CommentTags, Span, Spans, Tag, TagOrigin};
 pub use tokens::{Token, Tokenizer};
 
 use matcher::Matcher;
@@ -24,7 +24,7 @@ pub struct Tagging {
     /// binary search.
     pub comments: Vec<CommentRef>,
     /// `tags[i]` are the tags of `comments[i]`, sorted by theme.
-    pub tags: Vec<Vec<Tag>>,
+    pub tags: Vec<CommentTags>,
     /// Themes a person took off comments (the rules had found them), in the order decided.
     pub removed_by_hand: Vec<(CommentRef, ThemeId)>,
 }
@@ -57,7 +57,7 @@ impl Tagging {
     pub fn tags_of(&self, comment: CommentRef) -> &[Tag] {
         self.position(comment)
             .and_then(|position| self.tags.get(position))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |tags| &tags[..])
     }
 
     /// Where the comment is in `comments`.
@@ -75,7 +75,7 @@ impl Tagging {
         let added = self
             .tags
             .iter()
-            .flatten()
+            .flat_map(|tags| tags.iter())
             .filter(|tag| tag.origin == TagOrigin::Person)
             .count();
         (added, self.removed_by_hand.len())
@@ -86,24 +86,28 @@ impl Tagging {
     /// found. Decisions on answers that are not comments are left out.
     pub fn apply_hand_coding(&mut self, decisions: &[(CommentRef, ThemeId, Coding)]) {
         for &(comment, theme, coding) in decisions {
-            let Some(tags) = self
+            let Some(slot) = self
                 .position(comment)
                 .and_then(|position| self.tags.get_mut(position))
             else {
                 continue;
             };
-            let existing = tags.iter().position(|tag| tag.theme == theme);
+            let existing = slot.iter().position(|tag| tag.theme == theme);
             match (coding, existing) {
                 (Coding::Add, None) => {
+                    let mut tags = slot.to_vec();
                     tags.push(Tag {
                         theme,
                         spans: Spans::new(),
                         origin: TagOrigin::Person,
                     });
                     tags.sort_by_key(|tag| tag.theme);
+                    *slot = tags.into();
                 }
                 (Coding::Remove, Some(index)) => {
+                    let mut tags = slot.to_vec();
                     tags.remove(index);
+                    *slot = tags.into();
                     self.removed_by_hand.push((comment, theme));
                 }
                 (Coding::Add, Some(_)) | (Coding::Remove, None) => {}
@@ -139,15 +143,17 @@ impl Tagging {
     ) {
         let retagged = tag_again(comments, rules, survey);
         for (comment, found) in comments.iter().zip(retagged) {
-            let Some(tags) = self
+            let Some(slot) = self
                 .position(*comment)
                 .and_then(|position| self.tags.get_mut(position))
             else {
                 continue;
             };
+            let mut tags = slot.to_vec();
             tags.retain(|tag| tag.theme != theme);
-            tags.extend(found.into_iter().filter(|tag| tag.theme == theme));
+            tags.extend(found.iter().filter(|tag| tag.theme == theme).cloned());
             tags.sort_by_key(|tag| tag.theme);
+            *slot = tags.into();
         }
         let mut sorted = comments.to_vec();
         sorted.sort_unstable();
@@ -165,7 +171,7 @@ impl Tagging {
         comments
             .iter()
             .copied()
-            .zip(tags.iter().map(Vec::as_slice))
+            .zip(tags.iter().map(|tags| &tags[..]))
             .take_while(move |(comment, _)| comment.response == response)
     }
 
@@ -174,12 +180,12 @@ impl Tagging {
         self.comments
             .iter()
             .copied()
-            .zip(self.tags.iter().map(Vec::as_slice))
+            .zip(self.tags.iter().map(|tags| &tags[..]))
     }
 }
 
 /// The rules' tags of some comments, on every core, with nobody to cancel it.
-fn tag_again(comments: &[CommentRef], rules: &RuleSet, survey: &Survey) -> Vec<Vec<Tag>> {
+fn tag_again(comments: &[CommentRef], rules: &RuleSet, survey: &Survey) -> Vec<CommentTags> {
     tag_on_threads(
         comments,
         rules,
@@ -233,10 +239,10 @@ fn tag_on_threads(
     survey: &Survey,
     progress: &Progress,
     threads: usize,
-) -> Option<Vec<Vec<Tag>>> {
+) -> Option<Vec<CommentTags>> {
     let total = comments.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let tag_run = |run: &[CommentRef]| -> Option<Vec<Vec<Tag>>> {
+    let tag_run = |run: &[CommentRef]| -> Option<Vec<CommentTags>> {
         let mut matcher = Matcher::new(rules);
         let mut tags = Vec::with_capacity(run.len());
         for batch in run.chunks(TAGGING_BATCH) {
@@ -254,7 +260,7 @@ fn tag_on_threads(
         Some(tags)
     };
     let run_length = total.div_ceil(threads.max(1)).max(TAGGING_BATCH);
-    let runs: Vec<Option<Vec<Vec<Tag>>>> = std::thread::scope(|scope| {
+    let runs: Vec<Option<Vec<CommentTags>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = comments
             .chunks(run_length)
             .map(|run| scope.spawn(move || tag_run(run)))
@@ -277,7 +283,7 @@ fn tag_on_threads(
 
 /// The tags that the rules give one text, sorted by theme.
 pub fn tag_text(rules: &RuleSet, text: &str) -> Vec<Tag> {
-    Matcher::new(rules).tag(text)
+    Matcher::new(rules).tag(text).to_vec()
 }
 
 #[cfg(test)]
@@ -349,6 +355,8 @@ mod tests {
         .expect("imports")
         .survey;
         let mut tagging = tag_survey(&survey, &codebook, &Progress::new()).expect("tags");
+        // A copy taken before, as work in the background holds one, keeps what it had.
+        let copied = tagging.clone();
         let [first, second] = [tagging.comments[0], tagging.comments[1]];
         let (transport, communication) = (ThemeId(0), ThemeId(1));
         tagging.apply_hand_coding(&[
@@ -357,6 +365,8 @@ mod tests {
             (second, communication, Coding::Add),
         ]);
         assert!(tagging.tags_of(first).is_empty());
+        assert!(copied.has_theme(first, transport));
+        assert!(copied.tags_of(second).is_empty());
         assert_eq!(
             tagging.tags_of(second),
             [Tag {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
+use std::sync::Arc;
 
 use crate::codebook::ThemeId;
 
@@ -65,6 +66,10 @@ impl Coding {
         }
     }
 }
+
+/// One comment's tags, shared: copying a tagging (for work in the background while a person
+/// goes on coding) copies no tag. A person's decision makes the comment a new list.
+pub type CommentTags = Arc<[Tag]>;
 
 /// One theme on one comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
