@@ -4,7 +4,9 @@
 //! Source column moves nobody's coding to another comment.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
+
+use arcstr::ArcStr;
 
 use crate::heading::normalise_heading;
 use crate::model::{ColumnId, ColumnRole, CommentRef, ResponseId, Survey, Value};
@@ -25,11 +27,11 @@ pub struct CommentKey {
 pub struct SurveyKeys {
     /// Per response, its source's position and its key there (shared with the identifier
     /// column's text: 100,000 copies of them cost 10 MB).
-    responses: Vec<(usize, Arc<str>)>,
+    responses: Vec<(usize, ArcStr)>,
     /// Per column, its question key.
     questions: Vec<String>,
     /// Built when first asked: exports only go from responses to keys.
-    by_response: OnceLock<HashMap<(usize, Arc<str>), ResponseId>>,
+    by_response: OnceLock<HashMap<(usize, ArcStr), ResponseId>>,
     by_question: HashMap<String, ColumnId>,
 }
 
@@ -54,7 +56,7 @@ impl SurveyKeys {
                     None => survey
                         .source_rows
                         .get(response)
-                        .map_or_else(|| Arc::from(""), |row| Arc::from(row.to_string())),
+                        .map_or_else(ArcStr::new, |row| ArcStr::from(row.to_string())),
                 };
                 responses.push((source, key));
             }
@@ -110,7 +112,7 @@ impl SurveyKeys {
     /// The response with this key in this source.
     pub fn find_response(&self, source: usize, key: &str) -> Option<ResponseId> {
         self.responses_by_key()
-            .get(&(source, Arc::from(key)))
+            .get(&(source, ArcStr::from(key)))
             .copied()
     }
 
@@ -122,7 +124,7 @@ impl SurveyKeys {
         self
     }
 
-    fn responses_by_key(&self) -> &HashMap<(usize, Arc<str>), ResponseId> {
+    fn responses_by_key(&self) -> &HashMap<(usize, ArcStr), ResponseId> {
         self.by_response.get_or_init(|| {
             self.responses
                 .iter()
@@ -148,19 +150,19 @@ impl SurveyKeys {
 
 /// The values of the first identifier column that names every response of the range once, as
 /// displayed; `None` when no identifier column does (the rows are the keys then).
-fn identifier_values(survey: &Survey, range: std::ops::Range<usize>) -> Option<Vec<Arc<str>>> {
+fn identifier_values(survey: &Survey, range: std::ops::Range<usize>) -> Option<Vec<ArcStr>> {
     survey
         .columns
         .iter()
         .filter(|column| column.role == ColumnRole::Identifier)
         .find_map(|column| {
-            let values: Vec<Arc<str>> = column
+            let values: Vec<ArcStr> = column
                 .values
                 .get(range.clone())?
                 .iter()
                 .map(|value| match value {
-                    Value::Text(text) => Arc::clone(text),
-                    other => Arc::from(other.display()),
+                    Value::Text(text) => text.clone(),
+                    other => ArcStr::from(other.display()),
                 })
                 .collect();
             let mut seen = std::collections::HashSet::with_capacity(values.len());

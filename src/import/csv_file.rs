@@ -3,8 +3,8 @@
 
 use std::borrow::Cow;
 use std::io::{Read, Seek, SeekFrom};
-use std::sync::Arc;
 
+use arcstr::ArcStr;
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 
 use super::cell_text::{clean_text, trim};
@@ -117,7 +117,7 @@ pub struct SharedAnswers {
 
 #[derive(Debug, Default)]
 struct ColumnAnswers {
-    seen: Vec<Arc<str>>,
+    seen: Vec<ArcStr>,
     lookups: usize,
     hits: usize,
 }
@@ -144,11 +144,11 @@ impl SharedAnswers {
         answers.lookups += 1;
         if let Some(found) = answers.seen.iter().find(|seen| ***seen == *trimmed) {
             answers.hits += 1;
-            return Value::Text(Arc::clone(found));
+            return Value::Text(found.clone());
         }
-        let text: Arc<str> = trimmed.into();
+        let text = ArcStr::from(trimmed);
         if answers.seen.len() < SHARED_ANSWERS_PER_COLUMN {
-            answers.seen.push(Arc::clone(&text));
+            answers.seen.push(text.clone());
         }
         Value::Text(text)
     }
@@ -387,8 +387,8 @@ mod tests {
         ) else {
             panic!("text values");
         };
-        assert!(Arc::ptr_eq(&first, &again));
-        assert!(!Arc::ptr_eq(&first, &other_column));
+        assert!(ArcStr::ptr_eq(&first, &again));
+        assert!(!ArcStr::ptr_eq(&first, &other_column));
         assert_eq!(
             shared.text(0, "Line_x000D_two"),
             Value::Text("Line\ntwo".into())
