@@ -325,6 +325,8 @@ impl Survey {
                 }
             }
         }
+        // The comments are kept for the session: no spare room.
+        answers.shrink_to_fit();
         answers
     }
 

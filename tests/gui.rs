@@ -525,7 +525,7 @@ fn selected_themes(app: &App) -> Vec<(String, bool)> {
                     .expect("theme")
                     .name
                     .clone(),
-                tag.origin == consultlens::tagging::TagOrigin::Person,
+                tag.origin() == consultlens::tagging::TagOrigin::Person,
             )
         })
         .collect()

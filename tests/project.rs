@@ -121,7 +121,7 @@ fn hand_coding_holds_over_the_rules_and_undo_works_across_restarts() {
         .keys
         .find_comment(&comment("R3"))
         .expect("R3's comment");
-    assert_eq!(loaded.tagging.tags_of(r3)[0].origin, TagOrigin::Person);
+    assert_eq!(loaded.tagging.tags_of(r3)[0].origin(), TagOrigin::Person);
 
     // Undo in one run, see it in the next; redo likewise.
     let undone = Project::open(&path).expect("opens").undo().expect("undoes");

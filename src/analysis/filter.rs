@@ -192,7 +192,7 @@ impl Filter {
                     .as_ref()
                     .is_none_or(|wanted| tags.iter().any(|tag| wanted.contains(&tag.theme)))
                 && hand_removed.as_ref().is_none_or(|hand_removed| {
-                    tags.iter().any(|tag| tag.origin == TagOrigin::Person)
+                    tags.iter().any(|tag| tag.origin() == TagOrigin::Person)
                         || hand_removed.contains(&comment)
                 })
                 && self.attribute.as_ref().is_none_or(|(column, value)| {

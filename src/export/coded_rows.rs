@@ -210,7 +210,7 @@ impl<'a> CodedRows<'a> {
             .flat_map(|(_, tags)| tags)
         {
             raised.push(tag.theme);
-            if tag.origin == TagOrigin::Person {
+            if tag.origin() == TagOrigin::Person {
                 added.push(tag.theme);
             }
         }

@@ -385,7 +385,7 @@ fn comment_row_ui(
             ));
             let mut themes: Vec<(ThemeId, ChipLook)> = tags
                 .iter()
-                .map(|tag| (tag.theme, look_of(tag.origin)))
+                .map(|tag| (tag.theme, look_of(tag.origin())))
                 .collect();
             themes.extend(
                 suggested(session, comment)
@@ -485,7 +485,7 @@ fn detail_ui(
             }
             for tag in tags {
                 ui.horizontal_wrapped(|ui| {
-                    theme_chip(ui, &session.codebook, tag.theme, look_of(tag.origin));
+                    theme_chip(ui, &session.codebook, tag.theme, look_of(tag.origin()));
                     let name = session
                         .codebook
                         .theme(tag.theme)
@@ -498,11 +498,11 @@ fn detail_ui(
                     if button.on_hover_text(&take_off).clicked() {
                         commands.push(Command::Code(comment, tag.theme, Coding::Remove));
                     }
-                    let origin = match tag.origin {
+                    let origin = match tag.origin() {
                         TagOrigin::Person => "added by hand".to_owned(),
                         TagOrigin::Rule => {
                             let words: Vec<&str> = tag
-                                .spans
+                                .spans()
                                 .iter()
                                 .filter_map(|span| text.get(span.range()))
                                 .collect();

@@ -237,7 +237,7 @@ pub fn highlighted_text(ui: &egui::Ui, text: &str, tags: &[Tag], max_rows: usize
 fn merged_spans(tags: &[Tag]) -> Vec<Span> {
     let mut spans: Vec<Span> = tags
         .iter()
-        .flat_map(|tag| tag.spans.iter().copied())
+        .flat_map(|tag| tag.spans().iter().copied())
         .collect();
     spans.sort_unstable();
     let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
@@ -253,17 +253,17 @@ fn merged_spans(tags: &[Tag]) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tagging::TagOrigin;
 
     #[test]
     fn overlapping_spans_merge() {
-        let tag = |spans: &[(usize, usize)]| Tag {
-            theme: ThemeId(0),
-            spans: spans
-                .iter()
-                .map(|&(start, end)| Span::new(start, end))
-                .collect(),
-            origin: TagOrigin::Rule,
+        let tag = |spans: &[(usize, usize)]| {
+            Tag::by_rules(
+                ThemeId(0),
+                spans
+                    .iter()
+                    .map(|&(start, end)| Span::new(start, end))
+                    .collect(),
+            )
         };
         let merged = merged_spans(&[tag(&[(0, 5), (10, 12)]), tag(&[(3, 8)])]);
         assert_eq!(merged, [Span::new(0, 8), Span::new(10, 12)]);

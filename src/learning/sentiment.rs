@@ -193,16 +193,12 @@ mod tests {
     fn counts_by_theme_follow_each_comments_sentiment() {
         use crate::codebook::ThemeId;
         use crate::model::{ColumnId, CommentRef, ResponseId};
-        use crate::tagging::{CommentTags, Spans, Tag, TagOrigin, Tagging};
+        use crate::tagging::{CommentTags, Tag, Tagging};
         let comment = |index| CommentRef {
             response: ResponseId(index),
             column: ColumnId(0),
         };
-        let tag = |theme| Tag {
-            theme: ThemeId(theme),
-            spans: Spans::new(),
-            origin: TagOrigin::Rule,
-        };
+        let tag = |theme| Tag::by_person(ThemeId(theme));
         let tagging = Tagging {
             comments: (0..3).map(comment).collect(),
             tags: vec![

@@ -5,7 +5,7 @@
 use rustc_hash::FxHashMap;
 
 use super::rules::{RuleSet, RuleWord, WordFacts};
-use super::tag::{CommentTags, Span, Tag, TagOrigin};
+use super::tag::{CommentTags, Span, Tag};
 use super::tokens::for_each_word;
 use crate::codebook::ThemeId;
 
@@ -159,10 +159,11 @@ impl<'r> Matcher<'r> {
         }
         found.sort_unstable();
         found.dedup();
-        gathered.extend(found.chunk_by(|a, b| a.0 == b.0).map(|same_theme| Tag {
-            theme: same_theme[0].0,
-            spans: same_theme.iter().map(|&(_, span)| span).collect(),
-            origin: TagOrigin::Rule,
+        gathered.extend(found.chunk_by(|a, b| a.0 == b.0).map(|same_theme| {
+            Tag::by_rules(
+                same_theme[0].0,
+                same_theme.iter().map(|&(_, span)| span).collect(),
+            )
         }));
         // Kept for the whole session, one list per comment: moved into a list of its exact size.
         gathered.drain(..).collect()

@@ -76,7 +76,7 @@ impl Tagging {
             .tags
             .iter()
             .flat_map(|tags| tags.iter())
-            .filter(|tag| tag.origin == TagOrigin::Person)
+            .filter(|tag| tag.origin() == TagOrigin::Person)
             .count();
         (added, self.removed_by_hand.len())
     }
@@ -96,11 +96,7 @@ impl Tagging {
             match (coding, existing) {
                 (Coding::Add, None) => {
                     let mut tags = slot.to_vec();
-                    tags.push(Tag {
-                        theme,
-                        spans: Spans::new(),
-                        origin: TagOrigin::Person,
-                    });
+                    tags.push(Tag::by_person(theme));
                     tags.sort_by_key(|tag| tag.theme);
                     *slot = tags.into();
                 }
@@ -310,7 +306,7 @@ mod tests {
         let tags = tag_text(&rules, text);
         assert_eq!(tags.len(), 1);
         let matched: Vec<&str> = tags[0]
-            .spans
+            .spans()
             .iter()
             .map(|span| &text[span.range()])
             .collect();
@@ -333,7 +329,7 @@ mod tests {
         assert!(tag_text(&rules, "It is safe to say we are unhappy").is_empty());
         assert_eq!(
             tag_text(&rules, "Safe to say he does not feel safe at school")[0]
-                .spans
+                .spans()
                 .len(),
             1
         );
@@ -367,14 +363,7 @@ mod tests {
         assert!(tagging.tags_of(first).is_empty());
         assert!(copied.has_theme(first, transport));
         assert!(copied.tags_of(second).is_empty());
-        assert_eq!(
-            tagging.tags_of(second),
-            [Tag {
-                theme: communication,
-                spans: Spans::new(),
-                origin: TagOrigin::Person
-            }]
-        );
+        assert_eq!(tagging.tags_of(second), [Tag::by_person(communication)]);
     }
 
     #[test]
@@ -392,7 +381,7 @@ mod tests {
         let text = "Staff trained well; training staff badly";
         let tags = tag_text(&rules, text);
         let spans: Vec<&str> = tags[0]
-            .spans
+            .spans()
             .iter()
             .map(|span| &text[span.range()])
             .collect();
@@ -408,7 +397,7 @@ mod tests {
             "The paediatrician and non-paediatric staff; speech and language, speech and lungs";
         let tags = tag_text(&rules, text);
         let spans: Vec<&str> = tags[0]
-            .spans
+            .spans()
             .iter()
             .map(|span| &text[span.range()])
             .collect();

@@ -71,13 +71,48 @@ impl Coding {
 /// goes on coding) copies no tag. A person's decision makes the comment a new list.
 pub type CommentTags = Arc<[Tag]>;
 
-/// One theme on one comment.
+/// One theme on one comment: by the rules, with the words that matched, or by a person, with
+/// none. Where it came from is told by its words, not kept beside them: a tag is 32 bytes, not
+/// 40, and a large survey holds 700,000.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
     /// The theme.
     pub theme: ThemeId,
     /// The text that triggered it, in order; none for a tag a person added.
-    pub spans: Spans,
+    spans: Spans,
+}
+
+const _: () = assert!(std::mem::size_of::<Tag>() == 32);
+
+impl Tag {
+    /// A tag the rules found, shown by these words (at least one).
+    pub fn by_rules(theme: ThemeId, spans: Spans) -> Self {
+        debug_assert!(
+            !spans.is_empty(),
+            "a rule's tag shows the words that matched"
+        );
+        Self { theme, spans }
+    }
+
+    /// A tag a person added.
+    pub fn by_person(theme: ThemeId) -> Self {
+        Self {
+            theme,
+            spans: Spans::new(),
+        }
+    }
+
+    /// The text that triggered it, in order; none for a tag a person added.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
     /// Where it came from.
-    pub origin: TagOrigin,
+    pub fn origin(&self) -> TagOrigin {
+        if self.spans.is_empty() {
+            TagOrigin::Person
+        } else {
+            TagOrigin::Rule
+        }
+    }
 }
