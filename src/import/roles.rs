@@ -289,14 +289,17 @@ fn text_role(
     )
 }
 
-/// For answers joined with ";" (Microsoft Forms, SmartSurvey), the number of distinct choices.
-/// For answers that join choices (";" in Microsoft Forms, ", " in Google Forms), how many
-/// different choices there are and the separator.
+/// The most different choices a multiple-choice question offers.
+const MAX_MULTI_SELECT_CHOICES: usize = 40;
+
+/// For answers that join choices (";" in Microsoft Forms and SmartSurvey, ", " in Google
+/// Forms), how many different choices there are and the separator.
 fn multi_select_choices(texts: &[&str]) -> Option<(usize, &'static str)> {
     let joined = |separator: &str| texts.iter().filter(|text| text.contains(separator)).count();
-    let separator = [";", ", "]
-        .into_iter()
-        .find(|separator| joined(separator) * 5 >= texts.len() && joined(separator) > 0)?;
+    let separator = [";", ", "].into_iter().find(|separator| {
+        let joined = joined(separator);
+        joined * 5 >= texts.len() && joined > 0
+    })?;
     let mut choices: HashSet<&str> = HashSet::new();
     let mut pieces = 0usize;
     let mut words = 0usize;
@@ -306,11 +309,16 @@ fn multi_select_choices(texts: &[&str]) -> Option<(usize, &'static str)> {
             pieces += 1;
             words += piece.split_whitespace().count();
         }
+        // Comments with commas in them: past this many different pieces they are not choices,
+        // and reading the rest of a large column cannot make them so.
+        if choices.len() > MAX_MULTI_SELECT_CHOICES {
+            return None;
+        }
     }
     // Choices come from a list: they repeat, and they are short.
     let repeats = pieces >= choices.len() * 2;
     let short = words <= pieces * 6;
-    (repeats && short && choices.len() <= 40).then_some((choices.len(), separator))
+    (repeats && short).then_some((choices.len(), separator))
 }
 
 fn personal_by_header(header: &str) -> Option<&'static str> {
