@@ -904,6 +904,23 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
         before + preview.gained.len() - preview.lost.len()
     );
     harness.get_by_label_contains(&format!("{} gained", preview.gained.len()));
+    // The theme's own keywords were carried over from the preview before "school" was typed:
+    // the same counts worked out afresh agree.
+    let (generation, index) = {
+        let session = harness.state().session.as_ref().expect("session");
+        (
+            session.generation,
+            session.index.clone().expect("the index"),
+        )
+    };
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::IndexBuilt(generation, index),
+    );
+    assert_eq!(
+        harness.state().view.codebook.preview.as_ref(),
+        Some(&preview)
+    );
     assert_eq!(
         comments_with(harness.state(), "transport"),
         before,

@@ -465,6 +465,8 @@ pub struct RulesPreview {
     pub key: String,
     /// Each keyword with the comments it matches.
     pub keywords: Vec<(String, Vec<CommentRef>)>,
+    /// The exclusions the keywords were matched with.
+    pub exclusions: Vec<String>,
     /// How many comments have the theme now.
     pub now: usize,
     /// How many would have it with these rules (hand coding still holding).
