@@ -987,6 +987,40 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
         session.summary,
         consultlens::analysis::summarise(&session.survey, &session.codebook, &full)
     );
+    // Keywords taken out (the theme's first and "school"): only the comments they matched are
+    // tagged again, and they agree with tagging every comment again.
+    let fewer: Vec<&str> = keywords.lines().skip(1).collect();
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::EditRules {
+            keywords: fewer.join("\n"),
+            exclusions: String::new(),
+        },
+    );
+    apply_and_wait(&mut harness, consultlens::gui::Command::ApplyRules);
+    let session = harness.state().session.as_ref().expect("session");
+    let transport = session.codebook.theme(transport_id).expect("theme");
+    assert_eq!(transport.keywords, fewer);
+    let mut full = consultlens::tagging::tag_survey(
+        &session.survey,
+        &session.codebook,
+        &consultlens::progress::Progress::new(),
+    )
+    .expect("tags");
+    full.apply_hand_coding(&[
+        (
+            taken_off,
+            transport_id,
+            consultlens::tagging::Coding::Remove,
+        ),
+        (gaining, other_theme, consultlens::tagging::Coding::Add),
+    ]);
+    assert!(comments_with(harness.state(), "transport") < preview.after);
+    assert_eq!(*session.tagging, full);
+    assert_eq!(
+        session.summary,
+        consultlens::analysis::summarise(&session.survey, &session.codebook, &full)
+    );
 }
 
 #[test]

@@ -11,10 +11,10 @@ use super::state::{
     CodebookChange, Command, RulesDraft, RulesPreview, Session, ThemeText, ThemeTextDraft, View,
 };
 use crate::codebook::edit::EditError;
-use crate::codebook::{Codebook, ThemeId};
+use crate::codebook::{Codebook, Theme, ThemeId};
 use crate::model::CommentRef;
 use crate::project::Decision;
-use crate::tagging::{Coding, CommentIndex, RuleSet};
+use crate::tagging::{Coding, CommentIndex, RuleSet, Tagging};
 
 impl App {
     /// Changes the project's codebook as `change` does, recording it with `more` decisions as
@@ -74,9 +74,9 @@ impl App {
     }
 
     /// Tags again, at once, only the comments a change of one theme's keywords or exclusions can
-    /// touch (those with the theme now and those its new rules match, found in the comments'
-    /// index), and only for that theme: themes are matched independently. Returns false, changing nothing, for any other change, when the index is not made
-    /// yet, or while an earlier change is still being tagged.
+    /// touch ([`touched_by_rules`], found in the comments' index), and only for that theme:
+    /// themes are matched independently. Returns false, changing nothing, for any other change,
+    /// when the index is not made yet, or while an earlier change is still being tagged.
     fn retag_one_theme(&mut self, codebook: &Codebook) -> bool {
         let Some(session) = &mut self.session else {
             return false;
@@ -87,21 +87,13 @@ impl App {
         let Some(theme) = only_rules_changed(&session.codebook, codebook) else {
             return false;
         };
-        let Some(changed) = codebook.theme(theme) else {
+        let (Some(before), Some(after)) = (session.codebook.theme(theme), codebook.theme(theme))
+        else {
             return false;
         };
         // A re-tagging under way started from an older codebook: its result is not wanted now.
         self.generations.retag += 1;
-        let mut touched = index.theme_matches(&changed.keywords, &changed.exclude);
-        touched.extend(
-            session
-                .tagging
-                .iter()
-                .filter(|(_, tags)| tags.iter().any(|tag| tag.theme == theme))
-                .map(|(comment, _)| comment),
-        );
-        touched.sort_unstable();
-        touched.dedup();
+        let touched = touched_by_rules(index, &session.tagging, theme, before, after);
         let hand_coding = project.hand_coding_of(&session.keys, codebook, &touched);
         // Only keywords changed: the themes keep their places, so the counts carry over.
         session.codebook = codebook.clone();
@@ -537,6 +529,47 @@ fn preview(
         after: after.len(),
     })
 }
+/// The comments whose tag for `theme` can change when its rules go from `before` to `after`.
+/// Keywords match one by one, so with the same exclusions only the comments an added keyword
+/// matches or a removed one matched can change: a keyword added to a theme that half the
+/// comments raise tags again the comments using that keyword, not half the survey.
+fn touched_by_rules(
+    index: &CommentIndex,
+    tagging: &Tagging,
+    theme: ThemeId,
+    before: &Theme,
+    after: &Theme,
+) -> Vec<CommentRef> {
+    let mut touched = if before.exclude == after.exclude {
+        let not_in = |keywords: &[String], others: &[String]| -> Vec<String> {
+            keywords
+                .iter()
+                .filter(|keyword| !others.contains(keyword))
+                .cloned()
+                .collect()
+        };
+        let mut touched =
+            index.theme_matches(&not_in(&after.keywords, &before.keywords), &after.exclude);
+        touched.extend(
+            index.theme_matches(&not_in(&before.keywords, &after.keywords), &before.exclude),
+        );
+        touched
+    } else {
+        // Other exclusions can cancel any keyword's match.
+        let mut touched = index.theme_matches(&after.keywords, &after.exclude);
+        touched.extend(
+            tagging
+                .iter()
+                .filter(|(_, tags)| tags.iter().any(|tag| tag.theme == theme))
+                .map(|(comment, _)| comment),
+        );
+        touched
+    };
+    touched.sort_unstable();
+    touched.dedup();
+    touched
+}
+
 /// The theme whose keywords or exclusions are all that differ between the codebooks, if that
 /// is the only change.
 fn only_rules_changed(before: &Codebook, after: &Codebook) -> Option<ThemeId> {
