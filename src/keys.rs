@@ -116,8 +116,8 @@ impl SurveyKeys {
             .copied()
     }
 
-    /// The keys made ready to be found, for a window: finding the first would otherwise make
-    /// the way back from every key while a person waits (15 ms at 100,000 responses).
+    /// The keys made ready to be found, for a window: finding the first would otherwise hash
+    /// every response's key while a person waits for a decision to show.
     #[must_use]
     pub fn ready_to_find(self) -> Self {
         self.responses_by_key();

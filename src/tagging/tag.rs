@@ -1,8 +1,9 @@
 //! A theme on a comment: where it came from and the words that show it.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
-use std::sync::Arc;
 
 use crate::codebook::ThemeId;
 
