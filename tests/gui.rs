@@ -786,6 +786,31 @@ fn comments_with(app: &App, key: &str) -> usize {
         .count()
 }
 
+/// Checks that the session's tagging and counts are what tagging every comment again with its
+/// codebook, then applying `decisions`, gives.
+fn assert_tagged_as_if_again(
+    app: &App,
+    decisions: &[(
+        consultlens::model::CommentRef,
+        consultlens::codebook::ThemeId,
+        consultlens::tagging::Coding,
+    )],
+) {
+    let session = app.session.as_ref().expect("session");
+    let mut full = consultlens::tagging::tag_survey(
+        &session.survey,
+        &session.codebook,
+        &consultlens::progress::Progress::new(),
+    )
+    .expect("tags");
+    full.apply_hand_coding(decisions);
+    assert_eq!(*session.tagging, full);
+    assert_eq!(
+        session.summary,
+        consultlens::analysis::summarise(&session.survey, &session.codebook, &full)
+    );
+}
+
 #[test]
 fn a_theme_is_renamed_by_keyboard_in_the_codebook_view_and_undone() {
     let directory = tempfile::tempdir().expect("temp dir");
@@ -965,28 +990,18 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
     assert_eq!(transport.keywords.join("\n"), format!("{keywords}\nschool"));
     // Only the comments the change could touch were tagged again; they agree with tagging every
     // comment again, the hand decision still holds, and so do the counts.
-    let session = harness.state().session.as_ref().expect("session");
-    let mut full = consultlens::tagging::tag_survey(
-        &session.survey,
-        &session.codebook,
-        &consultlens::progress::Progress::new(),
-    )
-    .expect("tags");
-    full.apply_hand_coding(&[
+    let decisions = [
         (
             taken_off,
             transport_id,
             consultlens::tagging::Coding::Remove,
         ),
         (gaining, other_theme, consultlens::tagging::Coding::Add),
-    ]);
+    ];
+    let session = harness.state().session.as_ref().expect("session");
     assert!(!session.tagging.has_theme(taken_off, transport_id));
     assert!(session.tagging.has_theme(gaining, other_theme));
-    assert_eq!(*session.tagging, full);
-    assert_eq!(
-        session.summary,
-        consultlens::analysis::summarise(&session.survey, &session.codebook, &full)
-    );
+    assert_tagged_as_if_again(harness.state(), &decisions);
     // Keywords taken out (the theme's first and "school"): only the comments they matched are
     // tagged again, and they agree with tagging every comment again.
     let fewer: Vec<&str> = keywords.lines().skip(1).collect();
@@ -1001,26 +1016,8 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
     let session = harness.state().session.as_ref().expect("session");
     let transport = session.codebook.theme(transport_id).expect("theme");
     assert_eq!(transport.keywords, fewer);
-    let mut full = consultlens::tagging::tag_survey(
-        &session.survey,
-        &session.codebook,
-        &consultlens::progress::Progress::new(),
-    )
-    .expect("tags");
-    full.apply_hand_coding(&[
-        (
-            taken_off,
-            transport_id,
-            consultlens::tagging::Coding::Remove,
-        ),
-        (gaining, other_theme, consultlens::tagging::Coding::Add),
-    ]);
     assert!(comments_with(harness.state(), "transport") < preview.after);
-    assert_eq!(*session.tagging, full);
-    assert_eq!(
-        session.summary,
-        consultlens::analysis::summarise(&session.survey, &session.codebook, &full)
-    );
+    assert_tagged_as_if_again(harness.state(), &decisions);
 }
 
 #[test]
