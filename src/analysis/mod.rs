@@ -190,11 +190,13 @@ fn summarise_on(
 /// Everything in the summary but the closed questions.
 fn summarise_themes(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> Summary {
     let response_themes = ThemesByResponse::of(tagging, survey.response_count());
-    let commenters: BTreeSet<ResponseId> = tagging
+    let mut commenters: Vec<ResponseId> = tagging
         .comments
         .iter()
         .map(|comment| comment.response)
         .collect();
+    commenters.sort_unstable();
+    commenters.dedup();
     let base = commenters.len();
     let themes_of = |response: ResponseId| response_themes.themes_of(response);
 
@@ -499,7 +501,8 @@ struct ThemesByResponse {
 impl ThemesByResponse {
     fn of(tagging: &Tagging, responses: usize) -> Self {
         let mut ends = Vec::with_capacity(responses + 1);
-        let mut themes = Vec::new();
+        // At most one theme per tag: room for that at once, not grown by doubling.
+        let mut themes = Vec::with_capacity(tagging.iter().map(|(_, tags)| tags.len()).sum());
         let mut comments = tagging.iter().peekable();
         let mut raised = Vec::new();
         ends.push(0);
@@ -515,6 +518,7 @@ impl ThemesByResponse {
             themes.extend_from_slice(&raised);
             ends.push(themes.len());
         }
+        themes.shrink_to_fit();
         Self { ends, themes }
     }
 
@@ -569,7 +573,7 @@ pub fn percent(part: usize, whole: usize) -> f64 {
 fn crosstab<'a>(
     survey: &Survey,
     attribute: ColumnId,
-    commenters: &BTreeSet<ResponseId>,
+    commenters: &[ResponseId],
     themes: &[ThemeCount],
     themes_of: &dyn Fn(ResponseId) -> &'a [ThemeId],
 ) -> Crosstab {

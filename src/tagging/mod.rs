@@ -238,28 +238,33 @@ fn tag_on_threads(
 ) -> Option<Vec<CommentTags>> {
     let total = comments.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let tag_run = |run: &[CommentRef]| -> Option<Vec<CommentTags>> {
+    // Each thread fills its own part of one list: gathering runs into a list of their own first
+    // held every comment's tags list twice at the analysis's peak.
+    let nothing: CommentTags = CommentTags::from([]);
+    let mut tags = vec![nothing; total];
+    let tag_run = |run: &[CommentRef], into: &mut [CommentTags]| -> Option<()> {
         let mut matcher = Matcher::new(rules);
-        let mut tags = Vec::with_capacity(run.len());
-        for batch in run.chunks(TAGGING_BATCH) {
+        for (batch, into) in run
+            .chunks(TAGGING_BATCH)
+            .zip(into.chunks_mut(TAGGING_BATCH))
+        {
             if progress.is_cancelled() {
                 return None;
             }
-            tags.extend(
-                batch
-                    .iter()
-                    .map(|&comment| matcher.tag(survey.comment_text(comment).unwrap_or_default())),
-            );
+            for (&comment, slot) in batch.iter().zip(into) {
+                *slot = matcher.tag(survey.comment_text(comment).unwrap_or_default());
+            }
             let so_far = done.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
             progress.set_done_of((so_far + batch.len()) as u64, total as u64);
         }
-        Some(tags)
+        Some(())
     };
     let run_length = total.div_ceil(threads.max(1)).max(TAGGING_BATCH);
-    let runs: Vec<Option<Vec<CommentTags>>> = std::thread::scope(|scope| {
+    let finished: Vec<Option<()>> = std::thread::scope(|scope| {
         let handles: Vec<_> = comments
             .chunks(run_length)
-            .map(|run| scope.spawn(move || tag_run(run)))
+            .zip(tags.chunks_mut(run_length))
+            .map(|(run, into)| scope.spawn(move || tag_run(run, into)))
             .collect();
         handles
             .into_iter()
@@ -270,10 +275,7 @@ fn tag_on_threads(
             })
             .collect()
     });
-    let mut tags = Vec::with_capacity(total);
-    for run in runs {
-        tags.extend(run?);
-    }
+    finished.into_iter().collect::<Option<()>>()?;
     Some(tags)
 }
 
