@@ -71,7 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let tagged: Vec<CommentRef> = tagging
             .iter()
-            .filter(|(_, tags)| tags.iter().any(|tag| tag.theme == ThemeId(position)))
+            .filter(|(_, tags)| tags.iter().any(|tag| tag.theme() == ThemeId(position)))
             .map(|(comment, _)| comment)
             .collect();
         if index.theme_matches(&theme.keywords, &theme.exclude) != tagged {

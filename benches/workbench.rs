@@ -317,7 +317,7 @@ fn frames(app: App) -> Vec<(&'static str, Vec<Duration>)> {
         session
             .tagging
             .iter()
-            .filter_map(|(comment, tags)| tags.first().map(|tag| (comment, tag.theme)))
+            .filter_map(|(comment, tags)| tags.first().map(|tag| (comment, tag.theme())))
             .skip(DECISIONS)
             .take(5)
             .collect()

@@ -521,7 +521,7 @@ fn selected_themes(app: &App) -> Vec<(String, bool)> {
             (
                 session
                     .codebook
-                    .theme(tag.theme)
+                    .theme(tag.theme())
                     .expect("theme")
                     .name
                     .clone(),
@@ -782,7 +782,7 @@ fn comments_with(app: &App, key: &str) -> usize {
     session
         .tagging
         .iter()
-        .filter(|(_, tags)| tags.iter().any(|tag| tag.theme == theme))
+        .filter(|(_, tags)| tags.iter().any(|tag| tag.theme() == theme))
         .count()
 }
 
@@ -877,7 +877,7 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
         let comment = session
             .tagging
             .iter()
-            .find(|(_, tags)| tags.iter().any(|tag| tag.theme == transport))
+            .find(|(_, tags)| tags.iter().any(|tag| tag.theme() == transport))
             .map(|(comment, _)| comment)
             .expect("a comment about transport");
         (comment, transport)

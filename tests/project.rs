@@ -215,7 +215,7 @@ parent = \"working-together\"
         .expect("decided");
     let loaded = project.load(&Progress::new()).expect("loads");
     let r3 = loaded.keys.find_comment(&comment("R3")).expect("R3");
-    let theme = loaded.tagging.tags_of(r3)[0].theme;
+    let theme = loaded.tagging.tags_of(r3)[0].theme();
     assert_eq!(
         loaded
             .codebook
@@ -293,7 +293,7 @@ fn comments(path: &Path) -> Vec<(usize, String, String, Vec<String>)> {
             let key = loaded.keys.comment(comment);
             let themes = tags
                 .iter()
-                .filter_map(|tag| loaded.codebook.theme(tag.theme))
+                .filter_map(|tag| loaded.codebook.theme(tag.theme()))
                 .map(|theme| theme.key.clone())
                 .collect();
             (

@@ -459,7 +459,7 @@ pub fn co_occurrence(summary: &Summary, tagging: &Tagging) -> Option<Chart> {
     for (_, tags) in tagging.iter() {
         let mut present: Vec<usize> = tags
             .iter()
-            .filter_map(|tag| position.get(&tag.theme).copied())
+            .filter_map(|tag| position.get(&tag.theme()).copied())
             .collect();
         present.sort_unstable();
         present.dedup();

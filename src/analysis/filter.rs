@@ -190,7 +190,7 @@ impl Filter {
                 && (!self.no_theme || tags.is_empty())
                 && wanted_themes
                     .as_ref()
-                    .is_none_or(|wanted| tags.iter().any(|tag| wanted.contains(&tag.theme)))
+                    .is_none_or(|wanted| tags.iter().any(|tag| wanted.contains(&tag.theme())))
                 && hand_removed.as_ref().is_none_or(|hand_removed| {
                     tags.iter().any(|tag| tag.origin() == TagOrigin::Person)
                         || hand_removed.contains(&comment)

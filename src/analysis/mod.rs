@@ -226,7 +226,7 @@ fn summarise_themes(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> 
         };
     for (_, tags) in tagging.iter() {
         count_once(
-            &mut tags.iter().map(|tag| tag.theme),
+            &mut tags.iter().map(|tag| tag.theme()),
             &mut comments,
             &mut group_comments,
         );
@@ -331,7 +331,7 @@ impl ThemesOfResponses {
     /// Adds the themes of one response's comments.
     fn push(&mut self, tagging: &Tagging, response: ResponseId) {
         for (_, tags) in tagging.of_response(response) {
-            self.themes.extend(tags.iter().map(|tag| tag.theme));
+            self.themes.extend(tags.iter().map(|tag| tag.theme()));
             self.comment_ends.push(self.themes.len());
         }
         self.response_ends.push(self.comment_ends.len());
@@ -511,7 +511,7 @@ impl ThemesByResponse {
             while let Some((_, tags)) =
                 comments.next_if(|(comment, _)| comment.response == response)
             {
-                raised.extend(tags.iter().map(|tag| tag.theme));
+                raised.extend(tags.iter().map(|tag| tag.theme()));
             }
             raised.sort_unstable();
             raised.dedup();

@@ -424,7 +424,7 @@ fn rule_labels(labelled: &Labelled, codebook: &Codebook) -> Vec<(usize, Vec<usiz
         .map(|(index, text)| {
             let mut labels: Vec<usize> = tag_text(&rules, text)
                 .iter()
-                .filter_map(|tag| label_of_theme.get(tag.theme.0).copied().flatten())
+                .filter_map(|tag| label_of_theme.get(tag.theme().0).copied().flatten())
                 .collect();
             labels.sort_unstable();
             labels.dedup();

@@ -209,9 +209,9 @@ impl<'a> CodedRows<'a> {
             .of_response(response)
             .flat_map(|(_, tags)| tags)
         {
-            raised.push(tag.theme);
+            raised.push(tag.theme());
             if tag.origin() == TagOrigin::Person {
-                added.push(tag.theme);
+                added.push(tag.theme());
             }
         }
         for themes in [&mut raised, &mut added] {

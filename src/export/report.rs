@@ -512,7 +512,7 @@ impl<'a> QuoteChooser<'a> {
         let mut by_theme: HashMap<ThemeId, Vec<CommentRef>> = HashMap::new();
         for (comment, tags) in inputs.tagging.iter() {
             for tag in tags {
-                by_theme.entry(tag.theme).or_default().push(comment);
+                by_theme.entry(tag.theme()).or_default().push(comment);
             }
         }
         QuoteChooser {

@@ -629,7 +629,7 @@ fn quotes_sheet(
         if tags.is_empty() {
             rows.push((None, quote));
         }
-        rows.extend(tags.iter().map(|tag| (Some(tag.theme), quote)));
+        rows.extend(tags.iter().map(|tag| (Some(tag.theme()), quote)));
     }
     // `None` sorts first; the quotes no theme covers go last.
     rows.sort_by_key(|&(theme, quote)| (theme.is_none(), theme, quote));
@@ -783,7 +783,7 @@ mod tests {
         let comments = survey.comments();
         let first = comments[0];
         let second = comments[1];
-        let rule_theme = tagging.tags_of(second).first().expect("a rule tag").theme;
+        let rule_theme = tagging.tags_of(second).first().expect("a rule tag").theme();
         tagging.apply_hand_coding(&[
             (first, ThemeId(3), Coding::Add),
             (second, rule_theme, Coding::Remove),

@@ -477,7 +477,7 @@ fn preview(
     let now: Vec<CommentRef> = session
         .tagging
         .iter()
-        .filter(|(_, tags)| tags.iter().any(|tag| tag.theme == theme))
+        .filter(|(_, tags)| tags.iter().any(|tag| tag.theme() == theme))
         .map(|(comment, _)| comment)
         .collect();
     let missing_from = |from: &[CommentRef], these: &[CommentRef]| -> Vec<CommentRef> {
@@ -528,7 +528,7 @@ fn touched_by_rules(
         touched.extend(
             tagging
                 .iter()
-                .filter(|(_, tags)| tags.iter().any(|tag| tag.theme == theme))
+                .filter(|(_, tags)| tags.iter().any(|tag| tag.theme() == theme))
                 .map(|(comment, _)| comment),
         );
         touched

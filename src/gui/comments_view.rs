@@ -385,7 +385,7 @@ fn comment_row_ui(
             ));
             let mut themes: Vec<(ThemeId, ChipLook)> = tags
                 .iter()
-                .map(|tag| (tag.theme, look_of(tag.origin())))
+                .map(|tag| (tag.theme(), look_of(tag.origin())))
                 .collect();
             themes.extend(
                 suggested(session, comment)
@@ -485,10 +485,10 @@ fn detail_ui(
             }
             for tag in tags {
                 ui.horizontal_wrapped(|ui| {
-                    theme_chip(ui, &session.codebook, tag.theme, look_of(tag.origin()));
+                    theme_chip(ui, &session.codebook, tag.theme(), look_of(tag.origin()));
                     let name = session
                         .codebook
-                        .theme(tag.theme)
+                        .theme(tag.theme())
                         .map_or("", |theme| theme.name.as_str());
                     let take_off = format!("Take \"{name}\" off this comment");
                     let button = ui.small_button("×");
@@ -496,7 +496,7 @@ fn detail_ui(
                         egui::WidgetInfo::labeled(egui::Role::Button, true, &take_off)
                     });
                     if button.on_hover_text(&take_off).clicked() {
-                        commands.push(Command::Code(comment, tag.theme, Coding::Remove));
+                        commands.push(Command::Code(comment, tag.theme(), Coding::Remove));
                     }
                     let origin = match tag.origin() {
                         TagOrigin::Person => "added by hand".to_owned(),

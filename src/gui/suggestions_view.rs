@@ -202,7 +202,7 @@ fn review_ui(
         } else {
             let themes: Vec<_> = tags
                 .iter()
-                .map(|tag| (tag.theme, ChipLook::Plain))
+                .map(|tag| (tag.theme(), ChipLook::Plain))
                 .collect();
             theme_chips_line(ui, &session.codebook, &themes);
         }

@@ -259,10 +259,7 @@ mod tests {
         let tag = |spans: &[(usize, usize)]| {
             Tag::by_rules(
                 ThemeId(0),
-                spans
-                    .iter()
-                    .map(|&(start, end)| Span::new(start, end))
-                    .collect(),
+                spans.iter().map(|&(start, end)| Span::new(start, end)),
             )
         };
         let merged = merged_spans(&[tag(&[(0, 5), (10, 12)]), tag(&[(3, 8)])]);

@@ -141,7 +141,7 @@ pub fn by_theme(
             .position(|&each| each == sentiment)
             .unwrap_or_default();
         for tag in tags {
-            if let Some(row) = themes.iter().position(|&theme| theme == tag.theme) {
+            if let Some(row) = themes.iter().position(|&theme| theme == tag.theme()) {
                 counts[row][column] += 1;
             }
         }

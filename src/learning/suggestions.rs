@@ -213,7 +213,7 @@ pub fn learn(
         .filter(|comment| coded_set.contains(comment))
         .filter_map(|&comment| {
             let text = survey.comment_text(comment)?;
-            let own = tagging.tags_of(comment).iter().map(|tag| tag.theme);
+            let own = tagging.tags_of(comment).iter().map(|tag| tag.theme());
             Some((text, own.collect()))
         })
         .collect();

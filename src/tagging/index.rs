@@ -465,7 +465,7 @@ mod tests {
         for (position, theme) in codebook.themes.iter().enumerate() {
             let tagged: Vec<CommentRef> = tagging
                 .iter()
-                .filter(|(_, tags)| tags.iter().any(|tag| tag.theme == ThemeId(position)))
+                .filter(|(_, tags)| tags.iter().any(|tag| tag.theme() == ThemeId(position)))
                 .map(|(comment, _)| comment)
                 .collect();
             let found = index.theme_matches(&theme.keywords, &theme.exclude);

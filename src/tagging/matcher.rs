@@ -160,10 +160,7 @@ impl<'r> Matcher<'r> {
         found.sort_unstable();
         found.dedup();
         gathered.extend(found.chunk_by(|a, b| a.0 == b.0).map(|same_theme| {
-            Tag::by_rules(
-                same_theme[0].0,
-                same_theme.iter().map(|&(_, span)| span).collect(),
-            )
+            Tag::by_rules(same_theme[0].0, same_theme.iter().map(|&(_, span)| span))
         }));
         // Kept for the whole session, one list per comment: moved into a list of its exact size.
         gathered.drain(..).collect()

@@ -8,7 +8,7 @@ mod tokens;
 
 pub use index::CommentIndex;
 pub use rules::RuleSet;
-pub use tag::{Coding, CommentTags, Span, Spans, Tag, TagOrigin};
+pub use tag::{Coding, CommentTags, Span, Tag, TagOrigin};
 pub use tokens::{Token, Tokenizer};
 
 use matcher::Matcher;
@@ -67,7 +67,7 @@ impl Tagging {
 
     /// Whether the comment carries this theme.
     pub fn has_theme(&self, comment: CommentRef, theme: ThemeId) -> bool {
-        self.tags_of(comment).iter().any(|tag| tag.theme == theme)
+        self.tags_of(comment).iter().any(|tag| tag.theme() == theme)
     }
 
     /// How many themes are on comments by a person's hand, and how many a person took off.
@@ -92,12 +92,12 @@ impl Tagging {
             else {
                 continue;
             };
-            let existing = slot.iter().position(|tag| tag.theme == theme);
+            let existing = slot.iter().position(|tag| tag.theme() == theme);
             match (coding, existing) {
                 (Coding::Add, None) => {
                     let mut tags = slot.to_vec();
                     tags.push(Tag::by_person(theme));
-                    tags.sort_by_key(|tag| tag.theme);
+                    tags.sort_by_key(|tag| tag.theme());
                     *slot = tags.into();
                 }
                 (Coding::Remove, Some(index)) => {
@@ -146,9 +146,9 @@ impl Tagging {
                 continue;
             };
             let mut tags = slot.to_vec();
-            tags.retain(|tag| tag.theme != theme);
-            tags.extend(found.iter().filter(|tag| tag.theme == theme).cloned());
-            tags.sort_by_key(|tag| tag.theme);
+            tags.retain(|tag| tag.theme() != theme);
+            tags.extend(found.iter().filter(|tag| tag.theme() == theme).cloned());
+            tags.sort_by_key(|tag| tag.theme());
             *slot = tags.into();
         }
         let mut sorted = comments.to_vec();

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use smallvec::SmallVec;
 
 use crate::codebook::ThemeId;
 
@@ -32,10 +31,6 @@ impl Span {
         self.start as usize..self.end as usize
     }
 }
-
-/// The spans of one tag. Most tags have one or two, held in place: a separate allocation for
-/// each of a large survey's 700,000 tags doubled the tagging's memory.
-pub type Spans = SmallVec<[Span; 2]>;
 
 /// Where a tag came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -73,47 +68,106 @@ impl Coding {
 pub type CommentTags = Arc<[Tag]>;
 
 /// One theme on one comment: by the rules, with the words that matched, or by a person, with
-/// none. Where it came from is told by its words, not kept beside them: a tag is 32 bytes, not
-/// 40, and a large survey holds 700,000.
+/// none. A large survey holds 700,000, so a tag is 24 bytes: the theme is kept inside each form
+/// (beside the form's mark, where padding would be), and one or two spans, as most tags have,
+/// are held in place.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tag {
-    /// The theme.
-    pub theme: ThemeId,
-    /// The text that triggered it, in order; none for a tag a person added.
-    spans: Spans,
+pub struct Tag(Form);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Form {
+    ByPerson { theme: u32 },
+    OneSpan { theme: u32, spans: [Span; 1] },
+    TwoSpans { theme: u32, spans: [Span; 2] },
+    MoreSpans { theme: u32, spans: Box<[Span]> },
 }
 
-const _: () = assert!(std::mem::size_of::<Tag>() == 32);
+const _: () = assert!(std::mem::size_of::<Tag>() == 24);
 
 impl Tag {
-    /// A tag the rules found, shown by these words (at least one).
-    pub fn by_rules(theme: ThemeId, spans: Spans) -> Self {
-        debug_assert!(
-            !spans.is_empty(),
-            "a rule's tag shows the words that matched"
-        );
-        Self { theme, spans }
+    /// A tag the rules found, shown by these words (at least one), in order.
+    pub fn by_rules(theme: ThemeId, spans: impl IntoIterator<Item = Span>) -> Self {
+        let theme = theme_number(theme);
+        let mut spans = spans.into_iter();
+        let form = match (spans.next(), spans.next(), spans.next()) {
+            (Some(first), None, _) => Form::OneSpan {
+                theme,
+                spans: [first],
+            },
+            (Some(first), Some(second), None) => Form::TwoSpans {
+                theme,
+                spans: [first, second],
+            },
+            (Some(first), Some(second), Some(third)) => Form::MoreSpans {
+                theme,
+                spans: [first, second, third].into_iter().chain(spans).collect(),
+            },
+            (None, ..) => {
+                debug_assert!(false, "a rule's tag shows the words that matched");
+                Form::ByPerson { theme }
+            }
+        };
+        Self(form)
     }
 
     /// A tag a person added.
     pub fn by_person(theme: ThemeId) -> Self {
-        Self {
-            theme,
-            spans: Spans::new(),
-        }
+        Self(Form::ByPerson {
+            theme: theme_number(theme),
+        })
+    }
+
+    /// The theme.
+    pub fn theme(&self) -> ThemeId {
+        let (Form::ByPerson { theme }
+        | Form::OneSpan { theme, .. }
+        | Form::TwoSpans { theme, .. }
+        | Form::MoreSpans { theme, .. }) = &self.0;
+        ThemeId(*theme as usize)
     }
 
     /// The text that triggered it, in order; none for a tag a person added.
     pub fn spans(&self) -> &[Span] {
-        &self.spans
+        match &self.0 {
+            Form::ByPerson { .. } => &[],
+            Form::OneSpan { spans, .. } => spans,
+            Form::TwoSpans { spans, .. } => spans,
+            Form::MoreSpans { spans, .. } => spans,
+        }
     }
 
-    /// Where it came from.
+    /// Where it came from: a rule's tag always shows words, a person's never.
     pub fn origin(&self) -> TagOrigin {
-        if self.spans.is_empty() {
-            TagOrigin::Person
-        } else {
-            TagOrigin::Rule
+        match self.0 {
+            Form::ByPerson { .. } => TagOrigin::Person,
+            _ => TagOrigin::Rule,
         }
+    }
+}
+
+/// A theme's position as kept in a tag; no codebook has four billion themes.
+fn theme_number(theme: ThemeId) -> u32 {
+    u32::try_from(theme.0).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_keeps_its_theme_and_every_span_in_order_in_each_form() {
+        for count in 1..=5 {
+            let spans: Vec<Span> = (0..count)
+                .map(|at| Span::new(at * 10, at * 10 + 4))
+                .collect();
+            let tag = Tag::by_rules(ThemeId(7), spans.iter().copied());
+            assert_eq!(tag.theme(), ThemeId(7));
+            assert_eq!(tag.spans(), spans);
+            assert_eq!(tag.origin(), TagOrigin::Rule);
+        }
+        let by_hand = Tag::by_person(ThemeId(3));
+        assert_eq!(by_hand.theme(), ThemeId(3));
+        assert!(by_hand.spans().is_empty());
+        assert_eq!(by_hand.origin(), TagOrigin::Person);
     }
 }
