@@ -16,7 +16,7 @@ its best label.
 
     python3 tools/classical_suggestions.py ../shared/datasets/careopinion_multilabel_text_labels.csv
 
-Needs numpy, pandas, scipy, scikit-learn and snowballstemmer; takes about 15 minutes on 2 cores.
+Needs numpy, pandas, scipy, scikit-learn and snowballstemmer; takes about 25 minutes on 2 cores.
 """
 
 import re
