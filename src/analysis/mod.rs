@@ -12,7 +12,7 @@ pub use filter::Filter;
 
 use crate::answers::{rating_scale_of, split_choices};
 use crate::codebook::{Codebook, ThemeId};
-use crate::counts::as_f64;
+use crate::counts::{as_f64, as_u32};
 use crate::heading::{RESPONDENT_TYPE_HINTS, mentions_any};
 use crate::model::{ColumnId, ColumnRole, CommentRef, ResponseId, Survey};
 use crate::tagging::Tagging;
@@ -190,15 +190,14 @@ fn summarise_on(
 /// Everything in the summary but the closed questions.
 fn summarise_themes(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> Summary {
     let response_themes = ThemesByResponse::of(tagging, survey.response_count());
-    let mut commenters: Vec<ResponseId> = tagging
-        .comments
-        .iter()
-        .map(|comment| comment.response)
-        .collect();
-    commenters.sort_unstable();
-    commenters.dedup();
+    // The comments are in survey order: each response's are together.
+    let mut commenters: Vec<ResponseId> = Vec::new();
+    for comment in &tagging.comments {
+        if commenters.last() != Some(&comment.response) {
+            commenters.push(comment.response);
+        }
+    }
     let base = commenters.len();
-    let themes_of = |response: ResponseId| response_themes.themes_of(response);
 
     let group_of_theme = groups_of_themes(codebook);
     let mut comments = vec![0_usize; codebook.themes.len()];
@@ -233,7 +232,7 @@ fn summarise_themes(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> 
     }
     for &response in &commenters {
         count_once(
-            &mut themes_of(response).iter().copied(),
+            &mut response_themes.themes_of(response),
             &mut respondents,
             &mut group_respondents,
         );
@@ -268,7 +267,7 @@ fn summarise_themes(survey: &Survey, codebook: &Codebook, tagging: &Tagging) -> 
 
     let untagged_comments = tagging.iter().filter(|(_, tags)| tags.is_empty()).count();
     let by_attribute = respondent_type_column(survey)
-        .map(|column| crosstab(survey, column, &commenters, &themes, &themes_of));
+        .map(|column| crosstab(survey, column, &commenters, &themes, &response_themes));
     Summary {
         responses: survey.response_count(),
         comments: tagging.comments.len(),
@@ -491,11 +490,12 @@ pub fn recount_changed(
 }
 
 /// The themes each response raised in any of its comments, sorted, one list after another: a
-/// list per response took 10 MB and 100,000 allocations at 100,000 responses.
+/// list per response took 10 MB and 100,000 allocations at 100,000 responses. Positions and
+/// themes are 32-bit: this is held at the analysis's peak memory.
 struct ThemesByResponse {
     /// Response `r`'s themes are `themes[ends[r]..ends[r + 1]]`.
-    ends: Vec<usize>,
-    themes: Vec<ThemeId>,
+    ends: Vec<u32>,
+    themes: Vec<u32>,
 }
 
 impl ThemesByResponse {
@@ -515,18 +515,20 @@ impl ThemesByResponse {
             }
             raised.sort_unstable();
             raised.dedup();
-            themes.extend_from_slice(&raised);
-            ends.push(themes.len());
+            themes.extend(raised.iter().map(|theme| as_u32(theme.0)));
+            ends.push(as_u32(themes.len()));
         }
         themes.shrink_to_fit();
         Self { ends, themes }
     }
 
-    fn themes_of(&self, response: ResponseId) -> &[ThemeId] {
-        match (self.ends.get(response.0), self.ends.get(response.0 + 1)) {
-            (Some(&start), Some(&end)) => self.themes.get(start..end).unwrap_or_default(),
+    fn themes_of(&self, response: ResponseId) -> impl Iterator<Item = ThemeId> + '_ {
+        let at = |index: usize| self.ends.get(index).map(|&end| end as usize);
+        let themes = match (at(response.0), at(response.0 + 1)) {
+            (Some(start), Some(end)) => self.themes.get(start..end).unwrap_or_default(),
             _ => &[],
-        }
+        };
+        themes.iter().map(|&theme| ThemeId(theme as usize))
     }
 }
 
@@ -570,12 +572,12 @@ pub fn percent(part: usize, whole: usize) -> f64 {
     }
 }
 
-fn crosstab<'a>(
+fn crosstab(
     survey: &Survey,
     attribute: ColumnId,
     commenters: &[ResponseId],
     themes: &[ThemeCount],
-    themes_of: &dyn Fn(ResponseId) -> &'a [ThemeId],
+    response_themes: &ThemesByResponse,
 ) -> Crosstab {
     // Each commenter's answer, as the position of that answer among the distinct answers met.
     let mut answers: HashMap<String, usize> = HashMap::new();
@@ -618,7 +620,7 @@ fn crosstab<'a>(
     let mut tagged = vec![vec![0_usize; groups.len()]; theme_slots];
     for &(response, met) in &group_of {
         let group = position[met];
-        for theme in themes_of(response) {
+        for theme in response_themes.themes_of(response) {
             if let Some(slot) = tagged
                 .get_mut(theme.0)
                 .and_then(|by_group| by_group.get_mut(group))

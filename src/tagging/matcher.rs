@@ -8,6 +8,7 @@ use super::rules::{RuleSet, RuleWord, WordFacts};
 use super::tag::{CommentTags, Span, Tag};
 use super::tokens::for_each_word;
 use crate::codebook::ThemeId;
+use crate::counts::as_u32;
 
 /// A word of the comment being tagged: its byte range and its number in the cache.
 #[derive(Debug, Clone, Copy)]
@@ -74,7 +75,7 @@ impl<'r> Matcher<'r> {
             let word = match numbers.get(lower) {
                 Some(&word) => word,
                 None => {
-                    let word = u32::try_from(words.len()).unwrap_or(u32::MAX);
+                    let word = as_u32(words.len());
                     words.push((lower.into(), rules.facts_of(lower)));
                     numbers.insert(lower.into(), word);
                     word

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::tokens::Tokenizer;
 use crate::codebook::{Codebook, ThemeId};
+use crate::counts::as_u32;
 
 /// One word of a keyword or phrase as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +88,7 @@ impl RuleSet {
                     .into_iter()
                     .map(|word| match word {
                         WordPattern::Stem(stem) => {
-                            let next = RuleStem(number(stems.len()));
+                            let next = RuleStem(as_u32(stems.len()));
                             RuleWord::Stem(*stems.entry(stem).or_insert(next))
                         }
                         WordPattern::Prefix(prefix) => RuleWord::Prefix(prefix),
@@ -108,10 +109,10 @@ impl RuleSet {
             match rule.words.first() {
                 Some(RuleWord::Stem(stem)) => {
                     if let Some(starting) = by_first_stem.get_mut(stem.0 as usize) {
-                        starting.push(number(index));
+                        starting.push(as_u32(index));
                     }
                 }
-                Some(RuleWord::Prefix(_)) => prefix_first.push(number(index)),
+                Some(RuleWord::Prefix(_)) => prefix_first.push(as_u32(index)),
                 None => {}
             }
         }
@@ -153,11 +154,6 @@ impl RuleSet {
         first_of.sort_unstable();
         WordFacts { stem, first_of }
     }
-}
-
-/// A count or position as a rule number; codebooks hold far fewer than 2^32 rules.
-fn number(count: usize) -> u32 {
-    u32::try_from(count).unwrap_or(u32::MAX)
 }
 
 /// A phrase as word patterns: each word stemmed, a trailing `*` making a prefix.

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::codebook::ThemeId;
+use crate::counts::as_u32;
 
 /// A byte range of a comment's text. 32 bits each: a survey holds hundreds of thousands of
 /// them, and no cell is 4 GB.
@@ -19,10 +20,9 @@ pub struct Span {
 impl Span {
     /// The span of `start..end`.
     pub fn new(start: usize, end: usize) -> Self {
-        let at = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
         Self {
-            start: at(start),
-            end: at(end),
+            start: as_u32(start),
+            end: as_u32(end),
         }
     }
 
@@ -87,7 +87,7 @@ const _: () = assert!(std::mem::size_of::<Tag>() == 24);
 impl Tag {
     /// A tag the rules found, shown by these words (at least one), in order.
     pub fn by_rules(theme: ThemeId, spans: impl IntoIterator<Item = Span>) -> Self {
-        let theme = theme_number(theme);
+        let theme = as_u32(theme.0);
         let mut spans = spans.into_iter();
         let form = match (spans.next(), spans.next(), spans.next()) {
             (Some(first), None, _) => Form::OneSpan {
@@ -113,7 +113,7 @@ impl Tag {
     /// A tag a person added.
     pub fn by_person(theme: ThemeId) -> Self {
         Self(Form::ByPerson {
-            theme: theme_number(theme),
+            theme: as_u32(theme.0),
         })
     }
 
@@ -143,11 +143,6 @@ impl Tag {
             _ => TagOrigin::Rule,
         }
     }
-}
-
-/// A theme's position as kept in a tag; no codebook has four billion themes.
-fn theme_number(theme: ThemeId) -> u32 {
-    u32::try_from(theme.0).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
