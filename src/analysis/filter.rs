@@ -4,7 +4,7 @@ use regex::{Regex, RegexBuilder};
 
 use crate::codebook::{Codebook, ThemeId};
 use crate::model::{ColumnId, CommentRef, Survey};
-use crate::tagging::{CommentTags, Tag, TagOrigin, Tagging};
+use crate::tagging::{Tag, TagOrigin, Tagging};
 
 /// Comments from which filtering is shared among the cores.
 const SPLIT_FROM: usize = 20_000;
@@ -63,18 +63,15 @@ impl Filter {
         } else {
             // A test for each thread: a search shared between threads makes all but one of them
             // wait their turn for its scratch space, once per comment.
-            let pass = |comments: &[CommentRef], tags: &[CommentTags]| -> Vec<CommentRef> {
+            // A first letter typed in the search box looks at every comment: every core helps.
+            crate::cores::in_runs(tagging.comments.len(), threads, |run| {
                 let passes = self.test(survey, codebook, tagging);
-                comments
+                tagging.comments[run.clone()]
                     .iter()
-                    .zip(tags)
+                    .zip(tagging.tags_in(run))
                     .filter(|&(&comment, tags)| passes(comment, tags))
                     .map(|(&comment, _)| comment)
                     .collect()
-            };
-            // A first letter typed in the search box looks at every comment: every core helps.
-            crate::cores::in_runs(tagging.comments.len(), threads, |run| {
-                pass(&tagging.comments[run.clone()], &tagging.tags[run])
             })
         }
     }
@@ -117,7 +114,7 @@ impl Filter {
             });
             let mut tagged = tagging.comments[first..]
                 .iter()
-                .zip(&tagging.tags[first..])
+                .zip(tagging.tags_in(first..tagging.comments.len()))
                 .peekable();
             shown
                 .iter()
@@ -127,7 +124,7 @@ impl Filter {
                     let tags = tagged
                         .peek()
                         .filter(|&&(&other, _)| other == comment)
-                        .map_or(&[][..], |&(_, tags)| &tags[..]);
+                        .map_or(&[][..], |&(_, tags)| tags);
                     passes(comment, tags)
                 })
                 .collect()

@@ -193,21 +193,16 @@ mod tests {
     fn counts_by_theme_follow_each_comments_sentiment() {
         use crate::codebook::ThemeId;
         use crate::model::{ColumnId, CommentRef, ResponseId};
-        use crate::tagging::{CommentTags, Tag, Tagging};
+        use crate::tagging::{Tag, Tagging};
         let comment = |index| CommentRef {
             response: ResponseId(index),
             column: ColumnId(0),
         };
         let tag = |theme| Tag::by_person(ThemeId(theme));
-        let tagging = Tagging {
-            comments: (0..3).map(comment).collect(),
-            tags: vec![
-                [tag(0), tag(1)].into(),
-                [tag(1)].into(),
-                CommentTags::from([]),
-            ],
-            removed_by_hand: Vec::new(),
-        };
+        let tagging = Tagging::new(
+            (0..3).map(comment).collect(),
+            &[vec![tag(0), tag(1)], vec![tag(1)], Vec::new()],
+        );
         let read = [Sentiment::Negative, Sentiment::Positive, Sentiment::Mixed];
         let counts = by_theme(&[ThemeId(1), ThemeId(0)], &tagging, |comment| {
             read.get(comment.response.0).copied()

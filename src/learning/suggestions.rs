@@ -320,7 +320,6 @@ pub fn learn(
 mod tests {
     use super::*;
     use crate::model::{Column, ColumnRole, ResponseId, Value};
-    use crate::tagging::CommentTags;
 
     /// Comments about transport (theme 0) or training (theme 1); the first `coded` are coded.
     fn survey(count: usize) -> Survey {
@@ -358,11 +357,7 @@ mod tests {
     /// Tags as a person left them on the coded comments: transport and training by topic.
     fn tagging(survey: &Survey, coded: usize) -> Tagging {
         let comments = survey.comments();
-        let mut tagging = Tagging {
-            tags: vec![CommentTags::from([]); comments.len()],
-            comments,
-            removed_by_hand: Vec::new(),
-        };
+        let mut tagging = Tagging::new(comments.clone(), &vec![Vec::new(); comments.len()]);
         let decisions: Vec<_> = (0..coded)
             .filter(|index| index % 3 < 2)
             .map(|index| {

@@ -5,7 +5,7 @@
 use rustc_hash::FxHashMap;
 
 use super::rules::{RuleSet, RuleWord, WordFacts};
-use super::tag::{CommentTags, Span, Tag};
+use super::tag::{Span, Tag};
 use super::tokens::for_each_word;
 use crate::codebook::ThemeId;
 use crate::counts::as_u32;
@@ -56,7 +56,7 @@ impl<'r> Matcher<'r> {
     }
 
     /// The tags the rules give one text, sorted by theme.
-    pub(super) fn tag(&mut self, text: &str) -> CommentTags {
+    pub(super) fn tag(&mut self, text: &str) -> impl Iterator<Item = Tag> + '_ {
         self.place_words(text);
         self.find_hits();
         self.tags()
@@ -131,7 +131,7 @@ impl<'r> Matcher<'r> {
     }
 
     /// A theme's keyword match counts unless an exclusion of the same theme overlaps it.
-    fn tags(&mut self) -> CommentTags {
+    fn tags(&mut self) -> impl Iterator<Item = Tag> + '_ {
         let Self {
             placed,
             hits,
@@ -163,7 +163,6 @@ impl<'r> Matcher<'r> {
         gathered.extend(found.chunk_by(|a, b| a.0 == b.0).map(|same_theme| {
             Tag::by_rules(same_theme[0].0, same_theme.iter().map(|&(_, span)| span))
         }));
-        // Kept for the whole session, one list per comment: moved into a list of its exact size.
-        gathered.drain(..).collect()
+        gathered.drain(..)
     }
 }

@@ -1,6 +1,7 @@
 //! Survey + codebook -> tagging: which themes each comment raises, and the words that show it.
 
 mod index;
+mod lists;
 mod matcher;
 mod rules;
 mod tag;
@@ -8,56 +9,73 @@ mod tokens;
 
 pub use index::CommentIndex;
 pub use rules::RuleSet;
-pub use tag::{Coding, CommentTags, Span, Tag, TagOrigin};
+pub use tag::{Coding, Span, Tag, TagOrigin};
 pub use tokens::{Token, Tokenizer};
 
+use lists::{TagLists, TagRun};
 use matcher::Matcher;
 
 use crate::codebook::{Codebook, ThemeId};
 use crate::model::{CommentRef, ResponseId, Survey};
 use crate::progress::Progress;
 
-/// The themes of every comment of a survey.
+/// The themes of every comment of a survey. A copy shares the tags it has not changed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tagging {
     /// The comments, in survey order, which is their sorted order: a comment is found in it by
     /// binary search.
     pub comments: Vec<CommentRef>,
-    /// `tags[i]` are the tags of `comments[i]`, sorted by theme.
-    pub tags: Vec<CommentTags>,
+    /// The tags of `comments[i]` are at position `i`, sorted by theme.
+    tags: TagLists,
     /// Themes a person took off comments (the rules had found them), in the order decided.
     pub removed_by_hand: Vec<(CommentRef, ThemeId)>,
 }
 
 impl Tagging {
+    /// The tagging of `comments` (in survey order) with these tags, each list sorted by theme.
+    pub fn new(comments: Vec<CommentRef>, tags: &[Vec<Tag>]) -> Self {
+        debug_assert_eq!(comments.len(), tags.len(), "a list of tags per comment");
+        Self {
+            tags: TagLists::from_lists(tags.len(), tags.iter().map(Vec::as_slice)),
+            comments,
+            removed_by_hand: Vec::new(),
+        }
+    }
+
     /// The tagging of `comments` (in survey order) alone: the others are left out, as if they
     /// were not comments.
     pub fn only(&self, comments: &[CommentRef]) -> Tagging {
-        let mut kept = Tagging {
-            comments: Vec::with_capacity(comments.len()),
-            tags: Vec::with_capacity(comments.len()),
-            removed_by_hand: Vec::new(),
-        };
-        for &comment in comments {
-            if let Ok(position) = self.comments.binary_search(&comment) {
-                kept.comments.push(comment);
-                kept.tags.push(self.tags[position].clone());
-            }
-        }
-        kept.removed_by_hand = self
+        let kept: Vec<(CommentRef, usize)> = comments
+            .iter()
+            .filter_map(|&comment| self.position(comment).map(|position| (comment, position)))
+            .collect();
+        let tags = TagLists::from_lists(
+            kept.len(),
+            kept.iter().map(|&(_, position)| self.tags.get(position)),
+        );
+        let comments: Vec<CommentRef> = kept.iter().map(|&(comment, _)| comment).collect();
+        let removed_by_hand = self
             .removed_by_hand
             .iter()
             .copied()
-            .filter(|(comment, _)| kept.comments.binary_search(comment).is_ok())
+            .filter(|(comment, _)| comments.binary_search(comment).is_ok())
             .collect();
-        kept
+        Tagging {
+            comments,
+            tags,
+            removed_by_hand,
+        }
     }
 
     /// The tags of one comment; empty when it has none or is not a comment.
     pub fn tags_of(&self, comment: CommentRef) -> &[Tag] {
         self.position(comment)
-            .and_then(|position| self.tags.get(position))
-            .map_or(&[], |tags| &tags[..])
+            .map_or(&[], |position| self.tags.get(position))
+    }
+
+    /// The tags of `comments[positions]`, in order.
+    pub fn tags_in(&self, positions: std::ops::Range<usize>) -> impl Iterator<Item = &[Tag]> {
+        self.tags.range(positions)
     }
 
     /// Where the comment is in `comments`.
@@ -73,9 +91,8 @@ impl Tagging {
     /// How many themes are on comments by a person's hand, and how many a person took off.
     pub fn hand_coding_counts(&self) -> (usize, usize) {
         let added = self
-            .tags
             .iter()
-            .flat_map(|tags| tags.iter())
+            .flat_map(|(_, tags)| tags)
             .filter(|tag| tag.origin() == TagOrigin::Person)
             .count();
         (added, self.removed_by_hand.len())
@@ -86,43 +103,40 @@ impl Tagging {
     /// found. Decisions on answers that are not comments are left out.
     pub fn apply_hand_coding(&mut self, decisions: &[(CommentRef, ThemeId, Coding)]) {
         for &(comment, theme, coding) in decisions {
-            let Some(slot) = self
-                .position(comment)
-                .and_then(|position| self.tags.get_mut(position))
-            else {
+            let Some(position) = self.position(comment) else {
                 continue;
             };
-            let existing = slot.iter().position(|tag| tag.theme() == theme);
+            let tags = self.tags.get(position);
+            let existing = tags.iter().position(|tag| tag.theme() == theme);
             match (coding, existing) {
                 (Coding::Add, None) => {
-                    let mut tags = slot.to_vec();
+                    let mut tags = tags.to_vec();
                     tags.push(Tag::by_person(theme));
-                    tags.sort_by_key(|tag| tag.theme());
-                    *slot = tags.into();
+                    tags.sort_by_key(Tag::theme);
+                    self.tags.set(position, tags);
                 }
                 (Coding::Remove, Some(index)) => {
-                    let mut tags = slot.to_vec();
+                    let mut tags = tags.to_vec();
                     tags.remove(index);
-                    *slot = tags.into();
+                    self.tags.set(position, tags);
                     self.removed_by_hand.push((comment, theme));
                 }
                 (Coding::Add, Some(_)) | (Coding::Remove, None) => {}
             }
         }
+        self.tags.settle();
     }
 
     /// Tags these comments by the rules again, forgetting what people decided about them (to be
     /// applied again after), as after one of their decisions was undone.
     pub fn retag_comments(&mut self, comments: &[CommentRef], rules: &RuleSet, survey: &Survey) {
         let retagged = tag_again(comments, rules, survey);
-        for (comment, tags) in comments.iter().zip(retagged) {
-            if let Some(slot) = self
-                .position(*comment)
-                .and_then(|position| self.tags.get_mut(position))
-            {
-                *slot = tags;
+        for (index, comment) in comments.iter().enumerate() {
+            if let Some(position) = self.position(*comment) {
+                self.tags.set(position, retagged.get(index).to_vec());
             }
         }
+        self.tags.settle();
         self.removed_by_hand
             .retain(|(removed, _)| !comments.contains(removed));
     }
@@ -138,19 +152,18 @@ impl Tagging {
         survey: &Survey,
     ) {
         let retagged = tag_again(comments, rules, survey);
-        for (comment, found) in comments.iter().zip(retagged) {
-            let Some(slot) = self
-                .position(*comment)
-                .and_then(|position| self.tags.get_mut(position))
-            else {
+        for (index, comment) in comments.iter().enumerate() {
+            let Some(position) = self.position(*comment) else {
                 continue;
             };
-            let mut tags = slot.to_vec();
+            let mut tags = self.tags.get(position).to_vec();
             tags.retain(|tag| tag.theme() != theme);
+            let found = retagged.get(index);
             tags.extend(found.iter().filter(|tag| tag.theme() == theme).cloned());
-            tags.sort_by_key(|tag| tag.theme());
-            *slot = tags.into();
+            tags.sort_by_key(Tag::theme);
+            self.tags.set(position, tags);
         }
+        self.tags.settle();
         let mut sorted = comments.to_vec();
         sorted.sort_unstable();
         self.removed_by_hand
@@ -163,11 +176,10 @@ impl Tagging {
             .comments
             .partition_point(|comment| comment.response < response);
         let comments = self.comments.get(first..).unwrap_or_default();
-        let tags = self.tags.get(first..).unwrap_or_default();
         comments
             .iter()
             .copied()
-            .zip(tags.iter().map(|tags| &tags[..]))
+            .zip(self.tags.range(first..self.tags.len()))
             .take_while(move |(comment, _)| comment.response == response)
     }
 
@@ -176,12 +188,12 @@ impl Tagging {
         self.comments
             .iter()
             .copied()
-            .zip(self.tags.iter().map(|tags| &tags[..]))
+            .zip(self.tags.range(0..self.tags.len()))
     }
 }
 
 /// The rules' tags of some comments, on every core, with nobody to cancel it.
-fn tag_again(comments: &[CommentRef], rules: &RuleSet, survey: &Survey) -> Vec<CommentTags> {
+fn tag_again(comments: &[CommentRef], rules: &RuleSet, survey: &Survey) -> TagLists {
     tag_on_threads(
         comments,
         rules,
@@ -228,43 +240,36 @@ fn tag_survey_on(
 }
 
 /// The tags of each of `comments`, in order, each thread tagging one run of them with words it
-/// has met remembered. `None` when cancelled.
+/// has met remembered, into a run of its own. `None` when cancelled.
 fn tag_on_threads(
     comments: &[CommentRef],
     rules: &RuleSet,
     survey: &Survey,
     progress: &Progress,
     threads: usize,
-) -> Option<Vec<CommentTags>> {
+) -> Option<TagLists> {
     let total = comments.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    // Each thread fills its own part of one list: gathering runs into a list of their own first
-    // held every comment's tags list twice at the analysis's peak.
-    let nothing: CommentTags = CommentTags::from([]);
-    let mut tags = vec![nothing; total];
-    let tag_run = |run: &[CommentRef], into: &mut [CommentTags]| -> Option<()> {
+    let tag_run = |run: &[CommentRef]| -> Option<TagRun> {
         let mut matcher = Matcher::new(rules);
-        for (batch, into) in run
-            .chunks(TAGGING_BATCH)
-            .zip(into.chunks_mut(TAGGING_BATCH))
-        {
+        let mut tags = TagRun::with_capacity(run.len());
+        for batch in run.chunks(TAGGING_BATCH) {
             if progress.is_cancelled() {
                 return None;
             }
-            for (&comment, slot) in batch.iter().zip(into) {
-                *slot = matcher.tag(survey.comment_text(comment).unwrap_or_default());
+            for &comment in batch {
+                tags.push(matcher.tag(survey.comment_text(comment).unwrap_or_default()));
             }
             let so_far = done.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
             progress.set_done_of((so_far + batch.len()) as u64, total as u64);
         }
-        Some(())
+        Some(tags)
     };
     let run_length = total.div_ceil(threads.max(1)).max(TAGGING_BATCH);
-    let finished: Vec<Option<()>> = std::thread::scope(|scope| {
+    let runs: Vec<Option<TagRun>> = std::thread::scope(|scope| {
         let handles: Vec<_> = comments
             .chunks(run_length)
-            .zip(tags.chunks_mut(run_length))
-            .map(|(run, into)| scope.spawn(move || tag_run(run, into)))
+            .map(|run| scope.spawn(move || tag_run(run)))
             .collect();
         handles
             .into_iter()
@@ -275,13 +280,14 @@ fn tag_on_threads(
             })
             .collect()
     });
-    finished.into_iter().collect::<Option<()>>()?;
-    Some(tags)
+    Some(TagLists::from_runs(
+        runs.into_iter().collect::<Option<_>>()?,
+    ))
 }
 
 /// The tags that the rules give one text, sorted by theme.
 pub fn tag_text(rules: &RuleSet, text: &str) -> Vec<Tag> {
-    Matcher::new(rules).tag(text).to_vec()
+    Matcher::new(rules).tag(text).collect()
 }
 
 #[cfg(test)]
@@ -460,7 +466,7 @@ mod tests {
         let rules = RuleSet::new(&codebook);
         let one = tag_survey_on(&survey, &rules, &Progress::new(), 1).expect("tags");
         assert!(one.comments.len() > 5_000);
-        assert!(one.tags.iter().filter(|tags| !tags.is_empty()).count() > 1_000);
+        assert!(one.iter().filter(|(_, tags)| !tags.is_empty()).count() > 1_000);
         for threads in [2, 3, 8] {
             let many = tag_survey_on(&survey, &rules, &Progress::new(), threads).expect("tags");
             assert_eq!(many, one, "{threads} threads");

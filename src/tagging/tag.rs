@@ -1,7 +1,5 @@
 //! A theme on a comment: where it came from and the words that show it.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 
 use crate::codebook::ThemeId;
@@ -62,10 +60,6 @@ impl Coding {
         }
     }
 }
-
-/// One comment's tags, shared: copying a tagging (for work in the background while a person
-/// goes on coding) copies no tag. A person's decision makes the comment a new list.
-pub type CommentTags = Arc<[Tag]>;
 
 /// One theme on one comment: by the rules, with the words that matched, or by a person, with
 /// none. A large survey holds 700,000, so a tag is 24 bytes: the theme is kept inside each form
