@@ -58,18 +58,47 @@ impl TagRun {
         self.ends.len()
     }
 
+    /// The block holding the tags of the comments from `BLOCK * block`.
+    fn block(&self, block: usize) -> &[Tag] {
+        self.blocks
+            .get(block)
+            .map_or(self.open.as_slice(), |block| &block[..])
+    }
+
+    /// The tags of its comments at `indices`, in order: walked block by block.
+    fn range(&self, indices: Range<usize>) -> impl Iterator<Item = &[Tag]> {
+        let end = indices.end.min(self.len());
+        (indices.start / BLOCK..end.div_ceil(BLOCK)).flat_map(move |block| {
+            let tags = self.block(block);
+            let from = indices.start.max(block * BLOCK);
+            let to = end.min((block + 1) * BLOCK);
+            let mut start = match from % BLOCK {
+                0 => 0,
+                _ => self.ends.get(from - 1).map_or(0, |&end| end as usize),
+            };
+            self.ends
+                .get(from..to)
+                .unwrap_or_default()
+                .iter()
+                .map(move |&end| {
+                    let comment = tags.get(start..end as usize).unwrap_or_default();
+                    start = end as usize;
+                    comment
+                })
+        })
+    }
+
     /// The tags of its `index`th comment.
     fn get(&self, index: usize) -> &[Tag] {
         let start = match index % BLOCK {
             0 => Some(0),
             _ => self.ends.get(index - 1).map(|&end| end as usize),
         };
-        let block = self
-            .blocks
-            .get(index / BLOCK)
-            .map_or(self.open.as_slice(), |block| &block[..]);
         match (start, self.ends.get(index)) {
-            (Some(start), Some(&end)) => block.get(start..end as usize).unwrap_or_default(),
+            (Some(start), Some(&end)) => self
+                .block(index / BLOCK)
+                .get(start..end as usize)
+                .unwrap_or_default(),
             _ => &[],
         }
     }
@@ -84,6 +113,9 @@ pub(super) struct TagLists {
     len: usize,
     /// Lists changed since the runs were laid, by position.
     changed: BTreeMap<usize, Arc<[Tag]>>,
+    /// Whether each position's list has changed, a bit each: most reads find theirs unchanged
+    /// without a search of the tree.
+    changed_bits: Vec<u64>,
 }
 
 impl TagLists {
@@ -99,11 +131,13 @@ impl TagLists {
                 run.close_block();
             }
         }
+        let len = runs.iter().map(TagRun::len).sum();
         Self {
-            len: runs.iter().map(TagRun::len).sum(),
+            len,
             runs: Arc::new(runs),
             run_length,
             changed: BTreeMap::new(),
+            changed_bits: vec![0; len.div_ceil(64)],
         }
     }
 
@@ -123,7 +157,11 @@ impl TagLists {
 
     /// The tags of the comment at `position`; empty beyond the end.
     pub(super) fn get(&self, position: usize) -> &[Tag] {
-        match self.changed.get(&position) {
+        let changed = self
+            .changed_bits
+            .get(position / 64)
+            .is_some_and(|bits| bits & (1 << (position % 64)) != 0);
+        match changed.then(|| self.changed.get(&position)).flatten() {
             Some(tags) => tags,
             None => self.laid(position),
         }
@@ -142,25 +180,46 @@ impl TagLists {
     /// The lists of the comments at `positions`, in order.
     pub(super) fn range(&self, positions: Range<usize>) -> impl Iterator<Item = &[Tag]> {
         let mut changed = self.changed.range(positions.clone()).peekable();
-        positions.map(
-            move |position| match changed.next_if(|(at, _)| **at == position) {
-                Some((_, tags)) => &tags[..],
-                None => self.laid(position),
-            },
-        )
+        let positions = positions.start..positions.end.min(self.len);
+        positions
+            .clone()
+            .zip(self.laid_range(positions))
+            .map(
+                move |(position, laid)| match changed.next_if(|(at, _)| **at == position) {
+                    Some((_, tags)) => &tags[..],
+                    None => laid,
+                },
+            )
+    }
+
+    /// The lists at `positions` as the runs have them, walked run by run.
+    fn laid_range(&self, positions: Range<usize>) -> impl Iterator<Item = &[Tag]> {
+        let length = self.run_length.max(1);
+        (positions.start / length..positions.end.div_ceil(length)).flat_map(move |run| {
+            let first = run * length;
+            let from = positions.start.max(first) - first;
+            let to = positions.end.min(first + length) - first;
+            self.runs
+                .get(run)
+                .into_iter()
+                .flat_map(move |laid| laid.range(from..to))
+        })
     }
 
     /// Gives the comment at `position` these tags (sorted by theme).
     pub(super) fn set(&mut self, position: usize, tags: Vec<Tag>) {
-        if position < self.len {
+        if let Some(bits) = self.changed_bits.get_mut(position / 64)
+            && position < self.len
+        {
+            *bits |= 1 << (position % 64);
             self.changed.insert(position, tags.into());
         }
     }
 
-    /// Lays the runs again once a quarter of the lists have changed: a changed list costs about
+    /// Lays the runs again once half the lists have changed: a changed list costs about
     /// 70 bytes beyond its tags, and a long walk meets it in a tree rather than in order.
     pub(super) fn settle(&mut self) {
-        if self.changed.len() * 4 > self.len {
+        if self.changed.len() * 2 > self.len {
             let laid = Self::from_lists(self.len, self.range(0..self.len));
             *self = laid;
         }
@@ -227,6 +286,10 @@ mod tests {
                 assert_eq!(held.get(position), &tags[..], "run length {length}");
             }
             assert!(held.get(given.len()).is_empty());
+            assert!(
+                held.range(0..given.len())
+                    .eq(given.iter().map(Vec::as_slice))
+            );
             let read: Vec<&[Tag]> = held.range(BLOCK - 3..BLOCK + 9).collect();
             let expected: Vec<&[Tag]> = given[BLOCK - 3..BLOCK + 9]
                 .iter()
@@ -246,13 +309,15 @@ mod tests {
             given[position] = lists(&[&[theme]]).remove(0);
         }
         held.settle();
-        assert_eq!(held.changed.len(), 2, "two of eight is not yet a quarter");
+        assert_eq!(held.changed.len(), 2, "two of eight is not yet half");
         let read: Vec<&[Tag]> = held.range(0..8).collect();
         let expected: Vec<&[Tag]> = given.iter().map(Vec::as_slice).collect();
         assert_eq!(read, expected);
         assert_ne!(held, copy, "a copy taken before keeps what it had");
-        held.set(2, Vec::new());
-        given[2] = Vec::new();
+        for (position, tags) in given.iter_mut().enumerate().take(5).skip(2) {
+            held.set(position, Vec::new());
+            tags.clear();
+        }
         held.settle();
         assert!(held.changed.is_empty());
         assert_eq!(held, runs_of(&given, 8));
