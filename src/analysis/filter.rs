@@ -61,9 +61,9 @@ impl Filter {
                 .filter(|&comment| passes(comment, &[]))
                 .collect()
         } else {
-            // A test for each thread: a search shared between threads makes all but one of them
-            // wait their turn for its scratch space, once per comment.
-            // A first letter typed in the search box looks at every comment: every core helps.
+            // A first letter typed in the search box looks at every comment: every core helps,
+            // each with its own test, as a search shared between threads makes all but one of
+            // them wait their turn for its scratch space, once per comment.
             crate::cores::in_runs(tagging.comments.len(), threads, |run| {
                 let passes = self.test(survey, codebook, tagging);
                 tagging.comments[run.clone()]

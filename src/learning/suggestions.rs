@@ -357,7 +357,8 @@ mod tests {
     /// Tags as a person left them on the coded comments: transport and training by topic.
     fn tagging(survey: &Survey, coded: usize) -> Tagging {
         let comments = survey.comments();
-        let mut tagging = Tagging::new(comments.clone(), &vec![Vec::new(); comments.len()]);
+        let untagged = vec![Vec::new(); comments.len()];
+        let mut tagging = Tagging::new(comments, &untagged);
         let decisions: Vec<_> = (0..coded)
             .filter(|index| index % 3 < 2)
             .map(|index| {

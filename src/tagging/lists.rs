@@ -17,7 +17,7 @@ const BLOCK: usize = 1024;
 /// The tags of consecutive comments, one list after another, in blocks of [`BLOCK`] comments'
 /// tags. Blocks are made at their exact size as the run fills: one list for the whole run,
 /// grown as it filled, left holes the size of its earlier copies (6 MB at 100,000 responses).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub(super) struct TagRun {
     /// Comments `BLOCK * b..BLOCK * (b + 1)` of the run have their tags in `blocks[b]`.
     blocks: Vec<Box<[Tag]>>,

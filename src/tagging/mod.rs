@@ -131,9 +131,9 @@ impl Tagging {
     /// applied again after), as after one of their decisions was undone.
     pub fn retag_comments(&mut self, comments: &[CommentRef], rules: &RuleSet, survey: &Survey) {
         let retagged = tag_again(comments, rules, survey);
-        for (index, comment) in comments.iter().enumerate() {
+        for (comment, tags) in comments.iter().zip(retagged.range(0..retagged.len())) {
             if let Some(position) = self.position(*comment) {
-                self.tags.set(position, retagged.get(index).to_vec());
+                self.tags.set(position, tags.to_vec());
             }
         }
         self.tags.settle();
@@ -152,13 +152,12 @@ impl Tagging {
         survey: &Survey,
     ) {
         let retagged = tag_again(comments, rules, survey);
-        for (index, comment) in comments.iter().enumerate() {
+        for (comment, found) in comments.iter().zip(retagged.range(0..retagged.len())) {
             let Some(position) = self.position(*comment) else {
                 continue;
             };
             let mut tags = self.tags.get(position).to_vec();
             tags.retain(|tag| tag.theme() != theme);
-            let found = retagged.get(index);
             tags.extend(found.iter().filter(|tag| tag.theme() == theme).cloned());
             tags.sort_by_key(Tag::theme);
             self.tags.set(position, tags);
