@@ -782,6 +782,12 @@ mod tests {
         assert_eq!(summarise_on(&survey, &codebook, &tagging, 8), one);
     }
 
+    fn set_value(column: &mut Column, row: usize, value: Value) {
+        let mut values = std::mem::take(&mut column.values).into_vec();
+        values[row] = value;
+        column.values = values.into();
+    }
+
     fn text_column(name: &str, role: ColumnRole, values: &[&str]) -> Column {
         Column {
             name: name.to_owned(),
@@ -1008,7 +1014,7 @@ mod tests {
     #[test]
     fn not_answered_group_filters_to_respondents_who_left_it_blank() {
         let (mut survey, codebook) = fixture();
-        survey.columns[0].values[1] = Value::Empty;
+        set_value(&mut survey.columns[0], 1, Value::Empty);
         let tagging = tag_fixture(&survey, &codebook);
         let crosstab = summarise(&survey, &codebook, &tagging)
             .by_attribute
@@ -1036,8 +1042,8 @@ mod tests {
     #[test]
     fn answers_that_say_nothing_are_not_comments() {
         let (mut survey, codebook) = fixture();
-        survey.columns[3].values[1] = Value::Text("N/A".into());
-        survey.columns[3].values[2] = Value::Text(" - ".into());
+        set_value(&mut survey.columns[3], 1, Value::Text("N/A".into()));
+        set_value(&mut survey.columns[3], 2, Value::Text(" - ".into()));
         let tagging = tag_fixture(&survey, &codebook);
         let summary = summarise(&survey, &codebook, &tagging);
         assert_eq!((summary.comments, summary.non_answers), (4, 2));

@@ -127,9 +127,6 @@ pub fn build_survey(
         };
         if !name.trim().is_empty() || values.iter().any(|value| !value.is_empty()) {
             values.resize(source_rows.len(), Value::Empty);
-            // A column grown cell by cell has up to twice the room it needs: 5 MB at 100,000
-            // rows of ten columns, held as long as the survey is.
-            values.shrink_to_fit();
             kept.push((column, name));
             kept_values.push(values);
         }
@@ -152,7 +149,7 @@ pub fn build_survey(
                 role: guess.role,
                 role_reason: guess.reason,
                 source_index: Some(index),
-                values,
+                values: values.into(),
             }
         })
         .collect();

@@ -5,7 +5,7 @@ use super::report::{ImportReport, ImportWarning, Imported};
 use super::roles;
 use crate::files::display_name;
 use crate::heading::normalise_heading;
-use crate::model::{Column, ColumnRole, Survey, Value};
+use crate::model::{Column, ColumnRole, Survey, Value, Values};
 
 /// The name of the column that says which file each response came from.
 pub const SOURCE_COLUMN: &str = "Source";
@@ -14,6 +14,8 @@ pub const SOURCE_COLUMN: &str = "Source";
 pub fn combine(parts: Vec<Imported>) -> Imported {
     let mut report = ImportReport::default();
     let mut columns: Vec<Column> = Vec::new();
+    // Each combined column's values, grown file by file and held in the column at the end.
+    let mut combined_values: Vec<Vec<Value>> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
     let mut files_with: Vec<Vec<String>> = Vec::new();
     let mut role_disagrees: Vec<bool> = Vec::new();
@@ -60,19 +62,21 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
                         role: column.role,
                         role_reason: column.role_reason.clone(),
                         source_index: column.source_index,
-                        values: vec![Value::Empty; before],
+                        values: Values::default(),
                     });
+                    combined_values.push(Vec::new());
                     columns.len() - 1
                 });
-            let (Some(target), Some(files), Some(disagrees)) = (
-                columns.get_mut(position),
+            let (Some(target), Some(values), Some(files), Some(disagrees)) = (
+                columns.get(position),
+                combined_values.get_mut(position),
                 files_with.get_mut(position),
                 role_disagrees.get_mut(position),
             ) else {
                 continue;
             };
-            target.values.resize(before, Value::Empty);
-            target.values.extend(column.values);
+            values.resize(before, Value::Empty);
+            values.extend(column.values.into_vec());
             *disagrees |= target.role != column.role;
             files.push(file.clone());
         }
@@ -80,15 +84,20 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
             Value::Text(file.as_str().into()),
             responses,
         ));
-        for column in &mut columns {
-            column.values.resize(file_of_response.len(), Value::Empty);
+        for values in &mut combined_values {
+            values.resize(file_of_response.len(), Value::Empty);
         }
         sources.extend(part.survey.sources);
         source_rows.extend(part.survey.source_rows);
         file_names.push(file);
     }
 
-    for ((column, files), disagrees) in columns.iter_mut().zip(&files_with).zip(&role_disagrees) {
+    for (((column, values), files), disagrees) in columns
+        .iter_mut()
+        .zip(combined_values)
+        .zip(&files_with)
+        .zip(&role_disagrees)
+    {
         if files.len() < file_names.len() {
             let missing = file_names
                 .iter()
@@ -104,12 +113,13 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
             let guess = roles::detect(
                 &column.name,
                 None,
-                &column.values,
+                &values,
                 column.source_index.unwrap_or(usize::MAX),
             );
             column.role = guess.role;
             column.role_reason = guess.reason;
         }
+        column.values = values.into();
     }
     columns.insert(
         0,
@@ -118,7 +128,7 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
             role: ColumnRole::Attribute,
             role_reason: "the file each response came from".to_owned(),
             source_index: None,
-            values: file_of_response,
+            values: file_of_response.into(),
         },
     );
     if !columns
@@ -200,7 +210,13 @@ mod tests {
             .map(Value::display)
             .collect();
         assert_eq!(comments[2], "Staff need training on autism");
-        assert_eq!(survey.columns[3].values[..2], [Value::Empty, Value::Empty]);
+        assert!(
+            survey.columns[3]
+                .values
+                .range(0..2)
+                .expect("two rows")
+                .all(Value::is_empty)
+        );
         assert!(
             combined
                 .report
