@@ -78,7 +78,7 @@ impl SurveyKeys {
         let by_question = questions
             .iter()
             .enumerate()
-            .map(|(position, key)| (key.clone(), ColumnId(position)))
+            .map(|(position, key)| (key.clone(), ColumnId::at(position)))
             .collect();
         Self {
             responses,
@@ -91,12 +91,14 @@ impl SurveyKeys {
 
     /// The response's key within its source, as the Coded responses sheet shows it.
     pub fn response(&self, response: ResponseId) -> &str {
-        self.responses.get(response.0).map_or("", |key| key)
+        self.responses.get(response.index()).map_or("", |key| key)
     }
 
     /// The question's key.
     pub fn question(&self, column: ColumnId) -> &str {
-        self.questions.get(column.0).map_or("", String::as_str)
+        self.questions
+            .get(column.index())
+            .map_or("", String::as_str)
     }
 
     /// The comment's lasting name.
@@ -129,7 +131,7 @@ impl SurveyKeys {
                 .iter()
                 .enumerate()
                 .map(|(position, key)| {
-                    let response = ResponseId(position);
+                    let response = ResponseId::at(position);
                     ((self.source_of(response), key.clone()), response)
                 })
                 .collect()
@@ -138,7 +140,9 @@ impl SurveyKeys {
 
     /// The position among the project's sources of the source that gave the response.
     fn source_of(&self, response: ResponseId) -> usize {
-        let index = self.sources.partition_point(|&(end, _)| end <= response.0);
+        let index = self
+            .sources
+            .partition_point(|&(end, _)| end <= response.index());
         self.sources.get(index).map_or(0, |&(_, position)| position)
     }
 

@@ -411,7 +411,7 @@ fn role_choices_survive_adding_a_file() {
     apply_and_wait(
         &mut harness,
         consultlens::gui::Command::SetRole(
-            consultlens::model::ColumnId(column),
+            consultlens::model::ColumnId::at(column),
             consultlens::model::ColumnRole::Ignore,
         ),
     );
@@ -1350,7 +1350,7 @@ fn under_review(app: &App) -> (usize, String) {
         .next_pending(app.view.review_position)
         .expect("one waiting");
     let theme = session.codebook.theme(current.theme).expect("theme");
-    (current.comment.response.0, theme.name.clone())
+    (current.comment.response.index(), theme.name.clone())
 }
 
 #[test]
@@ -1392,7 +1392,7 @@ fn suggestions_are_reviewed_by_keyboard_and_a_rejected_one_never_returns() {
     let app = harness.state();
     let session = session_of(app);
     let accepted = consultlens::model::CommentRef {
-        response: consultlens::model::ResponseId(response),
+        response: consultlens::model::ResponseId::at(response),
         column: consultlens::model::ColumnId(1),
     };
     let theme_id = session.codebook.find(&theme.to_lowercase()).expect("theme");
@@ -1438,7 +1438,7 @@ fn suggestions_are_reviewed_by_keyboard_and_a_rejected_one_never_returns() {
     let suggestions = session.learning.suggestions.as_ref().expect("learned");
     assert_eq!(suggestions.learned_from, 32);
     let rejected_ref = consultlens::model::CommentRef {
-        response: consultlens::model::ResponseId(rejected),
+        response: consultlens::model::ResponseId::at(rejected),
         column: consultlens::model::ColumnId(1),
     };
     assert!(

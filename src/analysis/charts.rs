@@ -790,7 +790,7 @@ pub fn dated_responses(
     if let Some(column) = chosen.and_then(|id| survey.column(id)) {
         for (response, value) in column.values.iter().enumerate() {
             if let Value::DateTime(when) = value
-                && selection.is_none_or(|selection| selection.has(ResponseId(response)))
+                && selection.is_none_or(|selection| selection.has(ResponseId::at(response)))
             {
                 *days.entry(when.date()).or_default() += 1;
             }

@@ -6,6 +6,7 @@
 pub mod charts;
 mod filter;
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 pub use filter::Filter;
@@ -137,7 +138,10 @@ pub struct Selection {
 impl Selection {
     /// Whether `response` is selected.
     pub fn has(&self, response: ResponseId) -> bool {
-        self.responses.get(response.0).copied().unwrap_or_default()
+        self.responses
+            .get(response.index())
+            .copied()
+            .unwrap_or_default()
     }
 }
 
@@ -506,7 +510,7 @@ impl ThemesByResponse {
         let mut comments = tagging.iter().peekable();
         let mut raised = Vec::new();
         ends.push(0);
-        for response in (0..responses).map(ResponseId) {
+        for response in (0..responses).map(ResponseId::at) {
             raised.clear();
             while let Some((_, tags)) =
                 comments.next_if(|(comment, _)| comment.response == response)
@@ -524,7 +528,7 @@ impl ThemesByResponse {
 
     fn themes_of(&self, response: ResponseId) -> impl Iterator<Item = ThemeId> + '_ {
         let at = |index: usize| self.ends.get(index).map(|&end| end as usize);
-        let themes = match (at(response.0), at(response.0 + 1)) {
+        let themes = match (at(response.index()), at(response.index() + 1)) {
             (Some(start), Some(end)) => self.themes.get(start..end).unwrap_or_default(),
             _ => &[],
         };
@@ -579,23 +583,34 @@ fn crosstab(
     themes: &[ThemeCount],
     response_themes: &ThemesByResponse,
 ) -> Crosstab {
-    // Each commenter's answer, as the position of that answer among the distinct answers met.
-    let mut answers: HashMap<String, usize> = HashMap::new();
+    // Each commenter's answer, as the position of that answer among the distinct answers met:
+    // a number beside each commenter, and no copy of the answer's text unless it is new.
+    let mut answers: HashMap<String, u32> = HashMap::new();
     let mut groups: Vec<AttributeGroup> = Vec::new();
-    let group_of: Vec<(ResponseId, usize)> = commenters
+    let group_of: Vec<u32> = commenters
         .iter()
         .map(|&response| {
-            let value = survey.attribute_value(response, attribute);
-            let next = answers.len();
-            let met = *answers.entry(value).or_insert_with_key(|value| {
-                groups.push(AttributeGroup {
-                    value: value.clone(),
-                    respondents: 0,
-                });
-                next
-            });
-            groups[met].respondents += 1;
-            (response, met)
+            let value = survey.value(response, attribute);
+            let shown = match value.as_text() {
+                Some(text) => Cow::Borrowed(text),
+                None => Cow::Owned(value.display()),
+            };
+            let met = match answers.get(&*shown) {
+                Some(&met) => met,
+                None => {
+                    let met = as_u32(groups.len());
+                    groups.push(AttributeGroup {
+                        value: shown.clone().into_owned(),
+                        respondents: 0,
+                    });
+                    answers.insert(shown.into_owned(), met);
+                    met
+                }
+            };
+            if let Some(group) = groups.get_mut(met as usize) {
+                group.respondents += 1;
+            }
+            met
         })
         .collect();
     let mut order: Vec<usize> = (0..groups.len()).collect();
@@ -618,8 +633,8 @@ fn crosstab(
         .max()
         .unwrap_or_default();
     let mut tagged = vec![vec![0_usize; groups.len()]; theme_slots];
-    for &(response, met) in &group_of {
-        let group = position[met];
+    for (&response, &met) in commenters.iter().zip(&group_of) {
+        let group = position[met as usize];
         for theme in response_themes.themes_of(response) {
             if let Some(slot) = tagged
                 .get_mut(theme.0)
@@ -683,7 +698,9 @@ fn closed_questions_of(
                     .values
                     .iter()
                     .enumerate()
-                    .filter(|(response, value)| !value.is_empty() && counted(ResponseId(*response)))
+                    .filter(|(response, value)| {
+                        !value.is_empty() && counted(ResponseId::at(*response))
+                    })
                     .map(|(_, value)| value)
             };
             let answered = values().count();
@@ -710,7 +727,7 @@ fn closed_questions_of(
                 })
                 .collect();
             ClosedQuestion {
-                column: ColumnId(index),
+                column: ColumnId::at(index),
                 name: column.name.clone(),
                 is_multi_select,
                 answered,
@@ -898,7 +915,7 @@ mod tests {
                 .comments
                 .iter()
                 .copied()
-                .filter(|comment| parents[comment.response.0])
+                .filter(|comment| parents[comment.response.index()])
                 .collect(),
         };
         let selected = summarise_selected(

@@ -20,7 +20,7 @@ pub fn column_named(survey: &Survey, name: &str, file: &Path) -> anyhow::Result<
                 .iter()
                 .position(|column| normalise_heading(&column.name) == wanted)
         })
-        .map(ColumnId)
+        .map(ColumnId::at)
         .with_context(|| {
             let names: Vec<&str> = survey
                 .columns

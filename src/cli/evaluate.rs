@@ -219,7 +219,7 @@ fn sentiment_evaluation(
     started: Instant,
 ) -> Result<EvaluationJson> {
     let rows: Vec<(String, Sentiment)> = (0..survey.response_count())
-        .map(ResponseId)
+        .map(ResponseId::at)
         .filter_map(|response| {
             let comment = survey.value(response, text).display();
             let label = Sentiment::from_label(&survey.value(response, labels).display())?;
@@ -313,7 +313,7 @@ fn split_labels(cell: &str) -> Vec<String> {
 /// The rows with a comment and at least one label, the labels numbered in name order.
 fn labelled(survey: &Survey, text: ColumnId, labels: ColumnId) -> Labelled {
     let rows: Vec<(String, Vec<String>)> = (0..survey.response_count())
-        .map(ResponseId)
+        .map(ResponseId::at)
         .filter_map(|response| {
             let comment = survey.value(response, text).display();
             let own = split_labels(&survey.value(response, labels).display());
@@ -354,7 +354,7 @@ fn two_codings(
         split_labels(&survey.value(response, column).display())
     };
     let rows: Vec<(String, Vec<String>, Vec<String>)> = (0..survey.response_count())
-        .map(ResponseId)
+        .map(ResponseId::at)
         .filter_map(|response| {
             let comment = survey.value(response, text).display();
             let (one, other) = (labels_of(response, first), labels_of(response, second));

@@ -54,7 +54,7 @@ impl<'a> CodedRows<'a> {
             .iter()
             .enumerate()
             .filter(|(_, column)| !matches!(column.role, ColumnRole::Personal | ColumnRole::Ignore))
-            .map(|(index, _)| ColumnId(index))
+            .map(|(index, _)| ColumnId::at(index))
             .collect();
         let mut removed_by_hand: Vec<(ResponseId, ThemeId)> = tagging
             .removed_by_hand
@@ -125,7 +125,7 @@ impl<'a> CodedRows<'a> {
         response: usize,
         mut visit: impl FnMut(usize, Cell<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
-        let id = ResponseId(response);
+        let id = ResponseId::at(response);
         visit(0, Cell::Text(self.response_key(id)))?;
         let source_row = self
             .survey

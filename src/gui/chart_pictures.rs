@@ -130,12 +130,12 @@ impl ChartInputs {
         match &filter.attribute {
             Some((column, value)) if !by_comment => {
                 for (response, selected) in responses.iter_mut().enumerate() {
-                    *selected = survey.attribute_value(ResponseId(response), *column) == *value;
+                    *selected = survey.attribute_value(ResponseId::at(response), *column) == *value;
                 }
             }
             _ => {
                 for comment in &self.visible {
-                    if let Some(selected) = responses.get_mut(comment.response.0) {
+                    if let Some(selected) = responses.get_mut(comment.response.index()) {
                         *selected = true;
                     }
                 }

@@ -428,7 +428,7 @@ pub fn meta_line(session: &Session, comment: CommentRef) -> String {
     let survey = &session.survey;
     let row = survey
         .source_rows
-        .get(comment.response.0)
+        .get(comment.response.index())
         .copied()
         .unwrap_or_default();
     // The summary chose the respondent-type column once; rows reuse it every frame.

@@ -90,7 +90,7 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
                                 )
                             });
                         if role != column.role {
-                            commands.push(Command::SetRole(ColumnId(index), role));
+                            commands.push(Command::SetRole(ColumnId::at(index), role));
                         }
                     });
                     row.col(|ui| {

@@ -1268,7 +1268,7 @@ mod tests {
                 .columns
                 .iter()
                 .position(|column| column.name.starts_with(name))
-                .map(ColumnId)
+                .map(ColumnId::at)
                 .expect("column")
         };
         let id = column_named(&app, "Id");

@@ -205,7 +205,7 @@ mod tests {
         );
         let read = [Sentiment::Negative, Sentiment::Positive, Sentiment::Mixed];
         let counts = by_theme(&[ThemeId(1), ThemeId(0)], &tagging, |comment| {
-            read.get(comment.response.0).copied()
+            read.get(comment.response.index()).copied()
         });
         assert_eq!(counts, [[1, 1, 0, 0], [0, 1, 0, 0]]);
     }

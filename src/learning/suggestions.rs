@@ -349,7 +349,7 @@ mod tests {
 
     fn comment(index: usize) -> CommentRef {
         CommentRef {
-            response: ResponseId(index),
+            response: ResponseId::at(index),
             column: crate::model::ColumnId(0),
         }
     }
@@ -393,7 +393,7 @@ mod tests {
         .expect("learned");
         assert_eq!(learned.learned_from, 45);
         for (_, suggestion) in learned.pending() {
-            let index = suggestion.comment.response.0;
+            let index = suggestion.comment.response.index();
             assert!(index >= 45, "a coded comment got a suggestion");
             assert_eq!(suggestion.theme.0, index % 3, "comment {index}");
             assert!((0.0..=1.0).contains(&suggestion.confidence));

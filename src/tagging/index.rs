@@ -447,7 +447,10 @@ mod tests {
 
     /// The responses (0-based) of the comments.
     fn responses(comments: &[CommentRef]) -> Vec<usize> {
-        comments.iter().map(|comment| comment.response.0).collect()
+        comments
+            .iter()
+            .map(|comment| comment.response.index())
+            .collect()
     }
 
     fn strings(phrases: &[&str]) -> Vec<String> {
