@@ -121,7 +121,10 @@ fn hand_coding_holds_over_the_rules_and_undo_works_across_restarts() {
         .keys
         .find_comment(&comment("R3"))
         .expect("R3's comment");
-    assert_eq!(loaded.tagging.tags_of(r3)[0].origin(), TagOrigin::Person);
+    assert_eq!(
+        loaded.tagging.tags_of(r3).first().expect("a tag").origin(),
+        TagOrigin::Person
+    );
 
     // Undo in one run, see it in the next; redo likewise.
     let undone = Project::open(&path).expect("opens").undo().expect("undoes");
@@ -215,7 +218,7 @@ parent = \"working-together\"
         .expect("decided");
     let loaded = project.load(&Progress::new()).expect("loads");
     let r3 = loaded.keys.find_comment(&comment("R3")).expect("R3");
-    let theme = loaded.tagging.tags_of(r3)[0].theme();
+    let theme = loaded.tagging.tags_of(r3).first().expect("a tag").theme();
     assert_eq!(
         loaded
             .codebook

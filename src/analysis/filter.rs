@@ -4,7 +4,7 @@ use regex::{Regex, RegexBuilder};
 
 use crate::codebook::{Codebook, ThemeId};
 use crate::model::{ColumnId, CommentRef, Survey};
-use crate::tagging::{Tag, TagOrigin, Tagging};
+use crate::tagging::{TagList, TagOrigin, Tagging};
 
 /// Comments from which filtering is shared among the cores.
 const SPLIT_FROM: usize = 20_000;
@@ -58,7 +58,7 @@ impl Filter {
             survey
                 .non_answers()
                 .into_iter()
-                .filter(|&comment| passes(comment, &[]))
+                .filter(|&comment| passes(comment, TagList::of(&[])))
                 .collect()
         } else {
             // A first letter typed in the search box looks at every comment: every core helps,
@@ -102,7 +102,7 @@ impl Filter {
             return shown
                 .iter()
                 .copied()
-                .filter(|&comment| passes(comment, &[]))
+                .filter(|&comment| passes(comment, TagList::of(&[])))
                 .collect();
         }
         crate::cores::in_runs(shown.len(), threads, |run| {
@@ -124,7 +124,7 @@ impl Filter {
                     let tags = tagged
                         .peek()
                         .filter(|&&(&other, _)| other == comment)
-                        .map_or(&[][..], |&(_, tags)| tags);
+                        .map_or(TagList::of(&[]), |&(_, tags)| tags);
                     passes(comment, tags)
                 })
                 .collect()
@@ -166,7 +166,7 @@ impl Filter {
         survey: &'a Survey,
         codebook: &Codebook,
         tagging: &'a Tagging,
-    ) -> impl Fn(CommentRef, &[Tag]) -> bool + 'a {
+    ) -> impl Fn(CommentRef, TagList<'_>) -> bool + 'a {
         let wanted_themes: Option<Vec<ThemeId>> = self.theme.map(|theme| {
             let mut wanted = codebook.children(theme);
             wanted.push(theme);
@@ -181,7 +181,7 @@ impl Filter {
                 .collect()
         });
         // The cheap questions first: most comments fail one of them when any is asked.
-        move |comment: CommentRef, tags: &[Tag]| {
+        move |comment: CommentRef, tags: TagList<'_>| {
             self.question
                 .is_none_or(|question| comment.column == question)
                 && (!self.no_theme || tags.is_empty())

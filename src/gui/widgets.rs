@@ -5,7 +5,7 @@ use egui::{Color32, FontId};
 
 use crate::codebook::{Codebook, Rgb, ThemeId};
 use crate::model::{ColumnId, ColumnRole, Survey};
-use crate::tagging::{Span, Tag};
+use crate::tagging::{Span, TagList};
 
 /// A colour for egui.
 pub fn colour32([red, green, blue]: Rgb) -> Color32 {
@@ -196,7 +196,12 @@ impl Chip {
 }
 
 /// The comment text with the words that triggered its themes highlighted.
-pub fn highlighted_text(ui: &egui::Ui, text: &str, tags: &[Tag], max_rows: usize) -> LayoutJob {
+pub fn highlighted_text(
+    ui: &egui::Ui,
+    text: &str,
+    tags: TagList<'_>,
+    max_rows: usize,
+) -> LayoutJob {
     let font = FontId::proportional(
         ui.style()
             .text_styles
@@ -234,7 +239,7 @@ pub fn highlighted_text(ui: &egui::Ui, text: &str, tags: &[Tag], max_rows: usize
 }
 
 /// All tags' spans, sorted, with overlaps joined.
-fn merged_spans(tags: &[Tag]) -> Vec<Span> {
+fn merged_spans(tags: TagList<'_>) -> Vec<Span> {
     let mut spans: Vec<Span> = tags
         .iter()
         .flat_map(|tag| tag.spans().iter().copied())
@@ -253,6 +258,7 @@ fn merged_spans(tags: &[Tag]) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tagging::Tag;
 
     #[test]
     fn overlapping_spans_merge() {
@@ -262,7 +268,7 @@ mod tests {
                 spans.iter().map(|&(start, end)| Span::new(start, end)),
             )
         };
-        let merged = merged_spans(&[tag(&[(0, 5), (10, 12)]), tag(&[(3, 8)])]);
+        let merged = merged_spans(TagList::of(&[tag(&[(0, 5), (10, 12)]), tag(&[(3, 8)])]));
         assert_eq!(merged, [Span::new(0, 8), Span::new(10, 12)]);
     }
 }

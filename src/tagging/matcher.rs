@@ -38,8 +38,6 @@ pub(super) struct Matcher<'r> {
     hits: Vec<Hit>,
     /// The spans that count, by theme.
     found: Vec<(ThemeId, Span)>,
-    /// The tags being gathered for one comment.
-    gathered: Vec<Tag>,
 }
 
 impl<'r> Matcher<'r> {
@@ -51,15 +49,25 @@ impl<'r> Matcher<'r> {
             placed: Vec::new(),
             hits: Vec::new(),
             found: Vec::new(),
-            gathered: Vec::new(),
         }
     }
 
     /// The tags the rules give one text, sorted by theme.
     pub(super) fn tag(&mut self, text: &str) -> impl Iterator<Item = Tag> + '_ {
+        self.find(text)
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|same_theme| {
+                Tag::by_rules(same_theme[0].0, same_theme.iter().map(|&(_, span)| span))
+            })
+    }
+
+    /// What the rules find in one text: each theme with a word that shows it, sorted by theme,
+    /// a theme's words in order.
+    pub(super) fn find(&mut self, text: &str) -> &[(ThemeId, Span)] {
         self.place_words(text);
         self.find_hits();
-        self.tags()
+        self.gather_found();
+        &self.found
     }
 
     fn place_words(&mut self, text: &str) {
@@ -131,12 +139,11 @@ impl<'r> Matcher<'r> {
     }
 
     /// A theme's keyword match counts unless an exclusion of the same theme overlaps it.
-    fn tags(&mut self) -> impl Iterator<Item = Tag> + '_ {
+    fn gather_found(&mut self) {
         let Self {
             placed,
             hits,
             found,
-            gathered,
             ..
         } = self;
         found.clear();
@@ -160,9 +167,5 @@ impl<'r> Matcher<'r> {
         }
         found.sort_unstable();
         found.dedup();
-        gathered.extend(found.chunk_by(|a, b| a.0 == b.0).map(|same_theme| {
-            Tag::by_rules(same_theme[0].0, same_theme.iter().map(|&(_, span)| span))
-        }));
-        gathered.drain(..)
     }
 }

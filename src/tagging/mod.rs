@@ -8,6 +8,7 @@ mod tag;
 mod tokens;
 
 pub use index::CommentIndex;
+pub use lists::{TagIter, TagList, TagRef};
 pub use rules::RuleSet;
 pub use tag::{Coding, Span, Tag, TagOrigin};
 pub use tokens::{Token, Tokenizer};
@@ -36,7 +37,7 @@ impl Tagging {
     pub fn new(comments: Vec<CommentRef>, tags: &[Vec<Tag>]) -> Self {
         debug_assert_eq!(comments.len(), tags.len(), "a list of tags per comment");
         Self {
-            tags: TagLists::from_lists(tags.len(), tags.iter().map(Vec::as_slice)),
+            tags: TagLists::from_lists(tags.len(), tags.iter().map(|tags| TagList::of(tags))),
             comments,
             removed_by_hand: Vec::new(),
         }
@@ -68,13 +69,13 @@ impl Tagging {
     }
 
     /// The tags of one comment; empty when it has none or is not a comment.
-    pub fn tags_of(&self, comment: CommentRef) -> &[Tag] {
+    pub fn tags_of(&self, comment: CommentRef) -> TagList<'_> {
         self.position(comment)
-            .map_or(&[], |position| self.tags.get(position))
+            .map_or(TagList::of(&[]), |position| self.tags.get(position))
     }
 
     /// The tags of `comments[positions]`, in order.
-    pub fn tags_in(&self, positions: std::ops::Range<usize>) -> impl Iterator<Item = &[Tag]> {
+    pub fn tags_in(&self, positions: std::ops::Range<usize>) -> impl Iterator<Item = TagList<'_>> {
         self.tags.range(positions)
     }
 
@@ -158,7 +159,12 @@ impl Tagging {
             };
             let mut tags = self.tags.get(position).to_vec();
             tags.retain(|tag| tag.theme() != theme);
-            tags.extend(found.iter().filter(|tag| tag.theme() == theme).cloned());
+            tags.extend(
+                found
+                    .iter()
+                    .filter(|tag| tag.theme() == theme)
+                    .map(TagRef::to_tag),
+            );
             tags.sort_by_key(Tag::theme);
             self.tags.set(position, tags);
         }
@@ -170,7 +176,10 @@ impl Tagging {
     }
 
     /// The comments of one response with their tags, in survey order.
-    pub fn of_response(&self, response: ResponseId) -> impl Iterator<Item = (CommentRef, &[Tag])> {
+    pub fn of_response(
+        &self,
+        response: ResponseId,
+    ) -> impl Iterator<Item = (CommentRef, TagList<'_>)> {
         let first = self
             .comments
             .partition_point(|comment| comment.response < response);
@@ -183,7 +192,7 @@ impl Tagging {
     }
 
     /// The comments with their tags, in survey order.
-    pub fn iter(&self) -> impl Iterator<Item = (CommentRef, &[Tag])> {
+    pub fn iter(&self) -> impl Iterator<Item = (CommentRef, TagList<'_>)> {
         self.comments
             .iter()
             .copied()
@@ -257,7 +266,7 @@ fn tag_on_threads(
                 return None;
             }
             for &comment in batch {
-                tags.push(matcher.tag(survey.comment_text(comment).unwrap_or_default()));
+                tags.push_found(matcher.find(survey.comment_text(comment).unwrap_or_default()));
             }
             let so_far = done.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
             progress.set_done_of((so_far + batch.len()) as u64, total as u64);
@@ -370,7 +379,10 @@ mod tests {
         assert!(tagging.tags_of(first).is_empty());
         assert!(copied.has_theme(first, transport));
         assert!(copied.tags_of(second).is_empty());
-        assert_eq!(tagging.tags_of(second), [Tag::by_person(communication)]);
+        assert_eq!(
+            tagging.tags_of(second).to_vec(),
+            [Tag::by_person(communication)]
+        );
     }
 
     #[test]
@@ -473,7 +485,7 @@ mod tests {
         // Each comment on its own, with nothing remembered from the others, agrees too.
         for (comment, tags) in one.iter() {
             let alone = tag_text(&rules, survey.comment_text(comment).unwrap_or_default());
-            assert_eq!(alone, tags, "{comment:?}");
+            assert_eq!(alone, tags.to_vec(), "{comment:?}");
         }
     }
 }
