@@ -10,7 +10,7 @@ use arcstr::ArcStr;
 
 use crate::counts::as_u32;
 use crate::heading::normalise_heading;
-use crate::model::{ColumnId, ColumnRole, CommentRef, ResponseId, Survey, Value};
+use crate::model::{ColumnId, ColumnRole, CommentRef, ResponseId, Survey, ValueRef};
 
 /// A comment's lasting name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -179,7 +179,7 @@ fn push_identifier_values(
             };
             responses.truncate(start);
             responses.extend(values.map(|value| match value {
-                Value::Text(text) => text.clone(),
+                ValueRef::Text(text) => text.clone(),
                 other => ArcStr::from(other.display()),
             }));
             let keys = &responses[start..];

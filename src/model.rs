@@ -4,14 +4,15 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use arcstr::ArcStr;
-use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
+
+mod values;
+
+pub use values::{Value, ValueRef, Values, ValuesIter};
 
 use crate::answers::is_non_answer;
 use crate::counts::as_u32;
 use crate::heading::normalise_heading;
-use crate::wording::format_number;
 
 /// Position of a column in [`Survey::columns`] (0-based). 32 bits, as [`ResponseId`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -118,293 +119,6 @@ impl ColumnRole {
 impl fmt::Display for ColumnRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())
-    }
-}
-
-/// One cell's value after import.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum Value {
-    /// No answer.
-    #[default]
-    Empty,
-    /// Text, trimmed. Shared, so an answer repeated down a column (a shared string in .xlsx, a
-    /// choice in CSV) is held once; one word wide, so that a value is 16 bytes, not 24 (a
-    /// survey of 100,000 responses holds a million of them).
-    Text(ArcStr),
-    /// A number.
-    Number(f64),
-    /// A date and time.
-    DateTime(NaiveDateTime),
-    /// A true/false cell.
-    Bool(bool),
-}
-
-// A survey holds a value per response and column: kept at two words.
-const _: () = assert!(std::mem::size_of::<Value>() == 16);
-
-impl Value {
-    /// Whether the cell holds no answer.
-    pub fn is_empty(&self) -> bool {
-        matches!(self, Value::Empty)
-    }
-
-    /// The text of a text cell.
-    pub fn as_text(&self) -> Option<&str> {
-        match self {
-            Value::Text(text) => Some(text),
-            _ => None,
-        }
-    }
-
-    /// Whether the value reads as `text` (what [`Value::display`] gives), without making a copy
-    /// of text answers.
-    pub fn reads_as(&self, text: &str) -> bool {
-        match self {
-            Value::Empty => text.is_empty(),
-            Value::Text(own) => **own == *text,
-            other => other.display() == text,
-        }
-    }
-
-    /// The value as a user would read it; empty for [`Value::Empty`].
-    pub fn display(&self) -> String {
-        match self {
-            Value::Empty => String::new(),
-            Value::Text(text) => text.to_string(),
-            Value::Number(number) => format_number(*number),
-            Value::DateTime(when) => when.format("%Y-%m-%d %H:%M:%S").to_string(),
-            Value::Bool(flag) => if *flag { "TRUE" } else { "FALSE" }.to_owned(),
-        }
-    }
-}
-
-impl From<&str> for Value {
-    /// A text answer as written; blank text is no answer.
-    fn from(text: &str) -> Self {
-        if text.trim().is_empty() {
-            Value::Empty
-        } else {
-            Value::Text(text.into())
-        }
-    }
-}
-
-/// A column's values, one per response. A column of few distinct values (a closed question's
-/// choices, a respondent type) holds each of them once and a byte per response saying which:
-/// at 16 bytes a cell, five such columns took 40 MB of a 500,000-response survey.
-#[derive(Debug, Clone)]
-pub struct Values(Held);
-
-#[derive(Debug, Clone)]
-enum Held {
-    EachCell(Vec<Value>),
-    Coded {
-        distinct: Vec<Value>,
-        codes: Vec<u8>,
-    },
-}
-
-/// A value as a key for finding it among the distinct ones: a number by its bits, so that the
-/// coded column gives back exactly what it was given.
-#[derive(PartialEq, Eq, Hash)]
-enum DistinctKey<'a> {
-    Empty,
-    Text(&'a str),
-    Number(u64),
-    DateTime(NaiveDateTime),
-    Bool(bool),
-}
-
-impl<'a> From<&'a Value> for DistinctKey<'a> {
-    fn from(value: &'a Value) -> Self {
-        match value {
-            Value::Empty => DistinctKey::Empty,
-            Value::Text(text) => DistinctKey::Text(text),
-            Value::Number(number) => DistinctKey::Number(number.to_bits()),
-            Value::DateTime(when) => DistinctKey::DateTime(*when),
-            Value::Bool(flag) => DistinctKey::Bool(*flag),
-        }
-    }
-}
-
-impl Values {
-    /// The number of values: the survey's responses.
-    pub fn len(&self) -> usize {
-        match &self.0 {
-            Held::EachCell(values) => values.len(),
-            Held::Coded { codes, .. } => codes.len(),
-        }
-    }
-
-    /// Whether there are no values (a survey without responses).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The value of this response's row, if there is one.
-    pub fn get(&self, row: usize) -> Option<&Value> {
-        match &self.0 {
-            Held::EachCell(values) => values.get(row),
-            Held::Coded { distinct, codes } => distinct.get(usize::from(*codes.get(row)?)),
-        }
-    }
-
-    /// The values in order.
-    pub fn iter(&self) -> ValuesIter<'_> {
-        self.range(0..self.len())
-            .unwrap_or(ValuesIter::EachCell([].iter()))
-    }
-
-    /// The values of the rows in `range`, in order; `None` when it reaches past the end.
-    pub fn range(&self, range: std::ops::Range<usize>) -> Option<ValuesIter<'_>> {
-        Some(match &self.0 {
-            Held::EachCell(values) => ValuesIter::EachCell(values.get(range)?.iter()),
-            Held::Coded { distinct, codes } => ValuesIter::Coded {
-                distinct,
-                codes: codes.get(range)?.iter(),
-            },
-        })
-    }
-
-    /// The values, one per cell, for changing them.
-    pub fn into_vec(self) -> Vec<Value> {
-        match self.0 {
-            Held::EachCell(values) => values,
-            Held::Coded { distinct, codes } => codes
-                .into_iter()
-                .map(|code| distinct[usize::from(code)].clone())
-                .collect(),
-        }
-    }
-
-    /// The distinct values and each cell's code among them, when there are few enough.
-    fn coded(values: &[Value]) -> Option<(Vec<Value>, Vec<u8>)> {
-        let mut distinct: Vec<Value> = Vec::new();
-        let mut found: rustc_hash::FxHashMap<DistinctKey<'_>, u8> = Default::default();
-        let mut codes = Vec::with_capacity(values.len());
-        for value in values {
-            let next = distinct.len();
-            let code = *found.entry(DistinctKey::from(value)).or_insert_with(|| {
-                distinct.push(value.clone());
-                u8::try_from(next).unwrap_or(u8::MAX)
-            });
-            if distinct.len() > usize::from(u8::MAX) + 1 {
-                return None;
-            }
-            codes.push(code);
-        }
-        Some((distinct, codes))
-    }
-}
-
-impl Default for Values {
-    fn default() -> Self {
-        Self(Held::EachCell(Vec::new()))
-    }
-}
-
-impl From<Vec<Value>> for Values {
-    /// Codes the values when they have at most 256 distinct ones; holds them as they are else.
-    fn from(mut values: Vec<Value>) -> Self {
-        match Self::coded(&values) {
-            Some((distinct, codes)) => Self(Held::Coded { distinct, codes }),
-            None => {
-                // A column grown cell by cell has up to twice the room it needs: 5 MB at
-                // 100,000 rows of ten columns, held as long as the survey is.
-                values.shrink_to_fit();
-                Self(Held::EachCell(values))
-            }
-        }
-    }
-}
-
-impl FromIterator<Value> for Values {
-    fn from_iter<I: IntoIterator<Item = Value>>(values: I) -> Self {
-        values.into_iter().collect::<Vec<Value>>().into()
-    }
-}
-
-impl<'a> IntoIterator for &'a Values {
-    type Item = &'a Value;
-    type IntoIter = ValuesIter<'a>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
-
-/// The values of a column, or of a range of its rows, in order.
-#[derive(Debug, Clone)]
-pub enum ValuesIter<'a> {
-    /// A column holding each cell's value.
-    EachCell(std::slice::Iter<'a, Value>),
-    /// A coded column: each cell's code among the distinct values.
-    Coded {
-        /// The column's distinct values.
-        distinct: &'a [Value],
-        /// The codes of the rows still to come.
-        codes: std::slice::Iter<'a, u8>,
-    },
-}
-
-impl<'a> ValuesIter<'a> {
-    fn decode(distinct: &'a [Value], code: u8) -> &'a Value {
-        distinct.get(usize::from(code)).unwrap_or(&EMPTY_VALUE)
-    }
-}
-
-impl<'a> Iterator for ValuesIter<'a> {
-    type Item = &'a Value;
-
-    fn next(&mut self) -> Option<&'a Value> {
-        match self {
-            ValuesIter::EachCell(values) => values.next(),
-            ValuesIter::Coded { distinct, codes } => {
-                codes.next().map(|&code| Self::decode(distinct, code))
-            }
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        match self {
-            ValuesIter::EachCell(values) => values.size_hint(),
-            ValuesIter::Coded { codes, .. } => codes.size_hint(),
-        }
-    }
-}
-
-impl DoubleEndedIterator for ValuesIter<'_> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        match self {
-            ValuesIter::EachCell(values) => values.next_back(),
-            ValuesIter::Coded { distinct, codes } => {
-                codes.next_back().map(|&code| Self::decode(distinct, code))
-            }
-        }
-    }
-}
-
-impl ExactSizeIterator for ValuesIter<'_> {}
-
-/// What a cell outside the survey reads as.
-static EMPTY_VALUE: Value = Value::Empty;
-
-impl PartialEq for Values {
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
-    }
-}
-
-impl std::ops::Index<usize> for Values {
-    type Output = Value;
-
-    fn index(&self, row: usize) -> &Value {
-        self.get(row).unwrap_or_else(|| {
-            panic!(
-                "row {row} of a column of {} values was asked for",
-                self.len()
-            )
-        })
     }
 }
 
@@ -542,11 +256,11 @@ impl Survey {
     }
 
     /// A cell's value; `Empty` when out of range.
-    pub fn value(&self, response: ResponseId, column: ColumnId) -> &Value {
+    pub fn value(&self, response: ResponseId, column: ColumnId) -> ValueRef<'_> {
         self.columns
             .get(column.index())
             .and_then(|column| column.values.get(response.index()))
-            .unwrap_or(&EMPTY_VALUE)
+            .unwrap_or_default()
     }
 
     /// Every free-text answer that says something, by response then column: the comments that
@@ -580,7 +294,7 @@ impl Survey {
     /// The text of a free-text answer, or `None` when blank.
     pub fn comment_text(&self, comment: CommentRef) -> Option<&str> {
         match self.value(comment.response, comment.column) {
-            Value::Text(text) if !text.trim().is_empty() => Some(text),
+            ValueRef::Text(text) if !text.trim().is_empty() => Some(text),
             _ => None,
         }
     }
@@ -640,69 +354,5 @@ impl RoleChoices {
                 .position(|column| normalise_heading(&column.name) == *wanted)
                 .map(ColumnId::at)
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cells(count: usize, distinct: usize) -> Vec<Value> {
-        (0..count)
-            .map(|row| match row % distinct {
-                0 => Value::Empty,
-                1 => Value::Number(-0.0),
-                2 => Value::Number(0.0),
-                3 => Value::Bool(true),
-                4 => Value::DateTime(
-                    chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
-                        .and_then(|day| day.and_hms_opt(9, 30, 0))
-                        .expect("a date"),
-                ),
-                other => Value::Text(format!("choice {other}").into()),
-            })
-            .collect()
-    }
-
-    fn same_cells(values: &Values, expected: &[Value]) {
-        assert_eq!(values.len(), expected.len());
-        let numbers_as_bits = |value: &Value| match value {
-            Value::Number(number) => number.to_bits().to_string(),
-            other => format!("{other:?}"),
-        };
-        let held: Vec<String> = values.iter().map(numbers_as_bits).collect();
-        let given: Vec<String> = expected.iter().map(numbers_as_bits).collect();
-        assert_eq!(held, given);
-        let backwards: Vec<String> = values.iter().rev().map(numbers_as_bits).collect();
-        assert!(backwards.iter().eq(given.iter().rev()));
-        for row in [0, 1, expected.len() / 2, expected.len() - 1] {
-            assert_eq!(values.get(row), expected.get(row));
-        }
-        assert_eq!(values.get(expected.len()), None);
-        let middle = 3..expected.len() - 2;
-        assert!(
-            values
-                .range(middle.clone())
-                .expect("in range")
-                .eq(expected[middle].iter())
-        );
-        assert!(values.range(1..expected.len() + 1).is_none());
-        assert_eq!(values.clone().into_vec(), expected);
-    }
-
-    #[test]
-    fn a_column_gives_back_every_cell_as_given_whether_its_values_are_coded_or_not() {
-        // 256 distinct values are coded, 257 are not: both read the same.
-        for distinct in [1, 7, 256, 257] {
-            let given = cells(1_000, distinct);
-            let values = Values::from(given.clone());
-            assert_eq!(
-                matches!(values.0, Held::Coded { .. }),
-                distinct <= 256,
-                "{distinct} distinct values"
-            );
-            same_cells(&values, &given);
-            assert_eq!(values, given.into_iter().collect::<Values>());
-        }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{ColumnRole, Survey, Value};
+use crate::model::{ColumnRole, Survey, ValueRef};
 
 /// What stands in for each kind of personal data.
 const EMAIL: &str = "[email removed]";
@@ -54,7 +54,7 @@ impl Redactor {
             .filter(|column| column.role == ColumnRole::Personal)
         {
             for value in &column.values {
-                let Value::Text(text) = value else {
+                let ValueRef::Text(text) = value else {
                     continue;
                 };
                 if text.contains('@') {
@@ -165,7 +165,7 @@ fn capitalised(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Column, ColumnRole};
+    use crate::model::{Column, ColumnRole, Value};
 
     fn survey_with_names(names: &[&str]) -> Survey {
         Survey {

@@ -188,7 +188,11 @@ fn microsoft_forms_windows_1252_csv_with_pound_signs() {
         imported.report.platform,
         Some(SurveyPlatform::MicrosoftForms)
     );
-    let comment = imported.survey.columns[5].values[0].display();
+    let comment = imported.survey.columns[5]
+        .values
+        .get(0)
+        .expect("a row")
+        .display();
     assert_eq!(comment, "£500 more per pupil wouldn’t go far");
     assert!(
         imported

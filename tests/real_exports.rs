@@ -230,7 +230,7 @@ fn dates_in_the_1904_system() {
         .values
         .iter()
         .take(2)
-        .map(consultlens::model::Value::display)
+        .map(consultlens::model::ValueRef::display)
         .collect();
     assert_eq!(first, ["2021-01-01 00:00:00", "2021-01-02 00:00:00"]);
 }

@@ -10,7 +10,7 @@ use crate::answers::{AGREEMENT_SCALE, SATISFACTION_SCALE};
 use crate::codebook::{Codebook, ThemeId};
 use crate::counts::as_f64;
 use crate::learning::{Sentiment, sentiment_by_theme};
-use crate::model::{ColumnRole, CommentRef, ResponseId, Survey, Value};
+use crate::model::{ColumnRole, CommentRef, ResponseId, Survey, ValueRef};
 use crate::tagging::Tagging;
 use crate::wording::{capitalised, counted, grouped};
 
@@ -789,7 +789,7 @@ pub fn dated_responses(
     let mut days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     if let Some(column) = chosen.and_then(|id| survey.column(id)) {
         for (response, value) in column.values.iter().enumerate() {
-            if let Value::DateTime(when) = value
+            if let ValueRef::DateTime(when) = value
                 && selection.is_none_or(|selection| selection.has(ResponseId::at(response)))
             {
                 *days.entry(when.date()).or_default() += 1;

@@ -10,7 +10,7 @@ use super::edit::{clean_phrases, key_from_name, new_theme, normalise_colour, uni
 use super::{Codebook, CodebookError, Theme};
 use crate::heading::normalise_heading;
 use crate::import::{self, ImportError, ImportOptions};
-use crate::model::{Survey, Value};
+use crate::model::{Survey, ValueRef};
 use crate::progress::Progress;
 
 /// The headings each column may have, normalised, in order of preference.
@@ -123,7 +123,7 @@ fn read_rows(path: &Path, survey: &Survey) -> Result<Vec<Row>, CodebookError> {
         column
             .and_then(|column| survey.columns.get(column))
             .and_then(|column| column.values.get(row))
-            .map(Value::display)
+            .map(ValueRef::display)
             .map(|text| text.trim().to_owned())
             .unwrap_or_default()
     };

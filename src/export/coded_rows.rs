@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use crate::codebook::{Codebook, ThemeId};
 use crate::counts::as_f64;
 use crate::keys::SurveyKeys;
-use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, Value};
+use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, ValueRef};
 use crate::redact::Redactor;
 use crate::tagging::{TagOrigin, Tagging};
 
@@ -14,7 +14,7 @@ use crate::tagging::{TagOrigin, Tagging};
 pub(super) enum Cell<'a> {
     Text(&'a str),
     Number(f64),
-    DateTime(&'a NaiveDateTime),
+    DateTime(NaiveDateTime),
     Bool(bool),
 }
 
@@ -138,17 +138,17 @@ impl<'a> CodedRows<'a> {
             let redactor = self.redactor.filter(|_| self.free_text[position]);
             let redacted;
             let cell = match self.survey.value(id, column) {
-                Value::Empty => continue,
-                Value::Text(text) => match redactor {
+                ValueRef::Empty => continue,
+                ValueRef::Text(text) => match redactor {
                     Some(redactor) => {
                         redacted = redactor.redact(text);
                         Cell::Text(&redacted)
                     }
-                    None => Cell::Text(text.as_ref()),
+                    None => Cell::Text(text),
                 },
-                Value::Number(number) => Cell::Number(*number),
-                Value::DateTime(when) => Cell::DateTime(when),
-                Value::Bool(flag) => Cell::Bool(*flag),
+                ValueRef::Number(number) => Cell::Number(number),
+                ValueRef::DateTime(when) => Cell::DateTime(when),
+                ValueRef::Bool(flag) => Cell::Bool(flag),
             };
             visit(position + FIRST_VALUE_COLUMN, cell)?;
         }
@@ -193,7 +193,7 @@ impl<'a> CodedRows<'a> {
             .filter_map(|&column| self.survey.column(column))
             .flat_map(|column| &column.values)
             .map(|value| match value {
-                Value::Text(text) => widen(text.len()) * 6,
+                ValueRef::Text(text) => widen(text.len()) * 6,
                 _ => 0,
             })
             .sum();

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::coded_rows::{Cell, CodedRows};
 use super::error::ExportError;
 use crate::codebook::Codebook;
-use crate::model::{Survey, Value};
+use crate::model::{Survey, ValueRef};
 use crate::redact::Redactor;
 use crate::tagging::Tagging;
 
@@ -48,9 +48,9 @@ pub fn write_coded_csv(
                     // Written as the window shows them.
                     match cell {
                         Cell::Text(text) => field.push_str(text),
-                        Cell::Number(number) => field.push_str(&Value::Number(number).display()),
-                        Cell::DateTime(when) => field.push_str(&Value::DateTime(*when).display()),
-                        Cell::Bool(flag) => field.push_str(&Value::Bool(flag).display()),
+                        Cell::Number(number) => field.push_str(&ValueRef::Number(number).display()),
+                        Cell::DateTime(when) => field.push_str(&ValueRef::DateTime(when).display()),
+                        Cell::Bool(flag) => field.push_str(&ValueRef::Bool(flag).display()),
                     }
                 }
                 Ok::<(), ExportError>(())

@@ -100,7 +100,7 @@ impl RowWriter {
                 self.cell(out, row_number, column, Cell::Text(text))?;
             }
             Cell::DateTime(when) => {
-                let serial = excel_datetime(when)?.to_excel();
+                let serial = excel_datetime(&when)?.to_excel();
                 open(out, Some(&self.date_style), "");
                 number_value(out, serial);
             }

@@ -585,7 +585,7 @@ fn write_cell(
         Cell::DateTime(when) => sheet.write_datetime_with_format(
             row,
             column,
-            &sheet_xml::excel_datetime(when)?,
+            &sheet_xml::excel_datetime(&when)?,
             &styles.date,
         )?,
         Cell::Bool(flag) => sheet.write_boolean(row, column, flag)?,

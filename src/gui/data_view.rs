@@ -104,7 +104,7 @@ pub fn data_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
                             .values
                             .iter()
                             .find(|value| !value.is_empty())
-                            .map(crate::model::Value::display);
+                            .map(crate::model::ValueRef::display);
                         let shown = if column.role == ColumnRole::Personal {
                             "(hidden: personal data)".to_owned()
                         } else {

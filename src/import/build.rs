@@ -10,7 +10,7 @@ use super::platform;
 use super::report::{ImportError, ImportReport, ImportWarning};
 use super::roles;
 use crate::answers::is_non_answer;
-use crate::model::{Column, ColumnRole, SourceFile, Survey, Value};
+use crate::model::{Column, ColumnRole, SourceFile, Survey, Value, ValueRef, Values};
 
 /// Rows whose width decides how wide the header must be.
 const HEADER_WIDTH_ROWS: usize = 200;
@@ -132,27 +132,33 @@ pub fn build_survey(
         }
     }
     let names = header::unique_names(&kept, report);
-    let columns: Vec<Column> = names
+    let mut columns: Vec<Column> = Vec::with_capacity(kept_values.len());
+    for ((name, values), index) in names
         .into_iter()
-        .zip(kept_values)
+        .zip(&mut kept_values)
         .zip(kept.iter().map(|(column, _)| *column))
-        .map(|((name, mut values), index)| {
-            if read_written_dates(&mut values).is_some_and(|dates| dates.ambiguous) {
-                report.warn(ImportWarning::AmbiguousDates {
-                    column: name.clone(),
-                });
-            }
-            let code = codes.get(index).and_then(Option::as_deref);
-            let guess = roles::detect(&name, code, &values, index);
-            Column {
-                name,
-                role: guess.role,
-                role_reason: guess.reason,
-                source_index: Some(index),
-                values: values.into(),
-            }
-        })
-        .collect();
+    {
+        if read_written_dates(values).is_some_and(|dates| dates.ambiguous) {
+            report.warn(ImportWarning::AmbiguousDates {
+                column: name.clone(),
+            });
+        }
+        let code = codes.get(index).and_then(Option::as_deref);
+        let guess = roles::detect(&name, code, values, index);
+        columns.push(Column {
+            name,
+            role: guess.role,
+            role_reason: guess.reason,
+            source_index: Some(index),
+            values: Values::default(),
+        });
+    }
+    for (column, values) in columns
+        .iter_mut()
+        .zip(kept_values.into_iter().map(Values::from))
+    {
+        column.values = values;
+    }
     if !columns
         .iter()
         .any(|column| column.role == ColumnRole::FreeText)
@@ -182,7 +188,7 @@ fn note_non_answers(columns: &[Column], report: &mut ImportReport) {
     let answers = columns
         .iter()
         .filter(|column| column.role == ColumnRole::FreeText)
-        .flat_map(|column| column.values.iter().filter_map(Value::as_text));
+        .flat_map(|column| column.values.iter().filter_map(ValueRef::as_text));
     for answer in answers.filter(|answer| is_non_answer(answer)) {
         count += 1;
         if examples.len() < NON_ANSWER_EXAMPLES && !examples.iter().any(|seen| seen == answer) {

@@ -94,7 +94,7 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
 
     for (((column, values), files), disagrees) in columns
         .iter_mut()
-        .zip(combined_values)
+        .zip(&combined_values)
         .zip(&files_with)
         .zip(&role_disagrees)
     {
@@ -113,13 +113,12 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
             let guess = roles::detect(
                 &column.name,
                 None,
-                &values,
+                values,
                 column.source_index.unwrap_or(usize::MAX),
             );
             column.role = guess.role;
             column.role_reason = guess.reason;
         }
-        column.values = values.into();
     }
     columns.insert(
         0,
@@ -128,9 +127,16 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
             role: ColumnRole::Attribute,
             role_reason: "the file each response came from".to_owned(),
             source_index: None,
-            values: file_of_response.into(),
+            values: Values::default(),
         },
     );
+    combined_values.insert(0, file_of_response);
+    for (column, values) in columns
+        .iter_mut()
+        .zip(combined_values.into_iter().map(Values::from))
+    {
+        column.values = values;
+    }
     if !columns
         .iter()
         .any(|column| column.role == ColumnRole::FreeText)
@@ -157,6 +163,7 @@ pub fn combine(parts: Vec<Imported>) -> Imported {
 mod tests {
     use super::*;
     use crate::import::{ImportOptions, import_bytes};
+    use crate::model::ValueRef;
     use crate::progress::Progress;
     use std::path::Path;
 
@@ -201,13 +208,13 @@ mod tests {
         let source: Vec<String> = survey.columns[0]
             .values
             .iter()
-            .map(Value::display)
+            .map(ValueRef::display)
             .collect();
         assert_eq!(source, ["online.csv", "online.csv", "paper.csv"]);
         let comments: Vec<String> = survey.columns[2]
             .values
             .iter()
-            .map(Value::display)
+            .map(ValueRef::display)
             .collect();
         assert_eq!(comments[2], "Staff need training on autism");
         assert!(
@@ -215,7 +222,7 @@ mod tests {
                 .values
                 .range(0..2)
                 .expect("two rows")
-                .all(Value::is_empty)
+                .all(ValueRef::is_empty)
         );
         assert!(
             combined

@@ -330,7 +330,11 @@ mod tests {
             import_file(&path, &ImportOptions::default(), &Progress::new()).expect("imports");
         assert_eq!(imported.survey.response_count(), 3_001);
         assert_eq!(
-            imported.survey.columns[1].values[3_000].display(),
+            imported.survey.columns[1]
+                .values
+                .get(3_000)
+                .expect("a row")
+                .display(),
             "£500 is not enough"
         );
         assert!(
@@ -361,7 +365,11 @@ mod tests {
         assert_eq!(from_file, from_bytes);
         assert_eq!(from_file.survey.columns[0].name, "Id");
         assert_eq!(
-            from_file.survey.columns[2].values[0].display(),
+            from_file.survey.columns[2]
+                .values
+                .get(0)
+                .expect("a row")
+                .display(),
             "Staff; training"
         );
     }
@@ -376,8 +384,14 @@ mod tests {
         .expect("imports");
         let submitted = &imported.survey.columns[0];
         assert_eq!(submitted.role, ColumnRole::Timestamp);
-        assert_eq!(submitted.values[0].display(), "2021-12-02 08:46:00");
-        assert_eq!(submitted.values[1].display(), "2021-12-14 17:05:00");
+        assert_eq!(
+            submitted.values.get(0).expect("a row").display(),
+            "2021-12-02 08:46:00"
+        );
+        assert_eq!(
+            submitted.values.get(1).expect("a row").display(),
+            "2021-12-14 17:05:00"
+        );
         assert!(
             !imported
                 .report
@@ -393,7 +407,11 @@ mod tests {
         )
         .expect("imports");
         assert_eq!(
-            unsettled.survey.columns[0].values[0].display(),
+            unsettled.survey.columns[0]
+                .values
+                .get(0)
+                .expect("a row")
+                .display(),
             "2021-02-12 08:46:00"
         );
         assert!(

@@ -11,7 +11,7 @@ use super::loaded::Loaded;
 use crate::files::display_name;
 use crate::heading::normalise_heading;
 use crate::import::{self, ImportError, ImportOptions};
-use crate::model::{ColumnId, ColumnRole, CommentRef, Value};
+use crate::model::{ColumnId, ColumnRole, CommentRef, ValueRef};
 use crate::progress::Progress;
 use crate::tagging::Coding;
 
@@ -88,7 +88,7 @@ pub fn read_coding_sheet(path: &Path, loaded: &Loaded) -> Result<Vec<Decision>, 
         column
             .and_then(|column| sheet.columns.get(column))
             .and_then(|column| column.values.get(row))
-            .map(Value::display)
+            .map(ValueRef::display)
             .unwrap_or_default()
     };
 
