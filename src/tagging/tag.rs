@@ -5,30 +5,45 @@ use serde::{Deserialize, Serialize};
 use crate::codebook::ThemeId;
 use crate::counts::as_u32;
 
-/// A byte range of a comment's text. 32 bits each: a survey holds hundreds of thousands of
-/// them, and no cell is 4 GB.
+/// A byte range of a comment's text: where it starts, in 32 bits (no cell is 4 GB), and how
+/// long it is, in 16 (the words of one keyword phrase; a longer match is cut at 64 KB). Held as
+/// three 16-bit halves, so that a span is 6 bytes: 500,000 responses hold 5.7 million of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
-    /// First byte.
-    pub start: u32,
-    /// One past the last byte.
-    pub end: u32,
+    /// The first byte, high half first, so that spans sort by where they start.
+    start: [u16; 2],
+    length: u16,
 }
 
 impl Span {
     /// The span of `start..end`.
     pub fn new(start: usize, end: usize) -> Self {
+        let start = as_u32(start);
+        let [high, low] =
+            [start >> 16, start & 0xFFFF].map(|half| u16::try_from(half).unwrap_or(u16::MAX));
         Self {
-            start: as_u32(start),
-            end: as_u32(end),
+            start: [high, low],
+            length: u16::try_from(end.saturating_sub(start as usize)).unwrap_or(u16::MAX),
         }
+    }
+
+    /// The first byte.
+    pub fn start(self) -> usize {
+        (usize::from(self.start[0]) << 16) | usize::from(self.start[1])
+    }
+
+    /// One past the last byte.
+    pub fn end(self) -> usize {
+        self.start() + usize::from(self.length)
     }
 
     /// The bytes it covers, for slicing the comment's text.
     pub fn range(self) -> std::ops::Range<usize> {
-        self.start as usize..self.end as usize
+        self.start()..self.end()
     }
 }
+
+const _: () = assert!(std::mem::size_of::<Span>() == 6);
 
 /// Where a tag came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -142,6 +157,30 @@ impl Tag {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_gives_back_its_bytes_and_spans_sort_by_where_they_start() {
+        for (start, end) in [
+            (0, 0),
+            (3, 9),
+            (65_530, 65_542),
+            (70_000, 70_010),
+            (1 << 31, (1 << 31) + 7),
+        ] {
+            assert_eq!(Span::new(start, end).range(), start..end);
+        }
+        let mut spans = [
+            Span::new(70_000, 70_004),
+            Span::new(65_535, 65_540),
+            Span::new(4, 9),
+            Span::new(4, 6),
+        ];
+        spans.sort_unstable();
+        let ranges: Vec<_> = spans.iter().map(|span| span.range()).collect();
+        assert_eq!(ranges, [4..6, 4..9, 65_535..65_540, 70_000..70_004]);
+        // A match longer than 64 KB is cut there.
+        assert_eq!(Span::new(10, 100_000).range(), 10..65_545);
+    }
 
     #[test]
     fn a_tag_keeps_its_theme_and_every_span_in_order_in_each_form() {
