@@ -216,7 +216,7 @@ fn generate(sentences: &[String], responses: usize) -> Survey {
             responses,
         }],
         columns,
-        source_rows: (2..responses + 2).collect(),
+        source_rows: (2..).take(responses).collect(),
         respondent_group: None,
     }
 }

@@ -214,7 +214,7 @@ pub struct Survey {
     /// The columns in sheet order.
     pub columns: Vec<Column>,
     /// For each response, its 1-based row in the source (CSV: record number).
-    pub source_rows: Vec<usize>,
+    pub source_rows: Vec<u32>,
     /// The attribute a person chose to split the themes by respondent type; `None` leaves it to
     /// the analysis to find.
     pub respondent_group: Option<ColumnId>,

@@ -177,7 +177,7 @@ mod tests {
                 source_index: Some(0),
                 values: names.iter().map(|name| Value::from(*name)).collect(),
             }],
-            source_rows: (0..names.len()).collect(),
+            source_rows: (0..crate::counts::as_u32(names.len())).collect(),
             respondent_group: None,
         }
     }

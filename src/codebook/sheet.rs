@@ -134,7 +134,7 @@ fn read_rows(path: &Path, survey: &Survey) -> Result<Vec<Row>, CodebookError> {
     let mut rows = Vec::with_capacity(survey.response_count());
     for (index, &line) in survey.source_rows.iter().enumerate() {
         let row = Row {
-            line,
+            line: line as usize,
             name: cell(Some(theme_column), index),
             parent: cell(parent_column, index),
             description: cell(description_column, index),

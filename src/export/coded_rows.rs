@@ -3,7 +3,6 @@
 use chrono::NaiveDateTime;
 
 use crate::codebook::{Codebook, ThemeId};
-use crate::counts::as_f64;
 use crate::keys::SurveyKeys;
 use crate::model::{ColumnId, ColumnRole, ResponseId, Survey, ValueRef};
 use crate::redact::Redactor;
@@ -133,7 +132,7 @@ impl<'a> CodedRows<'a> {
             .get(response)
             .copied()
             .unwrap_or_default();
-        visit(1, Cell::Number(as_f64(source_row)))?;
+        visit(1, Cell::Number(f64::from(source_row)))?;
         for (position, &column) in self.exported.iter().enumerate() {
             let redactor = self.redactor.filter(|_| self.free_text[position]);
             let redacted;

@@ -10,6 +10,7 @@ use super::platform;
 use super::report::{ImportError, ImportReport, ImportWarning};
 use super::roles;
 use crate::answers::is_non_answer;
+use crate::counts::as_u32;
 use crate::model::{Column, ColumnRole, SourceFile, Survey, Value, ValueRef, Values};
 
 /// Rows whose width decides how wide the header must be.
@@ -94,7 +95,7 @@ pub fn build_survey(
         if width > header_width {
             wider_rows += 1;
         }
-        source_rows.push(grid.source_row(index));
+        source_rows.push(as_u32(grid.source_row(index)));
         if let Some(flag) = is_response.get_mut(index) {
             *flag = true;
         }

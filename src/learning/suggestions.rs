@@ -342,7 +342,7 @@ mod tests {
                 source_index: Some(0),
                 values,
             }],
-            source_rows: (0..count).collect(),
+            source_rows: (0..crate::counts::as_u32(count)).collect(),
             respondent_group: None,
         }
     }

@@ -436,7 +436,7 @@ mod tests {
                 source_index: Some(0),
                 values: answers.iter().map(|answer| Value::from(*answer)).collect(),
             }],
-            source_rows: (2..answers.len() + 2).collect(),
+            source_rows: (2..crate::counts::as_u32(answers.len()) + 2).collect(),
             respondent_group: None,
         }
     }
