@@ -10,7 +10,7 @@
 //! keeps only the sizes it names: `cargo bench --bench analyse -- 10000 100000`.
 
 mod common;
-use common::peak_megabytes;
+use common::peak_mebibytes;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -58,7 +58,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     println!(
         "{:<10} {:>5} {:>14} {:>10} {:>12} {:>10} {:>8}",
-        "responses", "runs", "consultlens s", "peak MB", "peer s", "peak MB", "ratio"
+        "responses", "runs", "consultlens s", "peak MiB", "peer s", "peak MiB", "ratio"
     );
     for size in sizes {
         let survey = survey_path(&data, size);
@@ -134,7 +134,7 @@ fn codebook_toml(json: &str) -> Result<String, Box<dyn std::error::Error>> {
     Ok(toml)
 }
 
-/// `consultlens analyse` in a fresh process: seconds and peak megabytes.
+/// `consultlens analyse` in a fresh process: seconds and peak MiB.
 fn run_ours(
     survey: &Path,
     codebook: &Path,
@@ -188,7 +188,7 @@ fn median_and_peak(mut runs: Vec<(f64, f64)>) -> (f64, f64) {
 }
 
 /// Runs `consultlens analyse SURVEY --codebook CODEBOOK --out OUT --json` as the command line
-/// does, then prints seconds and peak resident megabytes.
+/// does, then prints seconds and peak resident MiB.
 fn child(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let [survey, codebook, out] = args else {
         return Err("--child needs a survey, a codebook and an output".into());
@@ -209,6 +209,6 @@ fn child(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         return Err("analyse failed".into());
     }
     let seconds = started.elapsed().as_secs_f64();
-    println!("{seconds} {}", peak_megabytes()?);
+    println!("{seconds} {}", peak_mebibytes()?);
     Ok(())
 }

@@ -6,7 +6,7 @@
 //! `pandas.read_excel` / `pandas.read_csv` read the same files the same way for comparison.
 
 mod common;
-use common::peak_megabytes;
+use common::peak_mebibytes;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -135,7 +135,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pandas = pandas_available();
     println!(
         "{:<28} {:>10} {:>16} {:>12} {:>16} {:>12}",
-        "file", "size MB", "consultlens s", "peak MB", "pandas s", "peak MB"
+        "file", "size MB", "consultlens s", "peak MiB", "pandas s", "peak MiB"
     );
     for (responses, file) in &files {
         // File sizes in MB for the table; f64 is exact far beyond them.
@@ -173,13 +173,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Imports one file and prints seconds and peak resident megabytes.
+/// Imports one file and prints seconds and peak resident MiB.
 fn child(file: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let imported = import_file(file, &ImportOptions::default(), &Progress::new())?;
     let seconds = started.elapsed().as_secs_f64();
     std::hint::black_box(&imported);
-    println!("{seconds} {}", peak_megabytes()?);
+    println!("{seconds} {}", peak_mebibytes()?);
     // Freeing a million cells one by one is teardown, not import: leave it to the OS, so that
     // profiles of this process show the import alone.
     std::process::exit(0)

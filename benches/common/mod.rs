@@ -1,7 +1,7 @@
 //! What the benchmarks share.
 
-/// VmHWM of this process, in megabytes: its peak resident memory so far.
-pub fn peak_megabytes() -> Result<f64, Box<dyn std::error::Error>> {
+/// VmHWM of this process, in MiB: its peak resident memory so far.
+pub fn peak_mebibytes() -> Result<f64, Box<dyn std::error::Error>> {
     let status = std::fs::read_to_string("/proc/self/status")?;
     let line = status
         .lines()

@@ -76,10 +76,11 @@ impl Coding {
     }
 }
 
-/// One theme on one comment: by the rules, with the words that matched, or by a person, with
-/// none. A large survey holds 700,000, so a tag is 24 bytes: the theme is kept inside each form
-/// (beside the form's mark, where padding would be), and one or two spans, as most tags have,
-/// are held in place.
+/// One theme on one comment, held on its own: by the rules, with the words that matched, or by
+/// a person, with none. The tagging's lists hold tags laid more compactly and give them as
+/// `TagRef`s; a list a decision or a re-tag changed holds `Tag`s, 24 bytes each: the theme kept
+/// inside each form (beside the form's mark, where padding would be), and one or two spans, as
+/// most tags have, held in place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag(Form);
 
