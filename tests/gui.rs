@@ -132,6 +132,19 @@ fn searching_comments_filters_by_text() {
 }
 
 #[test]
+fn ctrl_f_from_another_view_puts_typing_in_the_search_box() {
+    let mut harness = harness_on_sample();
+    harness.get_by_label("Themes").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    assert_eq!(harness.state().view.view, consultlens::gui::View::Comments);
+    harness.event(egui::Event::Text("taxi".to_owned()));
+    harness.run();
+    assert_eq!(harness.state().view.filter.text, "taxi");
+}
+
+#[test]
 fn export_writes_the_summary_workbook() {
     let directory = tempfile::tempdir().expect("temp dir");
     let out = directory.path().join("sample summary.xlsx");

@@ -232,6 +232,9 @@ fn filters_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState, commands: 
         search.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Search comments")
         });
+        if view.focus_search {
+            search.request_focus();
+        }
         if text != view.filter.text {
             commands.push(Command::Search(text));
         }

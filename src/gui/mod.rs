@@ -633,6 +633,8 @@ impl App {
             View::Data => data_view::data_ui(ui, session, &mut commands),
             View::Comments => {
                 comments_view::comments_ui(ui, session, view, &self.settings, &mut commands);
+                // Ctrl+F's focus was asked for as the search box was laid out.
+                self.view.focus_search = false;
             }
             View::Suggestions => suggestions_view::suggestions_ui(ui, session, view, &mut commands),
             View::Themes => {
