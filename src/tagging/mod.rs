@@ -184,11 +184,14 @@ impl Tagging {
             .comments
             .partition_point(|comment| comment.response < response);
         let comments = self.comments.get(first..).unwrap_or_default();
+        // A response has a comment or three: each list is read by its position, which costs
+        // less than setting up a walk through the lists.
         comments
             .iter()
             .copied()
-            .zip(self.tags.range(first..self.tags.len()))
-            .take_while(move |(comment, _)| comment.response == response)
+            .take_while(move |comment| comment.response == response)
+            .enumerate()
+            .map(move |(offset, comment)| (comment, self.tags.get(first + offset)))
     }
 
     /// The comments with their tags, in survey order.
