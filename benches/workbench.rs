@@ -98,7 +98,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         applications.len()
     );
 
-    for (scenario, times) in frames(app) {
+    let (scenarios, first_letters) = frames(app);
+    for (scenario, times) in scenarios {
         println!(
             "frame: {scenario:<26} median {:>6.1} ms   95th {:>6.1} ms   max {:>6.1} ms   ({} frames)",
             millis(median(times.clone())),
@@ -107,6 +108,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             times.len()
         );
     }
+    println!(
+        "search results after a first letter median {:>5.1} ms   max {:>6.1} ms   ({} letters; from 50,000 comments searched on another thread while frames go on)",
+        millis(median(first_letters.clone())),
+        millis(first_letters.iter().copied().max().unwrap_or_default()),
+        first_letters.len()
+    );
 
     match peer_pipeline(&peer, &survey, &data) {
         Some(seconds) => println!(
@@ -267,10 +274,14 @@ fn keyword_applications(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::err
     Ok(times)
 }
 
+/// Each scenario's name and the times of its frames.
+type Scenarios = Vec<(&'static str, Vec<Duration>)>;
+
 /// Frames of the real window, drawn headless at 1280x800 by egui_kittest: each timed from input
 /// to tessellated shapes (the GPU's part is not in it, and kittest also builds the accessibility
-/// tree every frame, which a window does only for a screen reader).
-fn frames(app: App) -> Vec<(&'static str, Vec<Duration>)> {
+/// tree every frame, which a window does only for a screen reader); and the times from a first
+/// letter typed in the search box to the frame that shows its comments.
+fn frames(app: App) -> (Scenarios, Vec<Duration>) {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
@@ -382,7 +393,25 @@ fn frames(app: App) -> Vec<(&'static str, Vec<Duration>)> {
         typing.push(timed(&mut harness));
     }
     scenarios.push(("typing in the search box", typing));
-    scenarios
+
+    // From the first letter typed in an empty search box to the frame that shows its comments.
+    let mut first_letters = Vec::new();
+    for letter in ["s", "p", "t", "w", "e", "c", "a", "l"] {
+        harness
+            .state_mut()
+            .push(gui::Command::Search(String::new()));
+        harness.state_mut().apply();
+        harness.run_steps(2);
+        let started = Instant::now();
+        harness.event(egui::Event::Text(letter.to_owned()));
+        harness.step();
+        while harness.state().view.searching {
+            std::thread::sleep(Duration::from_micros(200));
+            harness.step();
+        }
+        first_letters.push(started.elapsed());
+    }
+    (scenarios, first_letters)
 }
 
 /// The `percent`th percentile.

@@ -132,6 +132,70 @@ fn searching_comments_filters_by_text() {
 }
 
 #[test]
+fn a_search_in_the_background_shows_its_comments_unless_a_newer_one_has() {
+    let mut harness = harness_on_sample();
+    // The sample is small: every search here goes to the background, as at 50,000 comments.
+    harness.state_mut().search_in_background_from = 0;
+    harness.get_by_label("Comments").click();
+    harness.run();
+    harness.get_by_label("Search comments").click();
+    harness.run();
+    harness.get_by_label("Search comments").type_text("taxi");
+    harness.step();
+    assert!(harness.state().view.searching);
+    // Another search in the background, then one done at once (as for a small survey): the
+    // searches still under way finish after it, and are not shown.
+    harness
+        .state_mut()
+        .push(consultlens::gui::Command::Search("school".to_owned()));
+    harness.state_mut().apply();
+    harness.state_mut().search_in_background_from = usize::MAX;
+    harness
+        .state_mut()
+        .push(consultlens::gui::Command::Search("speech".to_owned()));
+    harness.state_mut().apply();
+    assert!(harness.state().jobs.is_busy());
+    harness.state_mut().finish_jobs();
+    harness.run();
+    let app = harness.state();
+    let session = app.session.as_ref().expect("session");
+    assert!(!app.view.searching);
+    let expected = app
+        .view
+        .filter
+        .apply(&session.survey, &session.codebook, &session.tagging);
+    assert_eq!(app.view.filter.text, "speech");
+    assert!(!expected.is_empty());
+    assert_eq!(app.view.visible_comments, expected);
+    harness.get_by_label(&format!("Showing {} of 1,307 comments", expected.len()));
+
+    // Typed while a search is under way: searched once it is done, and shown.
+    harness.state_mut().search_in_background_from = 0;
+    for text in ["taxi", "school"] {
+        harness
+            .state_mut()
+            .push(consultlens::gui::Command::Search(text.to_owned()));
+        harness.state_mut().apply();
+    }
+    assert_eq!(
+        harness.state().jobs.running().len(),
+        1,
+        "one search at a time"
+    );
+    harness.state_mut().finish_jobs();
+    let app = harness.state();
+    let session = app.session.as_ref().expect("session");
+    let school = app
+        .view
+        .filter
+        .apply(&session.survey, &session.codebook, &session.tagging);
+    assert_eq!(app.view.filter.text, "school");
+    assert!(!app.view.searching);
+    assert!(!school.is_empty() && school != expected);
+    assert_eq!(app.view.visible_comments, school);
+}
+
+#[test]
 fn ctrl_f_from_another_view_puts_typing_in_the_search_box() {
     let mut harness = harness_on_sample();
     harness.get_by_label("Themes").click();

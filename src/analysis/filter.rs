@@ -46,7 +46,7 @@ impl Filter {
     }
 
     /// [`Filter::apply`] on this many threads: the result is the same.
-    fn apply_on(
+    pub fn apply_on(
         &self,
         survey: &Survey,
         codebook: &Codebook,

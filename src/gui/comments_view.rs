@@ -48,8 +48,13 @@ pub fn comments_ui(
             grouped(session.summary.non_answers)
         ));
     } else {
+        let searching = if view.searching {
+            " (searching…)"
+        } else {
+            ""
+        };
         ui.label(format!(
-            "Showing {} of {} comments",
+            "Showing {} of {} comments{searching}",
             grouped(shown),
             grouped(session.tagging.comments.len())
         ));

@@ -130,7 +130,14 @@ pub struct App {
     keep_view_on_load: bool,
     /// The system could not show a file chooser, so paths are typed.
     no_file_chooser: bool,
+    /// From this many comments a search that must look at most of them runs in the background,
+    /// the list showing what it showed until the search is done: a first letter read every
+    /// comment within one frame, 12-18 ms at 100,000 responses.
+    pub search_in_background_from: usize,
 }
+
+/// [`App::search_in_background_from`] unless a test says otherwise.
+const SEARCH_IN_BACKGROUND_FROM: usize = 50_000;
 
 impl App {
     /// An app with nothing open.
@@ -150,6 +157,7 @@ impl App {
             chart_pictures: chart_pictures::ChartPictures::default(),
             keep_view_on_load: false,
             no_file_chooser: false,
+            search_in_background_from: SEARCH_IN_BACKGROUND_FROM,
         }
     }
 
@@ -817,9 +825,28 @@ impl App {
                     !before.is_empty() && text.trim().starts_with(before)
                 };
                 self.view.filter.text = text;
+                let many = self.search_in_background_from;
                 match &self.session {
-                    Some(session) if typed_further => self.view.narrow(session),
+                    Some(session)
+                        if typed_further
+                            && !self.view.searching
+                            && self.view.visible_comments.len() < many =>
+                    {
+                        self.view.narrow(session);
+                    }
+                    Some(session) if session.tagging.comments.len() >= many => {
+                        self.search_in_background();
+                    }
                     _ => self.refilter(),
+                }
+            }
+            Command::Searched(round, tagging, comments) => {
+                let again = self
+                    .session
+                    .as_ref()
+                    .is_some_and(|session| self.view.searched(session, round, &tagging, comments));
+                if again {
+                    self.search_in_background();
                 }
             }
             Command::ShowNonAnswers(show) => {
@@ -971,6 +998,27 @@ impl App {
         if let Some(session) = &self.session {
             self.view.refilter(session);
         }
+    }
+
+    /// Filters the comments on another thread; the result is shown if nothing has filtered
+    /// them since.
+    fn search_in_background(&mut self) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        let Some(round) = self.view.start_search() else {
+            return;
+        };
+        let survey = Arc::clone(&session.survey);
+        let tagging = Arc::clone(&session.tagging);
+        let codebook = session.codebook.clone();
+        let filter = self.view.filter.clone();
+        self.jobs
+            .spawn("Searching the comments", self.waker(), move |_| {
+                // On one thread: the other cores are left to the window.
+                let comments = filter.apply_on(&survey, &codebook, &tagging, 1);
+                Some(Command::Searched(round, tagging, comments))
+            });
     }
 
     /// A finished load, unless a newer request to open files has superseded it.

@@ -345,6 +345,14 @@ pub struct ViewState {
     pub bulk: Option<(ThemeId, Coding)>,
     /// The search field takes the keyboard at the next frame.
     pub focus_search: bool,
+    /// A search is under way in the background: the list shows what the filter let through
+    /// before it.
+    pub searching: bool,
+    /// Counts the searches begun in the background and the filterings since: a search's result
+    /// is shown only if it is the latest.
+    pub search_round: u64,
+    /// The filter changed while a search was under way in the background.
+    pub search_again: bool,
     /// The comment list scrolls the selected comment into view at the next frame.
     pub scroll_to_selected: bool,
     /// A note being written on a comment, kept when the field loses the keyboard.
@@ -375,6 +383,9 @@ impl Default for ViewState {
             picker: None,
             bulk: None,
             focus_search: false,
+            searching: false,
+            search_round: 0,
+            search_again: false,
             scroll_to_selected: false,
             note_draft: None,
             codebook: CodebookEditor::default(),
@@ -548,6 +559,7 @@ impl ViewState {
 
     /// Recomputes the visible comments after the filter changed so as to let fewer through.
     pub fn narrow(&mut self, session: &Session) {
+        self.stop_searching();
         self.visible_comments = self.filter.narrow(
             &self.visible_comments,
             &session.survey,
@@ -581,8 +593,58 @@ impl ViewState {
         }
     }
 
+    /// Marks a search begun in the background and gives its number, for
+    /// [`ViewState::searched`]; `None` while one is under way: the filter is searched again
+    /// when it is done, so that fast typing keeps one search running, not one per letter.
+    pub fn start_search(&mut self) -> Option<u64> {
+        if self.searching {
+            self.search_again = true;
+            return None;
+        }
+        self.search_round += 1;
+        self.searching = true;
+        self.search_again = false;
+        Some(self.search_round)
+    }
+
+    /// Shows what the search numbered `round` let through, unless the comments have been
+    /// filtered since; filters again here if the tags changed while it ran. True when the
+    /// filter changed while it ran, and is to be searched again.
+    pub fn searched(
+        &mut self,
+        session: &Session,
+        round: u64,
+        tagging: &Arc<Tagging>,
+        comments: Vec<CommentRef>,
+    ) -> bool {
+        if !self.searching || round != self.search_round {
+            return false;
+        }
+        self.searching = false;
+        if std::mem::take(&mut self.search_again) {
+            return true;
+        }
+        if Arc::ptr_eq(tagging, &session.tagging) {
+            self.visible_comments = comments;
+            self.keep_sentiment(session);
+            self.forget_hidden_selection();
+        } else {
+            self.refilter(session);
+        }
+        false
+    }
+
+    /// Leaves a search under way in the background without effect: what is filtered now is
+    /// newer.
+    fn stop_searching(&mut self) {
+        self.searching = false;
+        self.search_again = false;
+        self.search_round += 1;
+    }
+
     /// Recomputes the visible comments after the filter or the session changed.
     pub fn refilter(&mut self, session: &Session) {
+        self.stop_searching();
         self.visible_comments =
             self.filter
                 .apply(&session.survey, &session.codebook, &session.tagging);
@@ -789,6 +851,9 @@ pub enum Command {
     FilterRespondentType(Option<String>),
     /// Filter comments by text.
     Search(String),
+    /// A search done in the background: its number, the tagging it read, and the comments it
+    /// lets through.
+    Searched(u64, Arc<Tagging>, Vec<CommentRef>),
     /// List the answers that say nothing instead of the comments.
     ShowNonAnswers(bool),
     /// Show one comment in full.
