@@ -54,12 +54,7 @@ impl Filter {
         threads: usize,
     ) -> Vec<CommentRef> {
         if self.non_answers {
-            let passes = self.test(survey, codebook, tagging);
-            survey
-                .non_answers()
-                .into_iter()
-                .filter(|&comment| passes(comment, TagList::of(&[])))
-                .collect()
+            passing_without_tags(&survey.non_answers(), self.test(survey, codebook, tagging))
         } else {
             // A first letter typed in the search box looks at every comment: every core helps,
             // each with its own test, as a search shared between threads makes all but one of
@@ -68,11 +63,7 @@ impl Filter {
                 let passes = self.test(survey, codebook, tagging);
                 let comments = &tagging.comments[run.clone()];
                 if !self.looks_at_tags() {
-                    return comments
-                        .iter()
-                        .copied()
-                        .filter(|&comment| passes(comment, TagList::of(&[])))
-                        .collect();
+                    return passing_without_tags(comments, passes);
                 }
                 comments
                     .iter()
@@ -105,23 +96,11 @@ impl Filter {
         tagging: &Tagging,
         threads: usize,
     ) -> Vec<CommentRef> {
-        if self.non_answers {
-            let passes = self.test(survey, codebook, tagging);
-            return shown
-                .iter()
-                .copied()
-                .filter(|&comment| passes(comment, TagList::of(&[])))
-                .collect();
-        }
         crate::cores::in_runs(shown.len(), threads, |run| {
             let passes = self.test(survey, codebook, tagging);
             let shown = &shown[run];
             if !self.looks_at_tags() {
-                return shown
-                    .iter()
-                    .copied()
-                    .filter(|&comment| passes(comment, TagList::of(&[])))
-                    .collect();
+                return passing_without_tags(shown, passes);
             }
             // Both lists are in survey order: one walk finds each comment's tags.
             let first = shown.first().map_or(0, |&first| {
@@ -177,9 +156,9 @@ impl Filter {
 
     /// Whether [`Filter::test`] reads a comment's tags: a search alone does not, and is spared
     /// the walk through every comment's tags (half a search box keystroke's time at 100,000
-    /// responses).
+    /// responses); answers that say nothing carry none.
     fn looks_at_tags(&self) -> bool {
-        self.no_theme || self.theme.is_some() || self.by_hand
+        !self.non_answers && (self.no_theme || self.theme.is_some() || self.by_hand)
     }
 
     /// Whether a comment with these tags passes, with what every comment shares worked out once;
@@ -225,6 +204,18 @@ impl Filter {
                 })
         }
     }
+}
+
+/// The comments that pass, each tested without tags.
+fn passing_without_tags(
+    comments: &[CommentRef],
+    passes: impl Fn(CommentRef, TagList<'_>) -> bool,
+) -> Vec<CommentRef> {
+    comments
+        .iter()
+        .copied()
+        .filter(|&comment| passes(comment, TagList::of(&[])))
+        .collect()
 }
 
 /// Threads to filter this many comments on: filtering is shared among the cores from

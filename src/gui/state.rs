@@ -350,9 +350,9 @@ pub struct ViewState {
     pub searching: bool,
     /// Counts the searches begun in the background and the filterings since: a search's result
     /// is shown only if it is the latest.
-    pub search_round: u64,
+    search_round: u64,
     /// The filter changed while a search was under way in the background.
-    pub search_again: bool,
+    search_again: bool,
     /// The comment list scrolls the selected comment into view at the next frame.
     pub scroll_to_selected: bool,
     /// A note being written on a comment, kept when the field loses the keyboard.
