@@ -2,7 +2,8 @@
 //! saved project beside importing its source, a hand decision stored and the charts' counts
 //! updated, the codebook editor's live keyword counts after a keystroke, one theme's keywords
 //! applied, and frames of the real window drawn headless (the Themes chart, switching views,
-//! scrolling and stepping through the Comments list, typing in the search box); beside them, the
+//! selecting themes and typing keywords in the Codebook view, scrolling and stepping through
+//! the Comments list, typing in the search box); beside them, the
 //! Python peer's whole pipeline, which is what an analyst without ConsultLens runs again after
 //! each correction.
 //!
@@ -83,12 +84,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let keystrokes = keyword_keystrokes(&mut app)?;
-    println!(
-        "live keyword counts per keystroke median {:>5.1} ms   max {:>6.1} ms   ({} keystrokes over every theme)",
-        millis(median(keystrokes.clone())),
-        millis(keystrokes.iter().copied().max().unwrap_or_default()),
-        keystrokes.len()
-    );
+    for (what, held, shown) in [
+        ("keystroke in keywords", &keystrokes.held, &keystrokes.shown),
+        (
+            "theme selected",
+            &keystrokes.selecting_held,
+            &keystrokes.selecting_shown,
+        ),
+    ] {
+        println!(
+            "live keyword counts, {what:<21} window held median {:>5.1} ms   max {:>6.1} ms;   counts shown median {:>5.1} ms   max {:>6.1} ms   ({} times)",
+            millis(median(held.clone())),
+            millis(held.iter().copied().max().unwrap_or_default()),
+            millis(median(shown.clone())),
+            millis(shown.iter().copied().max().unwrap_or_default()),
+            held.len()
+        );
+    }
 
     let applications = keyword_applications(&mut app)?;
     println!(
@@ -212,10 +224,22 @@ fn hand_decisions(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::error::Er
     Ok(times)
 }
 
-/// Times the Codebook view's answer to a keystroke in a theme's keywords: every keyword counted
-/// and the comments gained and lost worked out, for each theme with keywords in turn, typing one
-/// more letter of a new keyword each time.
-fn keyword_keystrokes(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::error::Error>> {
+/// The label of the work that counts the codebook editor's keywords in the background.
+const COUNTING: &str = "Counting the keywords' matches";
+
+/// How long the window is held by the Codebook view's answer to a keystroke in a theme's
+/// keywords, and how long until its counts are shown (every keyword counted, the comments
+/// gained and lost worked out: at once for a small survey, on another thread for a large one),
+/// for each theme with keywords in turn, typing one more letter of a new keyword each time.
+struct Keystrokes {
+    held: Vec<Duration>,
+    shown: Vec<Duration>,
+    /// The same two for selecting each theme, its own keywords counted.
+    selecting_held: Vec<Duration>,
+    selecting_shown: Vec<Duration>,
+}
+
+fn keyword_keystrokes(app: &mut App) -> Result<Keystrokes, Box<dyn std::error::Error>> {
     let session = app.session.as_ref().ok_or("no session")?;
     let index = CommentIndex::new(&session.survey, &session.tagging.comments);
     let generation = session.generation;
@@ -223,24 +247,45 @@ fn keyword_keystrokes(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::error
     app.push(gui::Command::ShowView(View::Codebook));
     app.push(gui::Command::IndexBuilt(generation, Arc::new(index)));
     app.apply();
-    let mut times = Vec::new();
-    for (key, keywords, exclusions) in themes {
-        app.push(gui::Command::SelectTheme(key));
+    app.finish_jobs_where(|label| label == COUNTING);
+    let mut times = Keystrokes {
+        held: Vec::new(),
+        shown: Vec::new(),
+        selecting_held: Vec::new(),
+        selecting_shown: Vec::new(),
+    };
+    let timed = |app: &mut App, command, held: &mut Vec<_>, shown: &mut Vec<_>| {
+        let started = Instant::now();
+        app.push(command);
         app.apply();
+        held.push(started.elapsed());
+        app.finish_jobs_where(|label| label == COUNTING);
+        shown.push(started.elapsed());
+    };
+    for (key, keywords, exclusions) in themes {
+        timed(
+            app,
+            gui::Command::SelectTheme(key),
+            &mut times.selecting_held,
+            &mut times.selecting_shown,
+        );
         let mut typed = format!("{keywords}\n");
         for letter in "waiting".chars() {
             typed.push(letter);
-            let started = Instant::now();
-            app.push(gui::Command::EditRules {
+            let edit = gui::Command::EditRules {
                 keywords: typed.clone(),
                 exclusions: exclusions.clone(),
-            });
-            app.apply();
-            times.push(started.elapsed());
+            };
+            timed(app, edit, &mut times.held, &mut times.shown);
         }
-        let previewed = app.view.codebook.preview.is_some();
-        if !previewed {
-            return Err("the editor showed no counts".into());
+        let counted = app.view.codebook.preview.as_ref().is_some_and(|preview| {
+            preview
+                .keywords
+                .last()
+                .is_some_and(|(keyword, _)| keyword == "waiting")
+        });
+        if !counted {
+            return Err("the editor did not show the counts of the keywords typed".into());
         }
     }
     Ok(times)
@@ -262,6 +307,9 @@ fn keyword_applications(app: &mut App) -> Result<Vec<Duration>, Box<dyn std::err
                 exclusions: exclusions.clone(),
             });
             app.apply();
+            // A person reads the counts before applying (a count still reading the tags
+            // would make the change copy them).
+            app.finish_jobs_where(|label| label == COUNTING);
             let started = Instant::now();
             app.push(gui::Command::ApplyRules);
             app.apply();
@@ -321,6 +369,37 @@ fn frames(app: App) -> (Scenarios, Vec<Duration>) {
         switching.push(timed(&mut harness));
     }
     scenarios.push(("switching views", switching));
+
+    // The codebook editor: themes selected, then a keyword typed into one; from 50,000 comments
+    // the counts come from another thread, and the frames after each change are timed too.
+    show(&mut harness, View::Codebook);
+    harness.run_steps(3);
+    let themes = {
+        let session = harness.state().session.as_ref().expect("a session");
+        themes_with_keywords(session)
+    };
+    let mut selecting = Vec::new();
+    for (key, _, _) in themes.iter().take(FRAMES / 2) {
+        harness
+            .state_mut()
+            .push(gui::Command::SelectTheme(key.clone()));
+        selecting.push(timed(&mut harness));
+        std::thread::sleep(Duration::from_millis(30));
+        selecting.push(timed(&mut harness));
+    }
+    scenarios.push(("Codebook, selecting themes", selecting));
+    harness.get_by_label("Keywords, one per line").focus();
+    harness.run_steps(2);
+    let mut keying = Vec::new();
+    for letter in "waiting list".chars().take(FRAMES / 2) {
+        harness.event(egui::Event::Text(letter.to_string()));
+        keying.push(timed(&mut harness));
+        std::thread::sleep(Duration::from_millis(30));
+        keying.push(timed(&mut harness));
+    }
+    scenarios.push(("Codebook, typing keywords", keying));
+    harness.state_mut().push(gui::Command::RevertRules);
+    harness.state_mut().apply();
 
     // A theme coded in Comments, then the Themes view: every chart counted and drawn again.
     let taken_off: Vec<_> = {
@@ -405,7 +484,7 @@ fn frames(app: App) -> (Scenarios, Vec<Duration>) {
         let started = Instant::now();
         harness.event(egui::Event::Text(letter.to_owned()));
         harness.step();
-        while harness.state().view.searching {
+        while harness.state().view.search.running() {
             std::thread::sleep(Duration::from_micros(200));
             harness.step();
         }

@@ -135,21 +135,21 @@ fn searching_comments_filters_by_text() {
 fn a_search_in_the_background_shows_its_comments_unless_a_newer_one_has() {
     let mut harness = harness_on_sample();
     // The sample is small: every search here goes to the background, as at 50,000 comments.
-    harness.state_mut().search_in_background_from = 0;
+    harness.state_mut().background_from = 0;
     harness.get_by_label("Comments").click();
     harness.run();
     harness.get_by_label("Search comments").click();
     harness.run();
     harness.get_by_label("Search comments").type_text("taxi");
     harness.step();
-    assert!(harness.state().view.searching);
+    assert!(harness.state().view.search.running());
     // Another search in the background, then one done at once (as for a small survey): the
     // searches still under way finish after it, and are not shown.
     harness
         .state_mut()
         .push(consultlens::gui::Command::Search("school".to_owned()));
     harness.state_mut().apply();
-    harness.state_mut().search_in_background_from = usize::MAX;
+    harness.state_mut().background_from = usize::MAX;
     harness
         .state_mut()
         .push(consultlens::gui::Command::Search("speech".to_owned()));
@@ -159,7 +159,7 @@ fn a_search_in_the_background_shows_its_comments_unless_a_newer_one_has() {
     harness.run();
     let app = harness.state();
     let session = app.session.as_ref().expect("session");
-    assert!(!app.view.searching);
+    assert!(!app.view.search.running());
     let expected = app
         .view
         .filter
@@ -170,7 +170,7 @@ fn a_search_in_the_background_shows_its_comments_unless_a_newer_one_has() {
     harness.get_by_label(&format!("Showing {} of 1,307 comments", expected.len()));
 
     // Typed while a search is under way: searched once it is done, and shown.
-    harness.state_mut().search_in_background_from = 0;
+    harness.state_mut().background_from = 0;
     for text in ["taxi", "school"] {
         harness
             .state_mut()
@@ -190,7 +190,7 @@ fn a_search_in_the_background_shows_its_comments_unless_a_newer_one_has() {
         .filter
         .apply(&session.survey, &session.codebook, &session.tagging);
     assert_eq!(app.view.filter.text, "school");
-    assert!(!app.view.searching);
+    assert!(!app.view.search.running());
     assert!(!school.is_empty() && school != expected);
     assert_eq!(app.view.visible_comments, school);
 }
@@ -863,6 +863,25 @@ fn comments_with(app: &App, key: &str) -> usize {
         .count()
 }
 
+/// The first comment carrying the theme with this key, and the theme.
+fn first_comment_with(
+    app: &App,
+    key: &str,
+) -> (
+    consultlens::model::CommentRef,
+    consultlens::codebook::ThemeId,
+) {
+    let session = session_of(app);
+    let theme = session.codebook.find(key).expect("theme");
+    let comment = session
+        .tagging
+        .iter()
+        .find(|(_, tags)| tags.iter().any(|tag| tag.theme() == theme))
+        .map(|(comment, _)| comment)
+        .unwrap_or_else(|| panic!("a comment about {key}"));
+    (comment, theme)
+}
+
 /// Checks that the session's tagging and counts are what tagging every comment again with its
 /// codebook, then applying `decisions`, gives.
 fn assert_tagged_as_if_again(
@@ -948,17 +967,7 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
         ));
     step_and_wait(&mut harness);
     // One of the rules' Transport tags taken off by hand: the change must keep that.
-    let (taken_off, transport_id) = {
-        let session = harness.state().session.as_ref().expect("session");
-        let transport = session.codebook.find("transport").expect("theme");
-        let comment = session
-            .tagging
-            .iter()
-            .find(|(_, tags)| tags.iter().any(|tag| tag.theme() == transport))
-            .map(|(comment, _)| comment)
-            .expect("a comment about transport");
-        (comment, transport)
-    };
+    let (taken_off, transport_id) = first_comment_with(harness.state(), "transport");
     apply_and_wait(
         &mut harness,
         consultlens::gui::Command::Code(
@@ -1000,7 +1009,7 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
     assert_eq!(keyword, "school");
     assert!(matched.len() > 10, "{}", matched.len());
     assert!(!preview.gained.is_empty());
-    assert_eq!(preview.now, before);
+    assert_eq!(preview.now(), before);
     assert_eq!(
         preview.after,
         before + preview.gained.len() - preview.lost.len()
@@ -1057,7 +1066,7 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
         .preview
         .clone()
         .expect("a preview after Apply");
-    assert_eq!((shown.now, shown.after), (preview.after, preview.after));
+    assert_eq!((shown.now(), shown.after), (preview.after, preview.after));
     assert!(shown.gained.is_empty() && shown.lost.is_empty());
     assert_eq!(shown.keywords, preview.keywords);
     let codebook = codebook_of(harness.state());
@@ -1095,6 +1104,130 @@ fn keywords_show_live_counts_and_what_is_gained_before_they_are_applied() {
     assert_eq!(transport.keywords, fewer);
     assert!(comments_with(harness.state(), "transport") < preview.after);
     assert_tagged_as_if_again(harness.state(), &decisions);
+}
+
+/// Keywords typed for the selected theme, with no exclusions; the counts may be under way.
+fn edit_keywords(harness: &mut Harness<'static, App>, keywords: String) {
+    let app = harness.state_mut();
+    app.push(consultlens::gui::Command::EditRules {
+        keywords,
+        exclusions: String::new(),
+    });
+    app.apply();
+}
+
+/// The counts the Codebook view shows.
+fn shown_preview(harness: &Harness<'static, App>) -> consultlens::gui::RulesPreview {
+    harness
+        .state()
+        .view
+        .codebook
+        .preview
+        .clone()
+        .expect("a preview")
+}
+
+/// The Codebook view's preview worked out afresh, at once, for what is selected and typed now.
+fn preview_counted_at_once(harness: &mut Harness<'static, App>) -> consultlens::gui::RulesPreview {
+    let (generation, index) = {
+        let session = session_of(harness.state());
+        (
+            session.generation,
+            session.index.clone().expect("the index"),
+        )
+    };
+    let app = harness.state_mut();
+    let background_from = std::mem::replace(&mut app.background_from, usize::MAX);
+    // A new index forgets the counts shown and counts everything again.
+    apply_and_wait(
+        harness,
+        consultlens::gui::Command::IndexBuilt(generation, index),
+    );
+    harness.state_mut().background_from = background_from;
+    shown_preview(harness)
+}
+
+#[test]
+fn keyword_counts_in_the_background_show_the_latest_keystroke_and_hand_coding() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let (mut harness, _path) = harness_on_sample_project(directory.path());
+    // The sample is small: every count here goes to the background, as at 50,000 comments.
+    harness.state_mut().background_from = 0;
+    harness.get_by_label("Codebook").click();
+    step_and_wait(&mut harness);
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::SelectTheme("transport".to_owned()),
+    );
+    let own = shown_preview(&harness);
+    assert!(!harness.state().view.codebook.counting.running());
+    assert_eq!(own.now(), comments_with(harness.state(), "transport"));
+    assert_eq!(own, preview_counted_at_once(&mut harness));
+
+    // Typed faster than counted: one count at a time, the counts shown stay meanwhile, and
+    // the latest keystroke's are shown once done.
+    let keywords = own
+        .keywords
+        .iter()
+        .map(|(keyword, _)| keyword.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for typed in ["s", "sc", "school"] {
+        edit_keywords(&mut harness, format!("{keywords}\n{typed}"));
+    }
+    let counting = |app: &App| {
+        app.jobs
+            .running()
+            .iter()
+            .filter(|job| job.label == "Counting the keywords' matches")
+            .count()
+    };
+    assert_eq!(counting(harness.state()), 1, "one count at a time");
+    assert!(harness.state().view.codebook.counting.running());
+    harness.step();
+    harness.get_by_label_contains("(counting…)");
+    harness.state_mut().finish_jobs();
+    harness.run();
+    let typed = shown_preview(&harness);
+    assert_eq!(
+        typed.keywords.last().map(|(keyword, _)| keyword.as_str()),
+        Some("school")
+    );
+    assert!(!typed.gained.is_empty());
+    assert!(harness.query_by_label_contains("(counting…)").is_none());
+    harness.get_by_label_contains(&format!("{} gained", typed.gained.len()));
+    assert_eq!(typed, preview_counted_at_once(&mut harness));
+
+    // A count under way when one is made at once (a small survey) is not shown after it.
+    edit_keywords(&mut harness, format!("{keywords}\nbus"));
+    assert_eq!(counting(harness.state()), 1);
+    harness.state_mut().background_from = usize::MAX;
+    edit_keywords(&mut harness, format!("{keywords}\nschool"));
+    harness.state_mut().finish_jobs();
+    harness.run();
+    assert_eq!(harness.state().view.codebook.preview.as_ref(), Some(&typed));
+    harness.state_mut().background_from = 0;
+
+    // A comment's Transport taken off by hand in the Comments view: counted again on return.
+    let (comment, transport) = first_comment_with(harness.state(), "transport");
+    harness.get_by_label("Comments").click();
+    harness.run();
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::Code(comment, transport, consultlens::tagging::Coding::Remove),
+    );
+    harness.get_by_label("Codebook").click();
+    step_and_wait(&mut harness);
+    let after_coding = shown_preview(&harness);
+    assert_eq!(after_coding.now(), typed.now() - 1);
+    assert_eq!(after_coding, preview_counted_at_once(&mut harness));
+    // Undone in the Codebook view: counted again.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    step_and_wait(&mut harness);
+    assert_eq!(comments_with(harness.state(), "transport"), typed.now());
+    let undone = shown_preview(&harness);
+    assert_eq!(undone.now(), typed.now());
+    assert_eq!(undone, typed);
 }
 
 #[test]

@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::App;
+use super::one_at_a_time::Finished;
 use super::state::{
-    CodebookChange, Command, RulesDraft, RulesPreview, Session, ThemeText, ThemeTextDraft, View,
+    Carrying, CodebookChange, CodebookEditor, Command, RulesDraft, RulesPreview, Session,
+    ThemeText, ThemeTextDraft, View,
 };
 use crate::codebook::edit::EditError;
 use crate::codebook::{Codebook, Theme, ThemeId};
@@ -226,23 +228,73 @@ impl App {
     }
 
     /// Works out what the selected theme's keywords match again: after an edit, or when the
-    /// comments' index, the tagging or the codebook changed.
+    /// comments' index, the tagging or the codebook changed. From
+    /// [`App::background_from`] comments on another thread, one count at a time: the counts
+    /// shown stay until the latest keystroke's are done.
     pub(super) fn refresh_preview(&mut self) {
+        let in_background = self
+            .session
+            .as_ref()
+            .is_some_and(|session| session.tagging.comments.len() >= self.background_from);
         let editor = &mut self.view.codebook;
-        let earlier = editor.preview.take();
-        let (Some(session), Some(key)) = (&self.session, &editor.selected) else {
+        let round = if in_background {
+            match editor.counting.start() {
+                Some(round) => Some(round),
+                // Counted again with the latest rules once the count under way is done.
+                None => return,
+            }
+        } else {
+            editor.counting.stop();
+            None
+        };
+        let Some(counting) = self
+            .session
+            .as_ref()
+            .and_then(|session| PreviewCounting::of(session, editor))
+        else {
+            editor.counting.stop();
+            editor.preview = None;
             return;
         };
-        let draft = editor.rules_draft.clone().filter(|draft| draft.key == *key);
-        let rules = draft.or_else(|| {
-            let theme = session.codebook.theme(session.codebook.find(key)?)?;
-            Some(RulesDraft {
-                key: key.clone(),
-                keywords: theme.keywords.join("\n"),
-                exclusions: theme.exclude.join("\n"),
-            })
-        });
-        editor.preview = rules.and_then(|rules| preview(session, &rules, earlier.as_ref()));
+        match round {
+            None => editor.preview = Some(counting.preview()),
+            Some(round) => {
+                self.jobs
+                    .spawn("Counting the keywords' matches", self.waker(), move |_| {
+                        Some(Command::Counted(round, Box::new(counting.preview())))
+                    });
+            }
+        }
+    }
+
+    /// Works out the preview again if the Codebook view shows it, after hand coding or its undo
+    /// changed which comments have a theme now (elsewhere it is counted on return).
+    pub(super) fn refresh_preview_if_shown(&mut self) {
+        if self.view.view == View::Codebook {
+            self.refresh_preview();
+        }
+    }
+
+    /// Shows a preview worked out in the background, unless a newer one has been; counts again
+    /// if the rules or the tags changed while it was counted.
+    pub(super) fn counted(&mut self, round: u64, preview: RulesPreview) {
+        // Read from tags since changed, or from another survey's (a count begun before it was
+        // opened can have the round of one begun after).
+        let tags_changed = self
+            .session
+            .as_ref()
+            .is_none_or(|session| !preview.carrying.still_of(&session.tagging));
+        let editor = &mut self.view.codebook;
+        match editor.counting.finished(round) {
+            Finished::Latest if tags_changed => self.refresh_preview(),
+            Finished::Latest => editor.preview = Some(preview),
+            // Newer than the one shown, and its keywords' matches are reused.
+            Finished::Again => {
+                editor.preview = Some(preview);
+                self.refresh_preview();
+            }
+            Finished::Stale => {}
+        }
     }
 
     /// Makes the edited keywords and exclusions the theme's.
@@ -419,84 +471,131 @@ impl App {
     }
 }
 
-/// What the draft's rules would match, with the hand coding in force still holding; `None`
-/// until the comments' index is made.
-fn preview(
-    session: &Session,
-    draft: &RulesDraft,
-    earlier: Option<&RulesPreview>,
-) -> Option<RulesPreview> {
-    let index = session.index.as_ref()?;
-    let theme = session.codebook.find(&draft.key)?;
-    let keywords = draft.keyword_list();
-    let exclusions = draft.exclusion_list();
-    // What a keyword matched a keystroke ago still holds: only the one being typed is looked up
-    // (at 100,000 responses each keyword takes milliseconds).
-    let earlier =
-        earlier.filter(|earlier| earlier.key == draft.key && earlier.exclusions == exclusions);
-    let per_keyword: Vec<(String, Vec<CommentRef>)> = keywords
-        .iter()
-        .map(|keyword| {
-            let known = earlier.and_then(|earlier| {
-                earlier
-                    .keywords
-                    .iter()
-                    .find(|(matched, _)| matched == keyword)
-            });
-            let comments = known.map_or_else(
-                || index.keyword_matches(keyword, &exclusions),
-                |(_, comments)| comments.clone(),
-            );
-            (keyword.clone(), comments)
-        })
-        .collect();
-    // A comment any keyword matches gets the theme.
-    let mut after: Vec<CommentRef> = per_keyword
-        .iter()
-        .flat_map(|(_, comments)| comments.iter().copied())
-        .collect();
-    let mut removed: Vec<CommentRef> = Vec::new();
-    if let Some(project) = &session.project {
-        for ((comment, coded_theme), coding) in &project.decisions().coding {
-            if *coded_theme != draft.key {
-                continue;
+/// What a preview of the selected theme's rules reads, taken from the session so that it can
+/// be worked out on another thread.
+struct PreviewCounting {
+    index: Arc<CommentIndex>,
+    theme: ThemeId,
+    draft: RulesDraft,
+    /// The comments that have the theme now, when the preview shown read them from the
+    /// tagging as it is; else the tagging, to read them from (every comment's tags, 5 ms at
+    /// 100,000 responses: not again at each keystroke).
+    carrying: Result<Carrying, Arc<Tagging>>,
+    /// Comments given the theme by hand.
+    added: Vec<CommentRef>,
+    /// Comments it was taken off by hand, in order.
+    removed: Vec<CommentRef>,
+    /// What each keyword matched a keystroke ago, when the exclusions were the same: only the
+    /// keyword being typed is looked up (at 100,000 responses each takes milliseconds).
+    earlier: Vec<(String, Arc<[CommentRef]>)>,
+}
+
+impl PreviewCounting {
+    /// The selected theme's rules, as edited or its own, and what counting them reads; `None`
+    /// with no theme selected or until the comments' index is made.
+    fn of(session: &Session, editor: &CodebookEditor) -> Option<Self> {
+        let index = Arc::clone(session.index.as_ref()?);
+        let key = editor.selected.as_ref()?;
+        let theme = session.codebook.find(key)?;
+        let draft = match editor.rules_draft.clone().filter(|draft| draft.key == *key) {
+            Some(draft) => draft,
+            None => {
+                let own = session.codebook.theme(theme)?;
+                RulesDraft {
+                    key: key.clone(),
+                    keywords: own.keywords.join("\n"),
+                    exclusions: own.exclude.join("\n"),
+                }
             }
-            let Some(comment) = session.keys.find_comment(comment) else {
-                continue;
-            };
-            match coding {
-                Coding::Add => after.push(comment),
-                Coding::Remove => removed.push(comment),
+        };
+        let exclusions = draft.exclusion_list();
+        let shown = editor.preview.as_ref().filter(|shown| shown.key == *key);
+        let earlier = shown
+            .filter(|shown| shown.exclusions == exclusions)
+            .map(|shown| shown.keywords.clone())
+            .unwrap_or_default();
+        let carrying = shown
+            .map(|shown| &shown.carrying)
+            .filter(|carrying| carrying.still_of(&session.tagging))
+            .cloned()
+            .ok_or_else(|| Arc::clone(&session.tagging));
+        let (mut added, mut removed) = (Vec::new(), Vec::new());
+        if let Some(project) = &session.project {
+            for ((comment, coded_theme), coding) in &project.decisions().coding {
+                if coded_theme != key {
+                    continue;
+                }
+                let Some(comment) = session.keys.find_comment(comment) else {
+                    continue;
+                };
+                match coding {
+                    Coding::Add => added.push(comment),
+                    Coding::Remove => removed.push(comment),
+                }
             }
         }
+        removed.sort_unstable();
+        Some(Self {
+            index,
+            theme,
+            carrying,
+            draft,
+            added,
+            removed,
+            earlier,
+        })
     }
-    after.sort_unstable();
-    after.dedup();
-    removed.sort_unstable();
-    after.retain(|comment| removed.binary_search(comment).is_err());
-    let now: Vec<CommentRef> = session
-        .tagging
-        .iter()
-        .filter(|(_, tags)| tags.iter().any(|tag| tag.theme() == theme))
-        .map(|(comment, _)| comment)
-        .collect();
-    let missing_from = |from: &[CommentRef], these: &[CommentRef]| -> Vec<CommentRef> {
-        these
+
+    /// What the draft's rules would match, with the hand coding in force still holding.
+    fn preview(self) -> RulesPreview {
+        let exclusions = self.draft.exclusion_list();
+        let per_keyword: Vec<(String, Arc<[CommentRef]>)> = self
+            .draft
+            .keyword_list()
+            .into_iter()
+            .map(|keyword| {
+                let known = self
+                    .earlier
+                    .iter()
+                    .find(|(matched, _)| *matched == keyword)
+                    .map(|(_, comments)| Arc::clone(comments));
+                let comments = known
+                    .unwrap_or_else(|| self.index.keyword_matches(&keyword, &exclusions).into());
+                (keyword, comments)
+            })
+            .collect();
+        // A comment any keyword matches gets the theme.
+        let mut after: Vec<CommentRef> = per_keyword
             .iter()
-            .copied()
-            .filter(|comment| from.binary_search(comment).is_err())
-            .collect()
-    };
-    Some(RulesPreview {
-        key: draft.key.clone(),
-        gained: missing_from(&now, &after),
-        lost: missing_from(&after, &now),
-        keywords: per_keyword,
-        exclusions,
-        now: now.len(),
-        after: after.len(),
-    })
+            .flat_map(|(_, comments)| comments.iter().copied())
+            .chain(self.added)
+            .collect();
+        after.sort_unstable();
+        after.dedup();
+        after.retain(|comment| self.removed.binary_search(comment).is_err());
+        let carrying = self
+            .carrying
+            .unwrap_or_else(|tagging| Carrying::read(&tagging, self.theme));
+        let now = &carrying.comments;
+        let missing_from = |from: &[CommentRef], these: &[CommentRef]| -> Vec<CommentRef> {
+            these
+                .iter()
+                .copied()
+                .filter(|comment| from.binary_search(comment).is_err())
+                .collect()
+        };
+        RulesPreview {
+            key: self.draft.key,
+            gained: missing_from(now, &after),
+            lost: missing_from(&after, now),
+            keywords: per_keyword,
+            exclusions,
+            after: after.len(),
+            carrying,
+        }
+    }
 }
+
 /// The comments whose tag for `theme` can change when its rules go from `before` to `after`.
 /// Keywords match one by one, so with the same exclusions only the comments an added keyword
 /// matches or a removed one matched can change: a keyword added to a theme that half the

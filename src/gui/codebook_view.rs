@@ -501,15 +501,21 @@ fn preview_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState) {
         return;
     };
     ui.add_space(4.0);
+    // Counts of an earlier keystroke stay in sight while the latest are worked out.
+    let counting = if editor.counting.running() {
+        " (counting…)"
+    } else {
+        ""
+    };
     if editor.rules_draft.is_none() {
         ui.label(format!(
-            "{} this theme.",
-            counted_have(preview.now, "comment")
+            "{} this theme.{counting}",
+            counted_have(preview.now(), "comment")
         ));
     } else {
         ui.label(format!(
-            "Now {} this theme; with these keywords {} would: {} gained, {} lost.",
-            counted_have(preview.now, "comment"),
+            "Now {} this theme; with these keywords {} would: {} gained, {} lost.{counting}",
+            counted_have(preview.now(), "comment"),
             preview.after,
             preview.gained.len(),
             preview.lost.len()

@@ -222,6 +222,7 @@ impl App {
             );
             self.view.refilter_changed(session, &changed);
             self.coded(&coded);
+            self.refresh_preview_if_shown();
         }
         if !read_by_hand.is_empty() {
             self.sentiments_set(read_by_hand.len());
@@ -430,6 +431,7 @@ impl App {
                 }
             }
         }
+        self.refresh_preview_if_shown();
     }
 
     /// Selects the comment `delta` rows away in the list shown.

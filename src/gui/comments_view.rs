@@ -48,7 +48,7 @@ pub fn comments_ui(
             grouped(session.summary.non_answers)
         ));
     } else {
-        let searching = if view.searching {
+        let searching = if view.search.running() {
             " (searching…)"
         } else {
             ""

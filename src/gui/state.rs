@@ -3,10 +3,11 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use serde::{Deserialize, Serialize};
 
+use super::one_at_a_time::{Finished, OneAtATime};
 use crate::analysis::{Filter, Summary, ThemesOfResponses, recount_changed};
 use crate::codebook::{Codebook, ThemeId};
 use crate::import::ImportReport;
@@ -345,14 +346,9 @@ pub struct ViewState {
     pub bulk: Option<(ThemeId, Coding)>,
     /// The search field takes the keyboard at the next frame.
     pub focus_search: bool,
-    /// A search is under way in the background: the list shows what the filter let through
-    /// before it.
-    pub searching: bool,
-    /// Counts the searches begun in the background and the filterings since: a search's result
-    /// is shown only if it is the latest.
-    search_round: u64,
-    /// The filter changed while a search was under way in the background.
-    search_again: bool,
+    /// The search under way in the background, if one is: the list shows what the filter let
+    /// through before it.
+    pub search: OneAtATime,
     /// The comment list scrolls the selected comment into view at the next frame.
     pub scroll_to_selected: bool,
     /// A note being written on a comment, kept when the field loses the keyboard.
@@ -383,9 +379,7 @@ impl Default for ViewState {
             picker: None,
             bulk: None,
             focus_search: false,
-            searching: false,
-            search_round: 0,
-            search_again: false,
+            search: OneAtATime::default(),
             scroll_to_selected: false,
             note_draft: None,
             codebook: CodebookEditor::default(),
@@ -416,6 +410,9 @@ pub struct CodebookEditor {
     pub confirm: Option<CodebookChange>,
     /// Whether the comments' index is being made.
     pub indexing: bool,
+    /// The preview being worked out in the background, if it is: the one shown was made
+    /// before the latest keystroke.
+    pub counting: OneAtATime,
 }
 
 /// Which text of a theme is being typed.
@@ -474,18 +471,63 @@ fn lines_of(text: &str) -> Vec<String> {
 pub struct RulesPreview {
     /// The theme's key.
     pub key: String,
-    /// Each keyword with the comments it matches.
-    pub keywords: Vec<(String, Vec<CommentRef>)>,
+    /// Each keyword with the comments it matches, shared with the next keystroke's preview.
+    pub keywords: Vec<(String, Arc<[CommentRef]>)>,
     /// The exclusions the keywords were matched with.
     pub exclusions: Vec<String>,
-    /// How many comments have the theme now.
-    pub now: usize,
+    /// The comments that have the theme now.
+    pub carrying: Carrying,
     /// How many would have it with these rules (hand coding still holding).
     pub after: usize,
     /// Comments that would gain the theme.
     pub gained: Vec<CommentRef>,
     /// Comments that would lose it.
     pub lost: Vec<CommentRef>,
+}
+
+impl RulesPreview {
+    /// How many comments have the theme now.
+    pub fn now(&self) -> usize {
+        self.carrying.comments.len()
+    }
+}
+
+/// The comments that have a theme, with the tagging they were read from: they hold as long as
+/// it is the session's, unchanged.
+#[derive(Debug, Clone)]
+pub struct Carrying {
+    /// The comments, in order.
+    pub comments: Arc<[CommentRef]>,
+    /// Upgrades only while the tagging is the session's and unchanged: a change through
+    /// `Arc::make_mut` disassociates weak pointers, and a tagging replaced is dropped.
+    read_from: Weak<Tagging>,
+}
+
+impl Carrying {
+    /// The comments of `tagging` that have `theme`.
+    pub fn read(tagging: &Arc<Tagging>, theme: ThemeId) -> Self {
+        Self {
+            comments: tagging
+                .iter()
+                .filter(|(_, tags)| tags.iter().any(|tag| tag.theme() == theme))
+                .map(|(comment, _)| comment)
+                .collect(),
+            read_from: Arc::downgrade(tagging),
+        }
+    }
+
+    /// Whether these were read from `tagging` as it is now.
+    pub fn still_of(&self, tagging: &Arc<Tagging>) -> bool {
+        self.read_from
+            .upgrade()
+            .is_some_and(|read_from| Arc::ptr_eq(&read_from, tagging))
+    }
+}
+
+impl PartialEq for Carrying {
+    fn eq(&self, other: &Self) -> bool {
+        self.comments == other.comments
+    }
 }
 
 /// A change to the codebook that asks first.
@@ -559,7 +601,7 @@ impl ViewState {
 
     /// Recomputes the visible comments after the filter changed so as to let fewer through.
     pub fn narrow(&mut self, session: &Session) {
-        self.stop_searching();
+        self.search.stop();
         self.visible_comments = self.filter.narrow(
             &self.visible_comments,
             &session.survey,
@@ -593,20 +635,6 @@ impl ViewState {
         }
     }
 
-    /// Marks a search begun in the background and gives its number, for
-    /// [`ViewState::searched`]; `None` while one is under way: the filter is searched again
-    /// when it is done, so that fast typing keeps one search running, not one per letter.
-    pub fn start_search(&mut self) -> Option<u64> {
-        if self.searching {
-            self.search_again = true;
-            return None;
-        }
-        self.search_round += 1;
-        self.searching = true;
-        self.search_again = false;
-        Some(self.search_round)
-    }
-
     /// Shows what the search numbered `round` let through, unless the comments have been
     /// filtered since; filters again here if the tags changed while it ran. True when the
     /// filter changed while it ran, and is to be searched again.
@@ -617,12 +645,10 @@ impl ViewState {
         tagging: &Arc<Tagging>,
         comments: Vec<CommentRef>,
     ) -> bool {
-        if !self.searching || round != self.search_round {
-            return false;
-        }
-        self.searching = false;
-        if std::mem::take(&mut self.search_again) {
-            return true;
+        match self.search.finished(round) {
+            Finished::Stale => return false,
+            Finished::Again => return true,
+            Finished::Latest => {}
         }
         if Arc::ptr_eq(tagging, &session.tagging) {
             self.visible_comments = comments;
@@ -634,17 +660,9 @@ impl ViewState {
         false
     }
 
-    /// Leaves a search under way in the background without effect: what is filtered now is
-    /// newer.
-    fn stop_searching(&mut self) {
-        self.searching = false;
-        self.search_again = false;
-        self.search_round += 1;
-    }
-
     /// Recomputes the visible comments after the filter or the session changed.
     pub fn refilter(&mut self, session: &Session) {
-        self.stop_searching();
+        self.search.stop();
         self.visible_comments =
             self.filter
                 .apply(&session.survey, &session.codebook, &session.tagging);
@@ -854,6 +872,8 @@ pub enum Command {
     /// A search done in the background: its number, the tagging it read, and the comments it
     /// lets through.
     Searched(u64, Arc<Tagging>, Vec<CommentRef>),
+    /// A preview of a theme's rules worked out in the background, with its number.
+    Counted(u64, Box<RulesPreview>),
     /// List the answers that say nothing instead of the comments.
     ShowNonAnswers(bool),
     /// Show one comment in full.
@@ -1017,4 +1037,43 @@ pub enum Command {
     Discovered(u64, Vec<FoundGroup>),
     /// Make a theme from the group at this position.
     MakeThemeFromGroup(usize),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ResponseId;
+    use crate::tagging::{Span, Tag};
+
+    #[test]
+    fn comments_carrying_a_theme_hold_only_while_the_tagging_is_unchanged() {
+        let comments: Vec<CommentRef> = (0..3)
+            .map(|response| CommentRef {
+                response: ResponseId::at(response),
+                column: ColumnId::at(0),
+            })
+            .collect();
+        let theme = ThemeId(0);
+        let tags = [
+            vec![Tag::by_rules(theme, [Span::new(0, 4)])],
+            Vec::new(),
+            vec![Tag::by_rules(theme, [Span::new(2, 6)])],
+        ];
+        let mut tagging = Arc::new(Tagging::new(comments.clone(), &tags));
+        let carrying = Carrying::read(&tagging, theme);
+        assert_eq!(*carrying.comments, [comments[0], comments[2]]);
+        assert!(carrying.still_of(&tagging));
+        assert!(!carrying.still_of(&Arc::new(Tagging::new(comments.clone(), &tags))));
+
+        // Changed in place, no other strong pointer sharing it.
+        Arc::make_mut(&mut tagging).apply_hand_coding(&[(comments[1], theme, Coding::Add)]);
+        assert!(!carrying.still_of(&tagging));
+        let again = Carrying::read(&tagging, theme);
+        assert_eq!(again.comments.len(), 3);
+        assert!(again.still_of(&tagging));
+
+        // Replaced by a tagging made afresh.
+        tagging = Arc::new(Tagging::new(comments, &tags));
+        assert!(!again.still_of(&tagging));
+    }
 }
