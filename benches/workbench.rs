@@ -110,6 +110,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         applications.len()
     );
 
+    let background_from = app.background_from;
     let (scenarios, first_letters) = frames(app);
     for (scenario, times) in scenarios {
         println!(
@@ -121,7 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     println!(
-        "search results after a first letter median {:>5.1} ms   max {:>6.1} ms   ({} letters; from 50,000 comments searched on another thread while frames go on)",
+        "search results after a first letter median {:>5.1} ms   max {:>6.1} ms   ({} letters; from {background_from} comments searched on another thread while frames go on)",
         millis(median(first_letters.clone())),
         millis(first_letters.iter().copied().max().unwrap_or_default()),
         first_letters.len()
@@ -370,7 +371,7 @@ fn frames(app: App) -> (Scenarios, Vec<Duration>) {
     }
     scenarios.push(("switching views", switching));
 
-    // The codebook editor: themes selected, then a keyword typed into one; from 50,000 comments
+    // The codebook editor: themes selected, then a keyword typed into one; from `App::background_from` comments
     // the counts come from another thread, and the frames after each change are timed too.
     show(&mut harness, View::Codebook);
     harness.run_steps(3);

@@ -134,7 +134,7 @@ fn searching_comments_filters_by_text() {
 #[test]
 fn a_search_in_the_background_shows_its_comments_unless_a_newer_one_has() {
     let mut harness = harness_on_sample();
-    // The sample is small: every search here goes to the background, as at 50,000 comments.
+    // The sample is small: every search here goes to the background, as from 20,000 comments.
     harness.state_mut().background_from = 0;
     harness.get_by_label("Comments").click();
     harness.run();
@@ -1151,7 +1151,7 @@ fn preview_counted_at_once(harness: &mut Harness<'static, App>) -> consultlens::
 fn keyword_counts_in_the_background_show_the_latest_keystroke_and_hand_coding() {
     let directory = tempfile::tempdir().expect("temp dir");
     let (mut harness, _path) = harness_on_sample_project(directory.path());
-    // The sample is small: every count here goes to the background, as at 50,000 comments.
+    // The sample is small: every count here goes to the background, as from 20,000 comments.
     harness.state_mut().background_from = 0;
     harness.get_by_label("Codebook").click();
     step_and_wait(&mut harness);

@@ -10,7 +10,7 @@ use super::state::{
 use super::widgets::{keep_together, theme_colour};
 use crate::codebook::{BUILT_IN, Codebook, ThemeId};
 use crate::model::CommentRef;
-use crate::wording::{counted, counted_have};
+use crate::wording::{counted, counted_have, grouped};
 
 /// Widths of the controls.
 const CODEBOOK_LIST_WIDTH: f32 = 220.0;
@@ -195,7 +195,7 @@ fn theme_list_ui(
                 };
                 let selected = view.codebook.selected.as_deref() == Some(found.key.as_str());
                 let count = counts.get(&theme).copied().unwrap_or_default();
-                let label = format!("{} ({count})", found.name);
+                let label = format!("{} ({})", found.name, grouped(count));
                 ui.horizontal(|ui| {
                     if codebook.parent_of(theme).is_some() {
                         ui.add_space(16.0);
@@ -516,9 +516,9 @@ fn preview_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState) {
         ui.label(format!(
             "Now {} this theme; with these keywords {} would: {} gained, {} lost.{counting}",
             counted_have(preview.now(), "comment"),
-            preview.after,
-            preview.gained.len(),
-            preview.lost.len()
+            grouped(preview.after),
+            grouped(preview.gained.len()),
+            grouped(preview.lost.len())
         ));
         for (title, comments) in [("Gained", &preview.gained), ("Lost", &preview.lost)] {
             if !comments.is_empty() {
@@ -536,7 +536,7 @@ fn preview_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState) {
             ui.end_row();
             for (keyword, comments) in &preview.keywords {
                 ui.label(keyword);
-                ui.label(comments.len().to_string());
+                ui.label(grouped(comments.len()));
                 ui.label(example(session, comments.first().copied()));
                 ui.end_row();
             }
