@@ -2,8 +2,8 @@
 //! saved project beside importing its source, a hand decision stored and the charts' counts
 //! updated, the codebook editor's live keyword counts after a keystroke, one theme's keywords
 //! applied, and frames of the real window drawn headless (the Themes chart, switching views,
-//! selecting themes and typing keywords in the Codebook view, scrolling and stepping through
-//! the Comments list, typing in the search box); beside them, the
+//! selecting themes and typing keywords in the Codebook view, reviewing suggestions, scrolling
+//! and stepping through the Comments list, typing in the search box); beside them, the
 //! Python peer's whole pipeline, which is what an analyst without ConsultLens runs again after
 //! each correction.
 //!
@@ -357,15 +357,8 @@ fn frames(app: App) -> (Scenarios, Vec<Duration>) {
         (0..FRAMES).map(|_| timed(&mut harness)).collect(),
     ));
 
-    let views = [
-        View::Data,
-        View::Comments,
-        View::Themes,
-        View::Codebook,
-        View::Export,
-    ];
     let mut switching = Vec::new();
-    for view in views.iter().cycle().take(FRAMES) {
+    for view in View::ALL.iter().cycle().take(FRAMES) {
         show(&mut harness, *view);
         switching.push(timed(&mut harness));
     }
@@ -440,6 +433,25 @@ fn frames(app: App) -> (Scenarios, Vec<Duration>) {
     }
     scenarios.push(("Themes after a decision", after_decision));
     scenarios.push(("Themes, new charts drawn", redrawn));
+
+    // Suggestions reviewed with the keyboard: accepted (a decision each) and skipped.
+    show(&mut harness, View::Suggestions);
+    harness.run_steps(3);
+    let coded = |harness: &Harness<'static, App>| {
+        let session = harness.state().session.as_ref().expect("a session");
+        session
+            .project
+            .as_ref()
+            .map_or(0, |project| project.decisions().coding.len())
+    };
+    let coded_before = coded(&harness);
+    let mut reviewing = Vec::new();
+    for key in [egui::Key::A, egui::Key::S].iter().cycle().take(FRAMES) {
+        harness.key_press(*key);
+        reviewing.push(timed(&mut harness));
+    }
+    assert!(coded(&harness) > coded_before, "no suggestion was accepted");
+    scenarios.push(("Suggestions, A and S keys", reviewing));
 
     show(&mut harness, View::Comments);
     harness.run_steps(3);
