@@ -1231,6 +1231,39 @@ fn keyword_counts_in_the_background_show_the_latest_keystroke_and_hand_coding() 
 }
 
 #[test]
+fn a_group_s_place_counts_its_themes_comments_and_its_preview_its_own_tags() {
+    let mut harness = harness_on_sample();
+    harness.get_by_label("Codebook").click();
+    step_and_wait(&mut harness);
+    apply_and_wait(
+        &mut harness,
+        consultlens::gui::Command::SelectTheme("priorities".to_owned()),
+    );
+    let (children, raised, own) = {
+        let session = session_of(harness.state());
+        let group = session.codebook.find("priorities").expect("group");
+        let raised = session
+            .summary
+            .groups
+            .iter()
+            .find(|count| count.theme == group)
+            .map(|count| count.comments)
+            .expect("the group counted");
+        (
+            session.codebook.children(group).len(),
+            raised,
+            comments_with(harness.state(), "priorities"),
+        )
+    };
+    assert!(raised > own, "{raised} {own}");
+    harness.get_by_label(&format!(
+        "A group of {children} themes, raised in {raised} comments."
+    ));
+    assert_eq!(shown_preview(&harness).now(), own);
+    harness.get_by_label_contains("this group itself, by its own keywords or by hand.");
+}
+
+#[test]
 fn a_theme_added_by_hand_codes_comments_and_a_merge_carries_its_coding() {
     let directory = tempfile::tempdir().expect("temp dir");
     let (mut harness, path) = harness_on_sample_project(directory.path());

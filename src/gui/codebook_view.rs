@@ -347,9 +347,14 @@ fn place_ui(ui: &mut egui::Ui, session: &Session, theme: ThemeId, commands: &mut
     let key = &found.key;
     ui.horizontal_wrapped(|ui| {
         if codebook.is_group(theme) {
+            let raised = comment_counts(session)
+                .get(&theme)
+                .copied()
+                .unwrap_or_default();
             ui.label(format!(
-                "A group of {}.",
-                counted(codebook.children(theme).len(), "theme")
+                "A group of {}, raised in {}.",
+                counted(codebook.children(theme).len(), "theme"),
+                counted(raised, "comment")
             ));
         } else {
             keep_together(ui, "Group", GROUP_LIST_WIDTH);
@@ -507,14 +512,24 @@ fn preview_ui(ui: &mut egui::Ui, session: &Session, view: &ViewState) {
     } else {
         ""
     };
+    // A group's own tags are few or none: its themes' comments are counted above, in its place.
+    let group = session
+        .codebook
+        .find(&preview.key)
+        .is_some_and(|theme| session.codebook.is_group(theme));
+    let which = if group {
+        "this group itself, by its own keywords or by hand"
+    } else {
+        "this theme"
+    };
     if editor.rules_draft.is_none() {
         ui.label(format!(
-            "{} this theme.{counting}",
+            "{} {which}.{counting}",
             counted_have(preview.now(), "comment")
         ));
     } else {
         ui.label(format!(
-            "Now {} this theme; with these keywords {} would: {} gained, {} lost.{counting}",
+            "Now {} {which}; with these keywords {} would: {} gained, {} lost.{counting}",
             counted_have(preview.now(), "comment"),
             grouped(preview.after),
             grouped(preview.gained.len()),
