@@ -35,6 +35,54 @@ pub fn in_runs<T: Send>(
     })
 }
 
+/// `work` on each item, on every core, the results in order.
+pub fn map_on_every_core<I: Sync, T: Send>(items: &[I], work: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    in_runs(items.len(), available(), |run| {
+        run.map(|index| work(&items[index])).collect()
+    })
+}
+
+/// `work` on each of `0..count`, the threads taking the next number whenever they are free, the
+/// results in order. For items that take unlike times (one model per label: a common label's
+/// takes longer), where runs cut in advance would leave a thread idle.
+pub fn one_by_one<T: Send>(
+    count: usize,
+    threads: usize,
+    work: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
+    if threads < 2 || count < 2 {
+        return (0..count).map(work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let (work, next) = (&work, &next);
+        let threads: Vec<_> = (0..threads.min(count))
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let item = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if item >= count {
+                            return done;
+                        }
+                        done.push((item, work(item)));
+                    }
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .flat_map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_unstable_by_key(|(item, _)| *item);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +94,11 @@ mod tests {
             for threads in [1, 2, 3, 8] {
                 assert_eq!(
                     in_runs(count, threads, square),
+                    square(0..count),
+                    "{count} {threads}"
+                );
+                assert_eq!(
+                    one_by_one(count, threads, |n| n * n),
                     square(0..count),
                     "{count} {threads}"
                 );

@@ -479,10 +479,10 @@ fn learned_labels(labelled: &Labelled, args: &EvaluateArgs) -> Result<Vec<(usize
             .map(|&index| labelled.labels[index].clone())
             .collect();
         let classifier = Classifier::train(&texts, &labels, labelled.names.len(), options);
-        predicted.extend(
-            test.into_iter()
-                .map(|index| (index, classifier.predict(&labelled.texts[index]))),
-        );
+        let predictions = crate::cores::map_on_every_core(&test, |&index| {
+            classifier.predict(&labelled.texts[index])
+        });
+        predicted.extend(test.into_iter().zip(predictions));
     }
     predicted.sort_unstable_by_key(|(index, _)| *index);
     Ok(predicted)

@@ -3,6 +3,7 @@
 //! of it. The same comments always give the same groups.
 
 use super::features::{Grams, SparseVector, Vectorizer};
+use super::linear::{Example, to_unit_length};
 
 /// Groups found when the number is not given.
 pub const DEFAULT_GROUPS: usize = 8;
@@ -96,7 +97,7 @@ pub fn discover(texts: &[&str], groups: usize, seed: u64) -> Vec<Group> {
                 .collect();
             let mut typical: Vec<(usize, f32)> = members
                 .iter()
-                .map(|&index| (index, dot(centroid, &vectors[index])))
+                .map(|&index| (index, vectors[index].dot(centroid)))
                 .collect();
             typical.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             // Examples that read differently: short comments are often written word for word
@@ -168,7 +169,7 @@ fn nearest(centroids: &[Vec<f32>], vector: &SparseVector) -> (usize, f32) {
     centroids
         .iter()
         .enumerate()
-        .map(|(group, centroid)| (group, dot(centroid, vector)))
+        .map(|(group, centroid)| (group, vector.dot(centroid)))
         .fold((0, f32::NEG_INFINITY), |best, next| {
             if next.1 > best.1 { next } else { best }
         })
@@ -181,26 +182,10 @@ fn mean_direction<'a>(
 ) -> Vec<f32> {
     let mut sum = vec![0.0_f32; dimensions];
     for vector in vectors {
-        for &(feature, value) in vector {
-            if let Some(slot) = sum.get_mut(feature as usize) {
-                *slot += value;
-            }
-        }
+        vector.add_to(&mut sum, 1.0);
     }
-    let length = sum.iter().map(|value| value * value).sum::<f32>().sqrt();
-    if length > 0.0 {
-        for value in &mut sum {
-            *value /= length;
-        }
-    }
+    to_unit_length(&mut sum);
     sum
-}
-
-fn dot(dense: &[f32], vector: &SparseVector) -> f32 {
-    vector
-        .iter()
-        .map(|&(feature, value)| dense.get(feature as usize).copied().unwrap_or(0.0) * value)
-        .sum()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod calibration;
 mod discovery;
+mod embedding;
 mod features;
 mod linear;
 pub mod metrics;
@@ -10,6 +11,7 @@ mod multilabel;
 mod sentiment;
 mod sentiment_model;
 mod suggestions;
+mod word_pieces;
 
 pub use discovery::{DEFAULT_GROUPS, DISCOVERY_SEED, Group, discover};
 pub use features::{Grams, SparseVector, Vectorizer};
