@@ -41,10 +41,7 @@ impl Embedding {
             idf,
             mean: vec![0.0; shipped.dimensions()],
         };
-        let means: Vec<Vec<f32>> = pieces
-            .iter()
-            .map(|own| embedding.mean_of(shipped, own))
-            .collect();
+        let means = crate::cores::map_on_every_core(&pieces, |own| embedding.mean_of(shipped, own));
         for vector in &means {
             for (sum, value) in embedding.mean.iter_mut().zip(vector) {
                 *sum += value;
